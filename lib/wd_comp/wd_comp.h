@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * wd_comp: a compression API in the shape of DPDK's compressdev.
+ *
+ * Devices (hardware accelerators found by lib/wd_core, the software
+ * device model, or the software engine "sw"), queue pairs, private xforms
+ * (stateless) and streams (stateful), ops on rte_mbuf chains in an
+ * rte_mempool, enqueue/dequeue bursts, statistics and telemetry; plus a
+ * synchronous call on flat buffers for simple users.
+ *
+ * Formats: raw deflate, zlib and gzip, done completely (every gzip header
+ * field, multi-member gzip, zlib FDICT reported as an error).
+ *
+ * Fallback: a queue pair on a hardware device may run ops on the software
+ * engine when the device has no queue for it, when its queue is full,
+ * below a size threshold, or when the hardware lacks a feature (e.g. raw
+ * deflate decompression on Kunpeng 920). Every op records the engine that
+ * ran it (wd_comp_op.engine) and counters show how many ran where.
+ *
+ * Error convention: control calls return 0 (or a non-negative id) or a
+ * negative errno; bursts return counts and set wd_comp_op.status.
+ */
+#ifndef WD_COMP_H
+#define WD_COMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wd.h"
+#include "wd_comp_msg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rte_mbuf;
+struct rte_mempool;
+
+/** Maximum number of wd_comp devices. */
+#define WD_COMP_MAX_DEVS 16
+/** Maximum number of queue pairs per device. */
+#define WD_COMP_MAX_QPS 64
+/** Default compression level (engine's choice). */
+#define WD_COMP_LEVEL_DEFAULT (-1)
+/** Level 0: no compression (stored blocks). */
+#define WD_COMP_LEVEL_NONE 0
+#define WD_COMP_LEVEL_MIN 1
+#define WD_COMP_LEVEL_MAX 9
+
+/* ------------------------------------------------------------------ */
+/* Feature flags (as RTE_COMP_FF_*, plus ours)                         */
+/* ------------------------------------------------------------------ */
+#define WD_COMP_FF_STATEFUL_COMPRESSION   (1ULL << 0)
+#define WD_COMP_FF_STATEFUL_DECOMPRESSION (1ULL << 1)
+#define WD_COMP_FF_OOP_SGL_IN_SGL_OUT     (1ULL << 2)
+#define WD_COMP_FF_OOP_SGL_IN_LB_OUT      (1ULL << 3)
+#define WD_COMP_FF_OOP_LB_IN_SGL_OUT      (1ULL << 4)
+#define WD_COMP_FF_ADLER32_CHECKSUM       (1ULL << 5)
+#define WD_COMP_FF_CRC32_CHECKSUM         (1ULL << 6)
+#define WD_COMP_FF_CRC32_ADLER32_CHECKSUM (1ULL << 7)
+#define WD_COMP_FF_MULTI_PKT_CHECKSUM     (1ULL << 8)
+#define WD_COMP_FF_SHA1_HASH              (1ULL << 9)
+#define WD_COMP_FF_SHA2_SHA256_HASH       (1ULL << 10)
+#define WD_COMP_FF_NONCOMPRESSED_BLOCKS   (1ULL << 11)
+#define WD_COMP_FF_SHAREABLE_PRIV_XFORM   (1ULL << 12)
+#define WD_COMP_FF_HUFFMAN_FIXED          (1ULL << 13)
+#define WD_COMP_FF_HUFFMAN_DYNAMIC        (1ULL << 14)
+#define WD_COMP_FF_ZLIB_FORMAT            (1ULL << 32) /**< ours */
+#define WD_COMP_FF_GZIP_FORMAT            (1ULL << 33) /**< ours */
+#define WD_COMP_FF_GZIP_MULTI_MEMBER      (1ULL << 34) /**< ours */
+#define WD_COMP_FF_SW_FALLBACK            (1ULL << 35) /**< ours */
+#define WD_COMP_FF_HW_ACCELERATED         (1ULL << 36) /**< ours */
+
+/* ------------------------------------------------------------------ */
+/* Xforms and ops                                                      */
+/* ------------------------------------------------------------------ */
+
+/** Huffman coding (compression only). */
+enum wd_comp_huffman {
+	WD_COMP_HUFFMAN_DEFAULT = 0,
+	WD_COMP_HUFFMAN_FIXED,
+	WD_COMP_HUFFMAN_DYNAMIC,
+};
+
+/** Checksum returned in wd_comp_op.output_chksum. */
+enum wd_comp_chksum {
+	WD_COMP_CHKSUM_NONE = 0,
+	WD_COMP_CHKSUM_CRC32,
+	WD_COMP_CHKSUM_ADLER32,
+	WD_COMP_CHKSUM_CRC32_ADLER32, /**< CRC32 in bits 31:0, Adler-32 in 63:32 */
+};
+
+/** A transform: what to do with every op that uses it. */
+struct wd_comp_xform {
+	enum wd_op_type type;        /**< compress or decompress */
+	enum wd_comp_alg alg;        /**< deflate, zlib or gzip */
+	int level;                   /**< WD_COMP_LEVEL_*; compression only */
+	uint8_t window_log;          /**< log2 of the window, 8..15; 0 = 15 */
+	enum wd_comp_huffman huffman;/**< compression only */
+	/**
+	 * Checksum to return. zlib and gzip always return their own (Adler-32
+	 * / CRC-32) whatever is asked; deflate returns what is asked.
+	 */
+	enum wd_comp_chksum chksum;
+};
+
+/** Op kind. */
+enum wd_comp_op_type {
+	WD_COMP_OP_STATELESS = 0, /**< each op is a whole stream (flush FINAL) */
+	WD_COMP_OP_STATEFUL,      /**< ops of a stream, in order, one in flight */
+};
+
+/** Op status (as enum rte_comp_op_status, with distinct error kinds). */
+enum wd_comp_op_status {
+	WD_COMP_OP_SUCCESS = 0,
+	WD_COMP_OP_NOT_PROCESSED,
+	WD_COMP_OP_INVALID_ARGS,
+	WD_COMP_OP_ERROR,               /**< other error (see debug_status) */
+	WD_COMP_OP_INVALID_STATE,       /**< stream misuse (e.g. two in flight) */
+	WD_COMP_OP_OUT_OF_SPACE_TERMINATED,
+	WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE,
+	WD_COMP_OP_ERR_CHECKSUM,        /**< trailer checksum/length mismatch */
+	WD_COMP_OP_ERR_DATA,            /**< corrupt or truncated input */
+	WD_COMP_OP_ERR_DICT,            /**< zlib FDICT: dictionary needed */
+	WD_COMP_OP_ERR_NOTSUP,          /**< unsupported and no fallback */
+	WD_COMP_OP_ERR_TIMEOUT,         /**< device did not complete in time */
+	WD_COMP_OP_ERR_DEVICE,          /**< device fault or reset */
+	WD_COMP_OP_STATUS_MAX
+};
+
+/** Engine that ran an op. */
+enum wd_comp_engine {
+	WD_COMP_ENGINE_NONE = 0, /**< not run */
+	WD_COMP_ENGINE_HW,       /**< the device (or device model) */
+	WD_COMP_ENGINE_SW,       /**< the software engine */
+};
+
+/** Why an op ran on the software engine of a hardware device. */
+enum wd_comp_fallback_reason {
+	WD_COMP_FB_NONE = 0,
+	WD_COMP_FB_NO_HW,        /**< no hardware queue for the queue pair */
+	WD_COMP_FB_QUEUE_FULL,   /**< hardware queue full */
+	WD_COMP_FB_SMALL,        /**< below the size threshold */
+	WD_COMP_FB_UNSUPPORTED,  /**< feature the hardware lacks */
+	WD_COMP_FB_REASON_MAX
+};
+
+/**
+ * A compression operation. Allocate from a pool made by
+ * wd_comp_op_pool_create(); a pool's user area follows the op.
+ */
+struct wd_comp_op {
+	enum wd_comp_op_type op_type;
+	union {
+		void *private_xform;   /**< STATELESS */
+		void *stream;          /**< STATEFUL */
+	};
+	struct rte_mempool *mempool;  /**< pool the op came from */
+	struct rte_mbuf *m_src;       /**< input chain */
+	struct rte_mbuf *m_dst;       /**< output chain */
+	struct {
+		uint32_t offset;          /**< first input byte in m_src */
+		uint32_t length;          /**< input bytes */
+	} src;
+	struct {
+		uint32_t offset;          /**< first output byte in m_dst */
+	} dst;
+	enum wd_comp_flush flush_flag;
+	uint64_t input_chksum;        /**< initial checksum (MULTI_PKT) */
+	uint64_t output_chksum;       /**< checksum of the uncompressed data */
+	uint32_t consumed;            /**< input bytes read */
+	uint32_t produced;            /**< output bytes written */
+	uint64_t debug_status;        /**< engine-specific detail (hw status) */
+	uint8_t status;               /**< enum wd_comp_op_status */
+	uint8_t engine;               /**< enum wd_comp_engine */
+	uint8_t fallback_reason;      /**< enum wd_comp_fallback_reason */
+	uint8_t rsvd[5];
+	uint64_t user_data;           /**< returned untouched */
+	uint64_t internal[4];         /**< reserved for the library */
+};
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+/* ------------------------------------------------------------------ */
+
+/** Window range of an algorithm (log2 values). */
+struct wd_comp_window_range {
+	uint8_t min;
+	uint8_t max;
+	uint8_t increment;
+};
+
+/** What a device can do with one algorithm. */
+struct wd_comp_capability {
+	enum wd_comp_alg alg;
+	uint64_t comp_feature_flags;  /**< WD_COMP_FF_* for this algorithm */
+	struct wd_comp_window_range window_size;
+	bool comp;                    /**< compression on this device */
+	bool decomp;                  /**< decompression on this device */
+	bool comp_hw;                 /**< compression in hardware (else fallback) */
+	bool decomp_hw;               /**< decompression in hardware */
+};
+
+/** Device information. */
+struct wd_comp_dev_info {
+	char name[WD_NAME_MAX];      /**< "sw", "model0", "0000:75:00.0" */
+	char driver[32];             /**< "sw", "hisi_zip" */
+	uint64_t feature_flags;      /**< WD_COMP_FF_* of the device */
+	struct wd_comp_capability caps[WD_COMP_ALG_MAX];
+	uint16_t max_nb_queue_pairs;
+	uint32_t max_op_len;         /**< largest op the engine takes at once */
+	int socket_id;
+	bool hw;                     /**< true: hardware (or device model) */
+};
+
+/** Device configuration. */
+struct wd_comp_config {
+	int socket_id;
+	uint16_t nb_queue_pairs;
+	uint16_t max_nb_priv_xforms;  /**< 0 = unlimited */
+	uint16_t max_nb_streams;      /**< 0 = unlimited */
+};
+
+/** Fallback policy flags (wd_comp_fallback.flags). */
+#define WD_COMP_FB_F_NO_HW       (1u << WD_COMP_FB_NO_HW)
+#define WD_COMP_FB_F_QUEUE_FULL  (1u << WD_COMP_FB_QUEUE_FULL)
+#define WD_COMP_FB_F_SMALL       (1u << WD_COMP_FB_SMALL)
+#define WD_COMP_FB_F_UNSUPPORTED (1u << WD_COMP_FB_UNSUPPORTED)
+/** Default: software when there is no hardware queue or no hardware feature. */
+#define WD_COMP_FB_F_DEFAULT (WD_COMP_FB_F_NO_HW | WD_COMP_FB_F_UNSUPPORTED)
+
+/** Fallback policy of a queue pair. */
+struct wd_comp_fallback {
+	uint32_t flags;            /**< WD_COMP_FB_F_* */
+	uint32_t small_threshold;  /**< with FB_F_SMALL: ops below this many input bytes */
+};
+
+/** Queue-pair configuration. */
+struct wd_comp_qp_conf {
+	uint32_t max_inflight_ops; /**< 0 = device default */
+	int socket_id;
+	struct wd_comp_fallback fallback;
+	bool use_default_fallback; /**< true: ignore @c fallback, use WD_COMP_FB_F_DEFAULT */
+};
+
+/**
+ * Initialise wd_comp (and wd_core, EAL must be running): make a device
+ * of every probed accelerator that offers compression. Idempotent.
+ * @return number of devices, or -errno.
+ */
+WD_EXPORT int wd_comp_init(void);
+
+/**
+ * Attach a device by specification string (see wd_spec_parse()):
+ * "sw", "model[:...]" or a PCI address. Returns the existing device if
+ * it is already attached.
+ * @return device id (>= 0) or -errno.
+ */
+WD_EXPORT int wd_comp_dev_attach(const char *spec);
+
+/** @return number of devices. */
+WD_EXPORT uint8_t wd_comp_dev_count(void);
+
+/** @return id of the device called @p name, or -ENODEV. */
+WD_EXPORT int wd_comp_dev_get_id(const char *name);
+
+/** @return 0 or -ENODEV / -EINVAL. */
+WD_EXPORT int wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info);
+
+/** @return 0, -ENODEV, -EINVAL, -EBUSY (started), -ENOMEM. */
+WD_EXPORT int wd_comp_dev_configure(uint8_t dev_id, const struct wd_comp_config *cfg);
+
+/** @return 0, -ENODEV, -EINVAL (not configured / qps not set up). */
+WD_EXPORT int wd_comp_dev_start(uint8_t dev_id);
+
+/** Stop a device (in-flight ops can still be dequeued). */
+WD_EXPORT void wd_comp_dev_stop(uint8_t dev_id);
+
+/** Release queue pairs and the device. @return 0, -EBUSY (started), -ENODEV. */
+WD_EXPORT int wd_comp_dev_close(uint8_t dev_id);
+
+/** @return 0, -ENODEV, -EINVAL, -EBUSY (started), -ENOMEM, driver errors. */
+WD_EXPORT int wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id,
+			       const struct wd_comp_qp_conf *conf);
+
+/** @return number of configured queue pairs, or -ENODEV. */
+WD_EXPORT int wd_comp_qp_count(uint8_t dev_id);
+
+/** Create a stateless transform. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC. */
+WD_EXPORT int wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
+					   void **private_xform);
+/** @return 0, -EINVAL, -EBUSY (ops in flight use it). */
+WD_EXPORT int wd_comp_private_xform_free(uint8_t dev_id, void *private_xform);
+
+/** Create a stream for stateful ops. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC. */
+WD_EXPORT int wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform,
+				    void **stream);
+/** @return 0, -EINVAL, -EBUSY (an op of the stream is in flight). */
+WD_EXPORT int wd_comp_stream_free(uint8_t dev_id, void *stream);
+
+/**
+ * Create a pool of ops on rte_mempool.
+ * @param user_size  bytes of user area after each op.
+ * @return the pool, or NULL with rte_errno set.
+ */
+WD_EXPORT struct rte_mempool *wd_comp_op_pool_create(const char *name, unsigned int nb_elts,
+						     unsigned int cache_size, uint16_t user_size,
+						     int socket_id);
+
+/** @return an op reset to defaults, or NULL. */
+WD_EXPORT struct wd_comp_op *wd_comp_op_alloc(struct rte_mempool *pool);
+/** Allocate @p n ops. @return 0 or -ENOENT (none allocated). */
+WD_EXPORT int wd_comp_op_bulk_alloc(struct rte_mempool *pool, struct wd_comp_op **ops,
+				    uint16_t n);
+/** Return an op to its pool. NULL is ignored. */
+WD_EXPORT void wd_comp_op_free(struct wd_comp_op *op);
+
+/**
+ * Enqueue ops. An op rejected before reaching an engine is still accepted
+ * and comes back from dequeue with an error status.
+ * @return ops accepted (fewer than @p nb_ops when the queue pair is full).
+ */
+WD_EXPORT uint16_t wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id,
+					 struct wd_comp_op **ops, uint16_t nb_ops);
+
+/** Dequeue finished ops. @return how many were written to @p ops. */
+WD_EXPORT uint16_t wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id,
+					 struct wd_comp_op **ops, uint16_t nb_ops);
+
+/* ------------------------------------------------------------------ */
+/* Synchronous convenience call                                        */
+/* ------------------------------------------------------------------ */
+
+/** Result of wd_comp_buf_process(). */
+struct wd_comp_buf_result {
+	size_t consumed;      /**< input bytes read */
+	size_t produced;      /**< output bytes written */
+	uint64_t checksum;    /**< as wd_comp_op.output_chksum */
+	uint8_t engine;       /**< enum wd_comp_engine of the last op */
+	uint8_t status;       /**< enum wd_comp_op_status */
+};
+
+/**
+ * Compress or decompress a whole flat buffer in one call, on queue pair
+ * @p qp_id of a started device (ordinary memory is fine: it is copied
+ * through DMA memory when needed). Any size: large inputs are processed
+ * as a stream. For gzip decompression, all members are decompressed.
+ *
+ * @return 0 on success (res->status SUCCESS), -ENOSPC output too small,
+ *         -EBADMSG corrupt input, -EILSEQ checksum mismatch,
+ *         -ENOTSUP, -ETIMEDOUT, -EIO, -EINVAL.
+ */
+WD_EXPORT int wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id,
+				  const struct wd_comp_xform *xform,
+				  const void *src, size_t src_len, void *dst, size_t dst_len,
+				  struct wd_comp_buf_result *res);
+
+/**
+ * Worst-case output size of compressing @p len bytes in format @p alg
+ * (stored blocks plus header and trailer), for any engine.
+ */
+WD_EXPORT size_t wd_comp_bound(enum wd_comp_alg alg, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                          */
+/* ------------------------------------------------------------------ */
+
+/** Number of latency histogram buckets (bucket i: [2^i, 2^(i+1)) ns). */
+#define WD_COMP_LAT_BUCKETS 32
+
+/** Statistics of a queue pair (or a device: sum of its queue pairs). */
+struct wd_comp_stats {
+	uint64_t enqueued_count;
+	uint64_t dequeued_count;
+	uint64_t enqueue_err_count;   /**< ops refused at enqueue (not accepted) */
+	uint64_t dequeue_err_count;   /**< ops dequeued with an error status */
+	uint64_t bytes_in;            /**< consumed by successful ops */
+	uint64_t bytes_out;           /**< produced by successful ops */
+	uint64_t hw_ops;              /**< ops run by the hardware */
+	uint64_t sw_ops;              /**< ops run by the software engine */
+	uint64_t fallback[WD_COMP_FB_REASON_MAX];   /**< sw ops by reason */
+	uint64_t status[WD_COMP_OP_STATUS_MAX];     /**< dequeued ops by status */
+	uint64_t lat_hist[WD_COMP_LAT_BUCKETS];     /**< enqueue-to-dequeue ns */
+};
+
+/** Device totals. @return 0 or -ENODEV. */
+WD_EXPORT int wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats);
+/** One queue pair. @return 0, -ENODEV, -EINVAL. */
+WD_EXPORT int wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats);
+/** Reset the device's statistics. */
+WD_EXPORT void wd_comp_stats_reset(uint8_t dev_id);
+
+/**
+ * Register the telemetry commands (/wd_comp/list, /wd_comp/info,
+ * /wd_comp/stats, /wd_comp/qp_stats, /wd_comp/latency), readable with
+ * dpdk-telemetry.py. Done by wd_comp_init(); idempotent.
+ */
+WD_EXPORT int wd_comp_telemetry_init(void);
+
+/* ------------------------------------------------------------------ */
+/* Scheduler                                                           */
+/* ------------------------------------------------------------------ */
+
+/** A scheduler handing each lcore its own queue pair (opaque). */
+struct wd_comp_sched;
+
+/**
+ * Give every lcore in @p lcores its own queue pair, on the devices in
+ * @p dev_ids, nearest NUMA node first, spreading lcores of one node over
+ * that node's devices. The devices must be configured with enough queue
+ * pairs and started. Queue pairs are lcore-local: no locks are taken.
+ * @return 0, -EINVAL, -ENOSPC (not enough queue pairs).
+ */
+WD_EXPORT int wd_comp_sched_create(const uint8_t *dev_ids, unsigned int nb_devs,
+				   const unsigned int *lcores, unsigned int nb_lcores,
+				   struct wd_comp_sched **sched);
+
+/** @return 0 and the (device, queue pair) of @p lcore, or -ENOENT. */
+WD_EXPORT int wd_comp_sched_get(const struct wd_comp_sched *sched, unsigned int lcore,
+				uint8_t *dev_id, uint16_t *qp_id);
+
+/** Free the scheduler (the queue pairs stay set up). */
+WD_EXPORT void wd_comp_sched_free(struct wd_comp_sched *sched);
+
+/** Human-readable names, for logs and reports. */
+WD_EXPORT const char *wd_comp_op_status_str(enum wd_comp_op_status s);
+WD_EXPORT const char *wd_comp_engine_str(enum wd_comp_engine e);
+WD_EXPORT const char *wd_comp_fallback_str(enum wd_comp_fallback_reason r);
+WD_EXPORT const char *wd_comp_alg_str(enum wd_comp_alg a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WD_COMP_H */

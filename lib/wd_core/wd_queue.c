@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The WarpDrive queue API: a queue is a FIFO to one accelerator. The data
+ * path (wd_send*, wd_recv*) is one generation check (fork) and a call
+ * into the driver: no lock, no system call.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "wd_core_private.h"
+
+/* wd_recv_sync(): spin this long before sleeping on an interrupt. */
+#define WD_SYNC_SPIN_US 50
+/* Sleep in slices so that a wake-up taken by another queue of the same
+ * function (they share the vector) costs at most this much. */
+#define WD_SYNC_SLICE_MS 1
+
+static struct wd_dev *
+pick_device(const struct wd_queue_attr *attr, unsigned int skip_mask)
+{
+	struct wd_dev *best = NULL;
+	int best_dist = INT32_MAX;
+	unsigned int lcore = rte_lcore_id();
+	int node = attr->socket_id != WD_SOCKET_ANY ? attr->socket_id :
+		   (lcore < RTE_MAX_LCORE ? (int)rte_lcore_to_socket_id(lcore) : 0);
+
+	for (unsigned int i = 0; i < WD_MAX_DEVS; i++) {
+		struct wd_dev *d = wd_devs[i];
+		int dist;
+
+		if (d == NULL || !d->probed || (skip_mask & (1u << i)) ||
+		    d->drv->qops == NULL || !wd_dev_has_alg(d, attr->alg) ||
+		    d->queues_in_use >= d->queues_total)
+			continue;
+		dist = wd_dev_distance(d, node);
+		/* nearest first; among equals the least loaded */
+		if (best == NULL || dist < best_dist ||
+		    (dist == best_dist && d->queues_in_use < best->queues_in_use)) {
+			best = d;
+			best_dist = dist;
+		}
+	}
+	return best;
+}
+
+static int
+queue_create(struct wd_dev *dev, const struct wd_queue_attr *attr, struct wd_queue **qp)
+{
+	const struct wd_queue_ops *ops = dev->drv->qops;
+	int socket = attr->socket_id != WD_SOCKET_ANY ? attr->socket_id :
+		     (dev->numa_node >= 0 ? dev->numa_node : SOCKET_ID_ANY);
+	struct wd_queue *q;
+	int ret;
+
+	q = rte_zmalloc_socket("wd_queue", sizeof(*q), RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	if (q == NULL)
+		return -ENOMEM;
+	q->priv = rte_zmalloc_socket("wd_queue_priv", ops->priv_size > 0 ? ops->priv_size : 1,
+				     RTE_CACHE_LINE_SIZE, socket);
+	if (q->priv == NULL && socket != SOCKET_ID_ANY)
+		q->priv = rte_zmalloc_socket("wd_queue_priv",
+					     ops->priv_size > 0 ? ops->priv_size : 1,
+					     RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	if (q->priv == NULL) {
+		rte_free(q);
+		return -ENOMEM;
+	}
+	q->dev = dev;
+	q->ops = ops;
+	q->send = ops->send;
+	q->recv = ops->recv;
+	q->attr = *attr;
+	q->attr.dev = dev;
+	q->flags = attr->flags;
+	q->gen = wd_fork_gen;
+	snprintf(q->alg, sizeof(q->alg), "%s", attr->alg);
+	q->attr.alg = q->alg;
+	ret = ops->init(dev, &q->attr, q->priv);
+	if (ret < 0) {
+		rte_free(q->priv);
+		rte_free(q);
+		return ret;
+	}
+	dev->queues_in_use++;
+	*qp = q;
+	return 0;
+}
+
+WD_EXPORT int
+wd_request_queue(struct wd_queue **qp, const struct wd_queue_attr *attr)
+{
+	unsigned int tried = 0;
+	struct wd_dev *dev;
+	int ret;
+
+	if (qp == NULL || attr == NULL || attr->alg == NULL || attr->alg[0] == '\0' ||
+	    strlen(attr->alg) >= 16 ||
+	    (attr->op != WD_OP_COMPRESS && attr->op != WD_OP_DECOMPRESS) ||
+	    (attr->flags & ~(WD_QUEUE_F_BATCH | WD_QUEUE_F_IRQ)) != 0)
+		return -EINVAL;
+	ret = wd_init();
+	if (ret < 0)
+		return ret;
+	pthread_mutex_lock(&wd_core_lock);
+	if (attr->dev != NULL) {
+		dev = attr->dev;
+		if (wd_devs[dev->id] != dev || !dev->probed || dev->drv->qops == NULL)
+			ret = -EINVAL;
+		else if (!wd_dev_has_alg(dev, attr->alg))
+			ret = -ENODEV;
+		else if (attr->depth > dev->queue_depth_max)
+			ret = -EINVAL;
+		else if (dev->queues_in_use >= dev->queues_total)
+			ret = -EBUSY;
+		else
+			ret = queue_create(dev, attr, qp);
+	} else {
+		ret = -ENODEV;
+		/* nearest device first; on -EBUSY try the next one */
+		while ((dev = pick_device(attr, tried)) != NULL) {
+			if (attr->depth > dev->queue_depth_max) {
+				ret = -EINVAL;
+			} else {
+				ret = queue_create(dev, attr, qp);
+				if (ret != -EBUSY)
+					break;
+			}
+			tried |= 1u << dev->id;
+		}
+	}
+	pthread_mutex_unlock(&wd_core_lock);
+	return ret;
+}
+
+WD_EXPORT int
+wd_release_queue(struct wd_queue *q)
+{
+	if (q == NULL)
+		return -EINVAL;
+	/* A child must not stop the parent's hardware queue. */
+	if (unlikely(q->gen != wd_fork_gen))
+		return -EPERM;
+	pthread_mutex_lock(&wd_core_lock);
+	q->ops->fini(q->dev, q->priv);
+	q->dev->queues_in_use--;
+	wd_mem_ref_put(q->mem);
+	pthread_mutex_unlock(&wd_core_lock);
+	rte_free(q->priv);
+	rte_free(q);
+	return 0;
+}
+
+WD_EXPORT int
+wd_send(struct wd_queue *q, void *req)
+{
+	if (unlikely(q == NULL || req == NULL))
+		return -EINVAL;
+	if (unlikely(q->gen != wd_fork_gen))
+		return -EPERM;
+	if (q->send(q->priv, &req, 1, !(q->flags & WD_QUEUE_F_BATCH)) == 1)
+		return 0;
+	return -EBUSY;
+}
+
+WD_EXPORT uint16_t
+wd_send_burst(struct wd_queue *q, void **reqs, uint16_t n)
+{
+	if (unlikely(q == NULL || (reqs == NULL && n > 0))) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	if (unlikely(q->gen != wd_fork_gen)) {
+		rte_errno = EPERM;
+		return 0;
+	}
+	if (unlikely(n == 0))
+		return 0;
+	return q->send(q->priv, reqs, n, true);
+}
+
+WD_EXPORT int
+wd_recv(struct wd_queue *q, void **resp)
+{
+	if (unlikely(q == NULL || resp == NULL))
+		return -EINVAL;
+	if (unlikely(q->gen != wd_fork_gen))
+		return -EPERM;
+	return q->recv(q->priv, resp, 1);
+}
+
+WD_EXPORT uint16_t
+wd_recv_burst(struct wd_queue *q, void **resps, uint16_t n)
+{
+	if (unlikely(q == NULL || (resps == NULL && n > 0))) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	if (unlikely(q->gen != wd_fork_gen)) {
+		rte_errno = EPERM;
+		return 0;
+	}
+	return q->recv(q->priv, resps, n);
+}
+
+WD_EXPORT int
+wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
+{
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t start = rte_get_timer_cycles();
+	uint64_t spin_end = start + hz * WD_SYNC_SPIN_US / 1000000;
+	uint64_t end = start + hz * timeout_ms / 1000;
+	bool can_sleep;
+
+	if (q == NULL || resp == NULL)
+		return -EINVAL;
+	if (unlikely(q->gen != wd_fork_gen))
+		return -EPERM;
+	can_sleep = (q->flags & WD_QUEUE_F_IRQ) && q->ops->irq_arm != NULL;
+	for (;;) {
+		uint64_t now;
+
+		if (q->recv(q->priv, resp, 1) == 1)
+			return 1;
+		now = rte_get_timer_cycles();
+		if (now >= end)
+			return -ETIMEDOUT;
+		if (!can_sleep || now < spin_end) {
+			rte_pause();
+			continue;
+		}
+		/* Arm the completion event, re-check, then sleep on it. */
+		int fd = q->ops->irq_arm(q->priv);
+
+		if (fd < 0) {
+			can_sleep = false;
+			continue;
+		}
+		if (q->recv(q->priv, resp, 1) == 1)
+			return 1;
+		uint64_t left_ms = (end - now) * 1000 / hz;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, (int)RTE_MIN(left_ms + 1, (uint64_t)WD_SYNC_SLICE_MS)) > 0) {
+			uint64_t cnt;
+
+			if (read(fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+				can_sleep = false;
+		}
+	}
+}
+
+WD_EXPORT int
+wd_flush(struct wd_queue *q)
+{
+	if (q == NULL)
+		return -EINVAL;
+	if (unlikely(q->gen != wd_fork_gen))
+		return -EPERM;
+	if (q->ops->flush != NULL)
+		q->ops->flush(q->priv);
+	return 0;
+}
+
+WD_EXPORT struct wd_dev *
+wd_queue_dev(const struct wd_queue *q)
+{
+	return q != NULL ? q->dev : NULL;
+}
+
+WD_EXPORT unsigned int
+wd_queue_inflight(const struct wd_queue *q)
+{
+	if (q == NULL || q->ops->inflight == NULL)
+		return 0;
+	return q->ops->inflight(q->priv);
+}
+
+WD_EXPORT unsigned int
+wd_queue_capacity(const struct wd_queue *q)
+{
+	if (q == NULL || q->ops->capacity == NULL)
+		return 0;
+	return q->ops->capacity(q->priv);
+}
