@@ -125,7 +125,12 @@ wd_request_queue(struct wd_queue **qp, const struct wd_queue_attr *attr)
 		else
 			ret = queue_create(dev, attr, qp);
 	} else {
+		/* -EBUSY when devices offer the algorithm but have no queue left */
 		ret = -ENODEV;
+		for (unsigned int i = 0; i < WD_MAX_DEVS; i++)
+			if (wd_devs[i] != NULL && wd_devs[i]->probed &&
+			    wd_dev_has_alg(wd_devs[i], attr->alg))
+				ret = -EBUSY;
 		/* nearest device first; on -EBUSY try the next one */
 		while ((dev = pick_device(attr, tried)) != NULL) {
 			if (attr->depth > dev->queue_depth_max) {
