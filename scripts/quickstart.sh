@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The README's quick start, on a fresh Debian 12 machine:
+#
+#   scripts/quickstart.sh demo [wd-perf options...]   set up, build, run wd-perf
+#   scripts/quickstart.sh test [meson test options]   set up, build, run all tests
+#
+# Set-up: installs the Debian packages it needs (apt-get, as root or with
+# sudo), builds with meson into ./build (or $WD_BUILD_DIR), reserves 2 MiB
+# hugepages and mounts hugetlbfs when it can, and falls back to EAL's
+# --no-huge (with a notice) when it cannot.
+#
+# Environment: WD_BUILD_DIR (default build), WD_HUGEPAGES (pages to reserve,
+# default 1024 = 2 GiB), WD_MESON_OPTS (extra meson setup options),
+# WD_SKIP_APT=1 (do not install packages).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+build=${WD_BUILD_DIR:-build}
+pages=${WD_HUGEPAGES:-1024}
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+
+usage() {
+    echo "usage: $0 demo [wd-perf options...] | test [meson test options...]" >&2
+    exit 2
+}
+case "$cmd" in demo|test) ;; *) usage ;; esac
+
+say() { printf '== %s\n' "$*"; }
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+fi
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif [ -n "$SUDO" ]; then $SUDO "$@"; else return 1; fi
+}
+
+# ---- packages ----------------------------------------------------------------
+packages=(build-essential pkg-config meson ninja-build python3 gzip
+          libdpdk-dev dpdk-dev libisal-dev libcmocka-dev libnuma-dev zlib1g-dev
+          libpcap-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ] && [ "${WD_SKIP_APT:-0}" != 1 ]; then
+    say "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q >/dev/null ||
+        { echo "error: apt-get update failed (need root or sudo)" >&2; exit 1; }
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+        { echo "error: apt-get install ${missing[*]} failed" >&2; exit 1; }
+fi
+
+# ---- build -------------------------------------------------------------------
+if [ ! -f "$build/build.ninja" ]; then
+    say "configuring $build"
+    # shellcheck disable=SC2086
+    meson setup "$build" -Dwerror=true ${WD_MESON_OPTS:-} >/dev/null
+fi
+say "building"
+ninja -C "$build" >/dev/null || { ninja -C "$build"; exit 1; }
+
+# ---- hugepages ----------------------------------------------------------------
+hp=/sys/kernel/mm/hugepages/hugepages-2048kB
+huge_ok=0
+if [ -d "$hp" ]; then
+    have=$(cat "$hp/nr_hugepages")
+    if [ "$have" -lt "$pages" ]; then
+        echo "$pages" | as_root tee "$hp/nr_hugepages" >/dev/null 2>&1 || true
+    fi
+    if ! grep -q " hugetlbfs " /proc/mounts; then
+        as_root mkdir -p /dev/hugepages 2>/dev/null &&
+            as_root mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
+    fi
+    free=$(cat "$hp/free_hugepages")
+    if grep -q " hugetlbfs " /proc/mounts && [ "$free" -ge 128 ]; then
+        huge_ok=1
+    fi
+fi
+if [ $huge_ok = 1 ]; then
+    say "hugepages: $(cat "$hp/free_hugepages") free 2 MiB pages, hugetlbfs mounted"
+    eal_mem=(-m 512)
+else
+    echo "notice: cannot reserve 2 MiB hugepages or mount hugetlbfs (need root):" \
+         "running EAL with --no-huge (slower, fine for the model)"
+    eal_mem=(--no-huge -m 512)
+fi
+
+# ---- run ----------------------------------------------------------------------
+if [ "$cmd" = demo ]; then
+    lcores=0
+    [ "$(nproc)" -ge 2 ] && lcores=0-1
+    say "wd-perf on the default device"
+    exec "$build/app/wd-perf/wd-perf" -l "$lcores" --in-memory --iova-mode=va \
+        --log-level=lib.eal:error "${eal_mem[@]}" -- "$@"
+fi
+
+say "running the test suite"
+export WD_TEST_EAL_ARGS="${WD_TEST_EAL_ARGS:-}"
+set +e
+meson test -C "$build" --print-errorlogs --num-processes 2 "$@"
+rc=$?
+set -e
+# A plain summary line, for people and for CI.
+python3 - "$build/meson-logs/testlog.json" <<'EOF'
+import json, sys
+passed = failed = skipped = 0
+try:
+    with open(sys.argv[1]) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line).get("result", "")
+            if r in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif r == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
+except OSError:
+    failed += 1
+extra = f" ({skipped} skipped)" if skipped else ""
+print(f"{passed} passed, {failed} failed{extra}")
+EOF
+exit $rc
