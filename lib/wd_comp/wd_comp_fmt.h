@@ -76,8 +76,13 @@ int wd_comp_hdr_parse(struct wd_comp_hdr_parser *p, const uint8_t *in, size_t le
 
 /**
  * Write the header a compressor emits: zlib 2 bytes (CMF from the window,
- * FLEVEL from the level), gzip 10 bytes (no optional fields, OS = 3),
- * deflate nothing.
+ * FLEVEL from the level), gzip 10 bytes (no optional fields, MTIME 0,
+ * OS = 3), deflate nothing.
+ *
+ * @p level is zlib's: 1 → FLEVEL 0 / XFL 4, 2..5 → FLEVEL 1, 6 → 2,
+ * 7..9 → 3 (9: XFL 2); 0, negative or above 9 means "default" (FLEVEL 2,
+ * XFL 0, i.e. 78 9c), so wd_comp_msg.level (0 = default) can be passed
+ * as is. @p window_log outside 8..15 means 15.
  * @return bytes written, or 0 with nothing written if @p room is too small
  *         (check with wd_comp_hdr_len()).
  */
