@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * HiSilicon ZIP poll-mode driver: probe and remove of the PF (19e5:a250)
+ * and VF (19e5:a251), the engine part of the PF initialisation, queue
+ * operations behind wd_send()/wd_recv(), the receive path, request
+ * deadlines and recovery (drain, function reset, queue re-creation).
+ *
+ * Device arguments (spec string "...,key=value"):
+ *   queues=N       PF: queues the PF keeps (1..1024, default 64)
+ *   timeout_ms=T   request deadline (10..60000, default 1000)
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include "hisi_zip.h"
+
+RTE_LOG_REGISTER(hzip_logtype, pmd.hisi_zip, NOTICE);
+RTE_LOG_REGISTER(hzip_dp_logtype, pmd.hisi_zip.dp, NOTICE);
+
+/* PF BAR2 must hold the engine registers up to the RAS enables. */
+#define HZIP_PF_BAR_MIN (HZIP_CORE_INT_RAS_FE_ENB + 4)
+
+/* ---- engine part of the PF initialisation (reference 9.3 steps 8-10, 15) --------- */
+
+static int
+hzip_hw_init(struct hisi_qm *qm)
+{
+	const struct wd_mmio *io = &qm->mmio;
+
+	wd_mmio_write32(io, HZIP_PORT_ARCA_CHE_0, HZIP_CACHE_ALL);
+	wd_mmio_write32(io, HZIP_PORT_ARCA_CHE_1, HZIP_CACHE_ALL);
+	wd_mmio_write32(io, HZIP_PORT_AWCA_CHE_0, HZIP_CACHE_ALL);
+	wd_mmio_write32(io, HZIP_PORT_AWCA_CHE_1, HZIP_CACHE_ALL);
+	wd_mmio_write32(io, HZIP_BD_RUSER_32_63, HZIP_AXUSER_VAL);
+	wd_mmio_write32(io, HZIP_BD_WUSER_32_63, HZIP_AXUSER_VAL);
+	wd_mmio_write32(io, HZIP_DATA_RUSER_32_63, HZIP_AXUSER_VAL);
+	wd_mmio_write32(io, HZIP_DATA_WUSER_32_63, HZIP_AXUSER_VAL);
+	wd_mmio_write32(io, HZIP_SGL_RUSER_32_63, HZIP_AXUSER_VAL);
+	wd_mmio_write32(io, HZIP_CLOCK_GATE_CTRL, HZIP_CLOCK_GATE_V2);
+	return 0;
+}
+
+static void
+hzip_err_init(struct hisi_qm *qm)
+{
+	const struct wd_mmio *io = &qm->mmio;
+	uint32_t v;
+
+	wd_mmio_write32(io, HZIP_CORE_INT_SOURCE, HZIP_CORE_ERR_CE_V2 | HZIP_CORE_ERR_NFE_V2);
+	wd_mmio_write32(io, HZIP_CORE_INT_RAS_CE_ENB, HZIP_CORE_ERR_CE_V2);
+	wd_mmio_write32(io, HZIP_CORE_INT_RAS_FE_ENB, 0);
+	wd_mmio_write32(io, HZIP_CORE_INT_RAS_NFE_ENB, HZIP_CORE_ERR_NFE_V2);
+	v = wd_mmio_read32(io, HZIP_SOFT_CTRL_ZIP_CONTROL);
+	wd_mmio_write32(io, HZIP_SOFT_CTRL_ZIP_CONTROL, v | HZIP_AXI_SHUTDOWN_ENABLE);
+	wd_mmio_write32(io, HZIP_CORE_INT_MASK, 0);
+}
+
+static bool
+hzip_err_check(struct hisi_qm *qm, uint32_t *status)
+{
+	uint32_t st = wd_mmio_read32(&qm->mmio, HZIP_CORE_INT_STATUS);
+
+	*status = st;
+	if (st == 0)
+		return false;
+	if (st & HZIP_CORE_ERR_RESET_V2)
+		return true;
+	/* correctable only: clear it */
+	wd_mmio_write32(&qm->mmio, HZIP_CORE_INT_SOURCE, st);
+	return false;
+}
+
+static const struct hisi_qm_engine_ops hzip_engine_ops = {
+	.hw_init = hzip_hw_init,
+	.err_init = hzip_err_init,
+	.err_check = hzip_err_check,
+};
+
+/* ---- probe / remove ------------------------------------------------------------ */
+
+static int
+hzip_probe(struct wd_dev *dev)
+{
+	struct hisi_qm_cfg cfg;
+	struct wd_dev_attrs attrs;
+	struct hzip_dev *zdev;
+	uint32_t v;
+	int ret;
+
+	zdev = rte_zmalloc_socket("hzip_dev", sizeof(*zdev), RTE_CACHE_LINE_SIZE,
+				  wd_dev_numa_node(dev) >= 0 ? wd_dev_numa_node(dev) :
+				  SOCKET_ID_ANY);
+	if (zdev == NULL)
+		return -ENOMEM;
+	snprintf(zdev->name, sizeof(zdev->name), "%s", wd_dev_name(dev));
+	zdev->is_vf = wd_dev_device_id(dev) == HZIP_PCI_DEVICE_VF;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.is_vf = zdev->is_vf;
+	cfg.sqe_size = HZIP_SQE_SIZE;
+	cfg.pf_bar_min = HZIP_PF_BAR_MIN;
+	cfg.pf_q_num = QM_PF_Q_NUM_DEFAULT;
+	cfg.err_ce = HZIP_QM_ERR_CE_V2;
+	cfg.err_nfe = HZIP_QM_ERR_NFE_V2;
+	cfg.err_fe = HZIP_QM_ERR_FE_V2;
+	cfg.err_reset = HZIP_QM_ERR_RESET_V2;
+	cfg.ops = &hzip_engine_ops;
+	cfg.logtype = hzip_logtype;
+	cfg.drv_name = HZIP_DRV_NAME;
+
+	ret = wd_dev_arg_u32(dev, "queues", &v);
+	if (ret == 0 && !zdev->is_vf) {
+		if (v < 1 || v > QM_V2_QP_MAX) {
+			HZIP_LOG(zdev->name, ERR, "queues=%u: out of range 1..%u", v, QM_V2_QP_MAX);
+			ret = -EINVAL;
+			goto fail;
+		}
+		cfg.pf_q_num = v;
+	} else if (ret == -EINVAL) {
+		HZIP_LOG(zdev->name, ERR, "queues=: not a number");
+		goto fail;
+	}
+	zdev->timeout_ms = HZIP_TIMEOUT_MS_DEFAULT;
+	ret = wd_dev_arg_u32(dev, "timeout_ms", &v);
+	if (ret == 0) {
+		if (v < HZIP_TIMEOUT_MS_MIN || v > HZIP_TIMEOUT_MS_MAX) {
+			HZIP_LOG(zdev->name, ERR, "timeout_ms=%u: out of range %u..%u", v,
+				 HZIP_TIMEOUT_MS_MIN, HZIP_TIMEOUT_MS_MAX);
+			ret = -EINVAL;
+			goto fail;
+		}
+		zdev->timeout_ms = v;
+	} else if (ret == -EINVAL) {
+		HZIP_LOG(zdev->name, ERR, "timeout_ms=: not a number");
+		goto fail;
+	}
+	zdev->timeout_cycles = rte_get_timer_hz() * zdev->timeout_ms / 1000;
+	zdev->err_check_cycles = rte_get_timer_hz() * HZIP_ERR_CHECK_MS / 1000;
+
+	ret = hisi_qm_init(&zdev->qm, dev, &cfg, zdev);
+	if (ret < 0)
+		goto fail;
+
+	memset(&attrs, 0, sizeof(attrs));
+	attrs.api = HZIP_API;
+	attrs.algorithms = HZIP_ALGORITHMS;
+	attrs.queues_total = zdev->qm.qp_num;
+	attrs.queue_depth_max = QM_V2_DEPTH_MAX;
+	attrs.flags = (zdev->is_vf ? WD_DEV_F_VF : 0) | (zdev->qm.irq ? WD_DEV_F_IRQ : 0);
+	ret = wd_dev_set_attrs(dev, &attrs);
+	if (ret < 0) {
+		hisi_qm_uninit(&zdev->qm);
+		goto fail;
+	}
+	wd_dev_set_priv(dev, zdev);
+	HZIP_LOG(zdev->name, INFO, "ZIP %s: %u queues, deadline %u ms", zdev->is_vf ? "VF" : "PF",
+		 zdev->qm.qp_num, zdev->timeout_ms);
+	return 0;
+fail:
+	rte_free(zdev);
+	return ret;
+}
+
+static void
+hzip_remove(struct wd_dev *dev)
+{
+	struct hzip_dev *zdev = wd_dev_priv(dev);
+
+	if (zdev == NULL)
+		return;
+	hisi_qm_uninit(&zdev->qm);
+	wd_dev_set_priv(dev, NULL);
+	rte_free(zdev);
+}
+
+/* ---- queues ---------------------------------------------------------------------- */
+
+static int
+hzip_alg_parse(const char *alg)
+{
+	if (strcmp(alg, "zlib") == 0)
+		return WD_COMP_ALG_ZLIB;
+	if (strcmp(alg, "gzip") == 0)
+		return WD_COMP_ALG_GZIP;
+	if (strcmp(alg, "deflate") == 0)
+		return WD_COMP_ALG_DEFLATE;
+	return -1;
+}
+
+static void
+hzip_qp_free(struct hzip_qp *zq)
+{
+	hzip_sgl_pool_fini(&zq->sgl);
+	wd_dma_free(zq->bounce);
+	rte_free(zq->slots);
+	rte_free(zq->swq);
+	zq->bounce = NULL;
+	zq->slots = NULL;
+	zq->swq = NULL;
+}
+
+static int
+hzip_qp_init(struct wd_dev *dev, const struct wd_queue_attr *attr, void *qpriv)
+{
+	struct hzip_dev *zdev = wd_dev_priv(dev);
+	struct hzip_qp *zq = qpriv;
+	int socket = attr->socket_id;
+	uint16_t depth = attr->depth ? attr->depth : HZIP_DEPTH_DEFAULT;
+	int alg = hzip_alg_parse(attr->alg);
+	int ret;
+
+	if (alg < 0)
+		return -ENOTSUP;
+	if (alg == WD_COMP_ALG_DEFLATE && attr->op == WD_OP_DECOMPRESS) {
+		HZIP_LOG(zdev->name, INFO, "raw deflate decompression is not in v2 hardware");
+		return -ENOTSUP;
+	}
+	if (depth < 2 || depth > QM_V2_DEPTH_MAX)
+		return -EINVAL;
+	if (socket == WD_SOCKET_ANY)
+		socket = wd_dev_numa_node(dev) >= 0 ? wd_dev_numa_node(dev) : SOCKET_ID_ANY;
+
+	memset(zq, 0, sizeof(*zq));
+	zq->zdev = zdev;
+	zq->qm = &zdev->qm;
+	zq->name = zdev->name;
+	zq->op = (uint8_t)attr->op;
+	zq->cap = depth - 1u;
+	zq->sw_size = depth;
+	zq->slots = rte_zmalloc_socket("hzip_slots", depth * sizeof(*zq->slots),
+				       RTE_CACHE_LINE_SIZE, socket);
+	zq->swq = rte_zmalloc_socket("hzip_swq", depth * sizeof(*zq->swq), RTE_CACHE_LINE_SIZE,
+				     socket);
+	zq->bounce = wd_dma_zmalloc((size_t)depth * HZIP_SLOT_BOUNCE_SIZE, 4096, socket);
+	if (zq->bounce == NULL)
+		zq->bounce = wd_dma_zmalloc((size_t)depth * HZIP_SLOT_BOUNCE_SIZE, 4096,
+					    WD_SOCKET_ANY);
+	if (zq->slots == NULL || zq->swq == NULL || zq->bounce == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (uint16_t i = 0; i < depth; i++) {
+		zq->slots[i].sgl_in = HZIP_SGL_NONE;
+		zq->slots[i].sgl_out = HZIP_SGL_NONE;
+	}
+	ret = hzip_sgl_pool_init(&zq->sgl, 2u * depth + 2u * HZIP_SGL_MAX_PER_BUF, socket);
+	if (ret < 0)
+		goto fail;
+	ret = hisi_qm_qp_create(&zdev->qm, &zq->qp, depth,
+				attr->op == WD_OP_COMPRESS ? 0 : 1, socket);
+	if (ret < 0)
+		goto fail;
+	HZIP_LOG(zdev->name, DEBUG, "queue %u: %s %s, depth %u", zq->qp.qn, attr->alg,
+		 attr->op == WD_OP_COMPRESS ? "compress" : "decompress", depth);
+	return 0;
+fail:
+	hzip_qp_free(zq);
+	return ret;
+}
+
+static void
+hzip_qp_fini(struct wd_dev *dev, void *qpriv)
+{
+	struct hzip_qp *zq = qpriv;
+
+	(void)dev;
+	/* requests still in flight are abandoned; their streams stay busy until reset */
+	hisi_qm_qp_destroy(&zq->qp);
+	hzip_qp_free(zq);
+}
+
+static void
+hzip_flush(void *qpriv)
+{
+	struct hzip_qp *zq = qpriv;
+
+	if (zq->inflight > 0 && likely(zq->qp.epoch == zq->qm->epoch))
+		hisi_qp_ring_sq(&zq->qp);
+}
+
+static unsigned int
+hzip_inflight(const void *qpriv)
+{
+	const struct hzip_qp *zq = qpriv;
+
+	return zq->inflight + zq->sw_count;
+}
+
+static unsigned int
+hzip_capacity(const void *qpriv)
+{
+	const struct hzip_qp *zq = qpriv;
+
+	return zq->cap;
+}
+
+static int
+hzip_irq_arm(void *qpriv)
+{
+	struct hzip_qp *zq = qpriv;
+
+	if (zq->sw_count > 0 || zq->dead)
+		return -EAGAIN;
+	return hisi_qm_qp_irq_arm(&zq->qp);
+}
+
+/* ---- receive ------------------------------------------------------------------- */
+
+static inline uint16_t
+sw_pop(struct hzip_qp *zq, void **resps, uint16_t n)
+{
+	uint16_t k = 0;
+
+	while (zq->sw_count > 0 && k < n) {
+		resps[k++] = zq->swq[zq->sw_head];
+		if (++zq->sw_head == zq->sw_size)
+			zq->sw_head = 0;
+		zq->sw_count--;
+	}
+	return k;
+}
+
+/*
+ * Take the completion of CQE @p ci, if it names a request in flight with
+ * the tag it was given (a stale or duplicate CQE is ignored: every request
+ * ends exactly once). @return the message, or NULL.
+ */
+static inline struct wd_comp_msg *
+take_cqe(struct hzip_qp *zq, uint16_t ci)
+{
+	uint16_t idx = zq->qp.cq[ci].sq_head;
+	struct hzip_slot *sl;
+	struct wd_comp_msg *m;
+
+	if (unlikely(idx >= zq->qp.depth))
+		goto bad;
+	sl = &zq->slots[idx];
+	m = sl->msg;
+	if (unlikely(m == NULL ||
+		     ((const struct hzip_sqe *)hisi_qp_sqe(&zq->qp, idx))->tag != sl->tag))
+		goto bad;
+	hzip_complete(zq, idx);
+	return m;
+bad:
+	HZIP_LOG(zq->name, WARNING, "queue %u: CQE %u names SQE %u with no request: ignored",
+		 zq->qp.qn, ci, idx);
+	return NULL;
+}
+
+/*
+ * Collect the CQEs the device wrote, into the driver-completed list.
+ * @p lenient: after a drain, skip entries with a wrong phase instead of
+ * stopping at them (a CQE written with a bad phase is not trusted; the
+ * request it names ends with the others, as timed out).
+ */
+static void
+harvest(struct hzip_qp *zq, bool lenient)
+{
+	struct hisi_qp *qp = &zq->qp;
+	uint32_t scan = zq->inflight;
+
+	while (scan-- > 0 && zq->inflight > 0) {
+		struct wd_comp_msg *m = NULL;
+
+		if (hisi_qp_cqe_valid(qp, qp->cq_head, qp->cq_phase)) {
+			rte_io_rmb();
+			m = take_cqe(zq, qp->cq_head);
+		} else if (!lenient) {
+			break;
+		}
+		if (++qp->cq_head == qp->depth) {
+			qp->cq_head = 0;
+			qp->cq_phase ^= 1;
+		}
+		if (m != NULL)
+			hzip_sw_push(zq, m);
+	}
+}
+
+/* How fail_inflight() reports the requests it ends. */
+enum fail_how {
+	FAIL_DEVICE,   /* all: device error (the function was reset under them) */
+	FAIL_LATE,     /* past the deadline: timeout; the others: device error */
+	FAIL_TIMEOUT,  /* all: timeout (drained: they will never complete) */
+};
+
+static void
+fail_inflight(struct hzip_qp *zq, uint64_t now, enum fail_how how)
+{
+	for (uint16_t i = 0; i < zq->qp.depth && zq->inflight > 0; i++) {
+		struct hzip_slot *sl = &zq->slots[i];
+		bool late;
+
+		if (sl->msg == NULL)
+			continue;
+		late = how == FAIL_TIMEOUT ||
+		       (how == FAIL_LATE && now - sl->tsc > zq->zdev->timeout_cycles);
+		hzip_fail_slot(zq, i, late ? WD_COMP_MSG_ERR_TIMEOUT : WD_COMP_MSG_ERR_DEVICE);
+	}
+}
+
+/* Give the queue fresh rings in the current epoch; mark it dead if impossible. */
+static void
+restart(struct hzip_qp *zq)
+{
+	zq->oldest = 0;
+	if (zq->qm->state == HISI_QM_DEAD || hisi_qm_qp_restart(&zq->qp) < 0) {
+		zq->dead = true;
+		/* do not come back here on every burst */
+		zq->qp.epoch = zq->qm->epoch;
+	}
+}
+
+/*
+ * The function was reset (another queue timed out, an error needed a
+ * reset): keep the completions that made it, fail the rest, re-create
+ * the hardware queue.
+ */
+static void
+recover(struct hzip_qp *zq, enum fail_how how)
+{
+	if (zq->dead && zq->qp.epoch == zq->qm->epoch)
+		return;
+	HZIP_LOG(zq->name, WARNING, "queue %u: function reset: %u request(s) in flight end",
+		 zq->qp.qn, zq->inflight);
+	harvest(zq, false);
+	fail_inflight(zq, rte_get_timer_cycles(), how);
+	restart(zq);
+}
+
+void
+hzip_qp_recover(struct hzip_qp *zq)
+{
+	recover(zq, FAIL_DEVICE);
+}
+
+/* A request is past its deadline: drain the queue or reset the function. */
+static void
+timeout(struct hzip_qp *zq, uint64_t now)
+{
+	struct hisi_qp *qp = &zq->qp;
+	uint32_t epoch = qp->epoch;
+
+	HZIP_LOG(zq->name, WARNING, "queue %u: request in slot %u got no completion in %u ms",
+		 qp->qn, zq->oldest, zq->zdev->timeout_ms);
+	harvest(zq, false);
+	if (zq->inflight == 0)
+		return;
+	if (hisi_qm_qp_drain(qp, HZIP_DRAIN_MS) == 0 && qp->epoch == zq->qm->epoch) {
+		/* the device is done with this queue: what has no CQE now never will */
+		harvest(zq, true);
+		fail_inflight(zq, now, FAIL_TIMEOUT);
+		restart(zq);
+		return;
+	}
+	if (qp->epoch == zq->qm->epoch)
+		(void)hisi_qm_reset(zq->qm, epoch);
+	recover(zq, FAIL_LATE);
+}
+
+/*
+ * Called when a poll finds nothing (and now and then otherwise) with
+ * requests in flight: look at the oldest one; check the function's error
+ * registers when it is late, time it out past the deadline.
+ */
+static void
+check_stall(struct hzip_qp *zq)
+{
+	struct hisi_qp *qp = &zq->qp;
+	uint64_t now, age;
+
+	while (zq->oldest != qp->sq_tail && zq->slots[zq->oldest].msg == NULL)
+		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
+	if (zq->oldest == qp->sq_tail)
+		return;
+	now = rte_get_timer_cycles();
+	age = now - zq->slots[zq->oldest].tsc;
+	if (age > zq->zdev->err_check_cycles &&
+	    now - zq->last_err_check > zq->zdev->err_check_cycles) {
+		uint32_t epoch = qp->epoch;
+
+		zq->last_err_check = now;
+		if (hisi_qm_check_errors(zq->qm)) {
+			(void)hisi_qm_reset(zq->qm, epoch);
+			hzip_qp_recover(zq);
+			return;
+		}
+	}
+	if (age > zq->zdev->timeout_cycles)
+		timeout(zq, now);
+}
+
+uint16_t
+hzip_recv(void *qpriv, void **resps, uint16_t n)
+{
+	struct hzip_qp *zq = qpriv;
+	struct hisi_qp *qp = &zq->qp;
+	uint16_t k = 0, got = 0, head, max, i;
+	uint8_t phase;
+
+	if (unlikely(qp->epoch != zq->qm->epoch))
+		hzip_qp_recover(zq);
+	if (unlikely(zq->sw_count > 0))
+		k = sw_pop(zq, resps, n);
+	if (k == n || zq->inflight == 0)
+		return k;
+
+	max = (uint16_t)RTE_MIN((uint32_t)(n - k), zq->inflight);
+	head = qp->cq_head;
+	phase = qp->cq_phase;
+	while (got < max && hisi_qp_cqe_valid(qp, head, phase)) {
+		got++;
+		if (++head == qp->depth) {
+			head = 0;
+			phase ^= 1;
+		}
+	}
+	if (got == 0) {
+		check_stall(zq);
+		if (unlikely(zq->sw_count > 0))
+			k += sw_pop(zq, resps + k, n - k);
+		return k;
+	}
+	/* the phase bits were read before anything else of the CQEs and SQEs */
+	rte_io_rmb();
+	head = qp->cq_head;
+	for (i = 0; i < got; i++) {
+		uint8_t *sqe = hisi_qp_sqe(qp, qp->cq[head].sq_head & (QM_V2_DEPTH_MAX - 1));
+
+		rte_prefetch0(sqe);
+		rte_prefetch0(sqe + 64);
+		head = head + 1 == qp->depth ? 0 : head + 1;
+	}
+	for (i = 0; i < got; i++) {
+		struct wd_comp_msg *m = take_cqe(zq, qp->cq_head);
+
+		if (++qp->cq_head == qp->depth) {
+			qp->cq_head = 0;
+			qp->cq_phase ^= 1;
+		}
+		if (likely(m != NULL))
+			resps[k++] = m;
+	}
+	hisi_qp_ring_cq(qp, false);
+	if (unlikely((++zq->polls & 255) == 0) && zq->inflight > 0) {
+		check_stall(zq);
+		if (unlikely(zq->sw_count > 0) && k < n)
+			k += sw_pop(zq, resps + k, n - k);
+	}
+	return k;
+}
+
+/* ---- registration ---------------------------------------------------------------- */
+
+static const struct wd_queue_ops hzip_qops = {
+	.priv_size = sizeof(struct hzip_qp),
+	.init = hzip_qp_init,
+	.fini = hzip_qp_fini,
+	.send = hzip_send,
+	.flush = hzip_flush,
+	.recv = hzip_recv,
+	.irq_arm = hzip_irq_arm,
+	.inflight = hzip_inflight,
+	.capacity = hzip_capacity,
+};
+
+static const struct wd_pci_id hzip_ids[] = {
+	{ HISI_PCI_VENDOR_ID, HZIP_PCI_DEVICE_PF },
+	{ HISI_PCI_VENDOR_ID, HZIP_PCI_DEVICE_VF },
+	{ 0, 0 },
+};
+
+static struct wd_driver hzip_driver = {
+	.name = HZIP_DRV_NAME,
+	.id_table = hzip_ids,
+	.probe = hzip_probe,
+	.remove = hzip_remove,
+	.qops = &hzip_qops,
+	.class_name = "comp",
+	.class_ops = &hzip_comp_ops,
+};
+
+WD_DRIVER_REGISTER(hzip_driver);

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * HiSilicon ZIP poll-mode driver: internal definitions shared by
+ * hisi_zip.c (probe, queue ops, recovery), hisi_zip_req.c (message <->
+ * SQE), hisi_zip_sgl.c (hardware SGL pool) and hisi_zip_stream.c.
+ */
+#ifndef HISI_ZIP_H
+#define HISI_ZIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_log.h>
+
+#include "wd_comp_fmt.h"
+#include "wd_comp_msg.h"
+#include "wd_drv.h"
+
+#include "hisi_qm.h"
+#include "hisi_zip_hw.h"
+
+#define HZIP_DRV_NAME            "hisi_zip"
+#define HZIP_API                 "hisi_qm_v2"
+#define HZIP_ALGORITHMS          "zlib\ngzip\ndeflate"
+
+#define HZIP_DEPTH_DEFAULT       1024u
+#define HZIP_TIMEOUT_MS_DEFAULT  1000u
+#define HZIP_TIMEOUT_MS_MIN      10u
+#define HZIP_TIMEOUT_MS_MAX      60000u
+/** A stalled queue checks the function's error registers this often. */
+#define HZIP_ERR_CHECK_MS        10u
+/** Longest wait for a queue to drain after a timeout, before a reset. */
+#define HZIP_DRAIN_MS            100u
+
+/** Entries per hardware SGL of the pool (section 13 allows up to 255). */
+#define HZIP_SGL_ENTRIES         14u
+/** Bytes per SGL: 64-byte header + entries. */
+#define HZIP_SGL_SIZE            (64u + HZIP_SGL_ENTRIES * 32u)
+/** Longest mbuf chain (segments after the offset) one buffer may have. */
+#define HZIP_MAX_SEGS            1024u
+#define HZIP_SGL_MAX_PER_BUF     ((HZIP_MAX_SEGS + HZIP_SGL_ENTRIES - 1) / HZIP_SGL_ENTRIES)
+#define HZIP_SGL_NONE            0xffffu
+
+/** Per-slot bounce buffer of a queue (stateless requests with small outputs). */
+#define HZIP_SLOT_BOUNCE_SIZE    256u
+
+extern int hzip_logtype;
+extern int hzip_dp_logtype;
+
+/** Control-path log, with the device name. */
+#define HZIP_LOG(name, level, fmt, ...) \
+	rte_log(RTE_LOG_##level, hzip_logtype, HZIP_DRV_NAME " %s: " fmt "\n", (name), \
+		##__VA_ARGS__)
+
+/*
+ * Data-path log: compiled out unless HZIP_DP_LOG_LEVEL is raised at build
+ * time (e.g. -DHZIP_DP_LOG_LEVEL=RTE_LOG_DEBUG).
+ */
+#ifndef HZIP_DP_LOG_LEVEL
+#define HZIP_DP_LOG_LEVEL        RTE_LOG_ERR
+#endif
+#define HZIP_DP_LOG(name, level, fmt, ...) do { \
+	if (RTE_LOG_##level <= HZIP_DP_LOG_LEVEL) \
+		rte_log(RTE_LOG_##level, hzip_dp_logtype, HZIP_DRV_NAME " %s: " fmt "\n", \
+			(name), ##__VA_ARGS__); \
+} while (0)
+
+/** One ZIP function. */
+struct hzip_dev {
+	struct hisi_qm qm;
+	uint32_t timeout_ms;         /**< request deadline (devarg timeout_ms) */
+	uint64_t timeout_cycles;
+	uint64_t err_check_cycles;
+	bool is_vf;
+	char name[WD_NAME_MAX];
+};
+
+/** Hardware SGL pool of a queue (no lock: the queue's thread only). */
+struct hzip_sgl_pool {
+	uint8_t *mem;                /**< nblocks x HZIP_SGL_SIZE, DMA memory */
+	uint16_t *free;              /**< stack of free block indices */
+	uint16_t *next;              /**< chain links (block -> next block) */
+	uint32_t nfree;
+	uint32_t nblocks;
+};
+
+/* Slot flags: what was done at submit, for the completion. */
+#define HZIP_SLOT_STREAM         (1u << 0)  /**< stream request */
+#define HZIP_SLOT_FINISH         (1u << 1)  /**< finish bit set */
+#define HZIP_SLOT_SHRUNK         (1u << 2)  /**< stream compress input shrunk (9/8 rule) */
+#define HZIP_SLOT_BOUNCE         (1u << 3)  /**< output went to the slot's bounce buffer */
+#define HZIP_SLOT_SBOUNCE        (1u << 4)  /**< output went to the stream's bounce buffer */
+#define HZIP_SLOT_STRIP          (1u << 5)  /**< deflate: strip the 8-byte gzip trailer */
+#define HZIP_SLOT_CLAMPED        (1u << 6)  /**< output room clamped to the 8 MiB limit */
+#define HZIP_SLOT_HDR            (1u << 7)  /**< stream header written/parsed by this request */
+
+/** Per SQ slot: the request it carries. */
+struct hzip_slot {
+	struct wd_comp_msg *msg;     /**< NULL: free */
+	uint64_t tsc;                /**< submit time */
+	uint32_t tag;                /**< expected SQE tag (generation << 16 | slot) */
+	uint32_t hw_in;              /**< input bytes given to the device */
+	uint32_t hw_out;             /**< output room given to the device */
+	uint32_t room;               /**< caller's output room after the header */
+	uint16_t hdr_out;            /**< header bytes before the device's output */
+	uint16_t hdr_in;             /**< header bytes the driver consumed */
+	uint16_t sgl_in;             /**< first SGL block, or HZIP_SGL_NONE */
+	uint16_t sgl_out;
+	uint16_t gen;
+	uint8_t flags;               /**< HZIP_SLOT_* */
+	uint8_t alg;
+};
+
+/** Stream magic (struct hzip_stream.magic). */
+#define HZIP_STREAM_MAGIC        0x7a697073u
+
+/** A stream (returned by stream_create as an opaque pointer). */
+struct hzip_stream {
+	uint32_t magic;
+	uint8_t alg;                 /**< enum wd_comp_alg */
+	uint8_t op;                  /**< enum wd_op_type */
+	uint8_t window_log;
+	uint8_t level;
+	struct wd_dev *dev;
+	/* progress */
+	bool busy;                   /**< one request in flight */
+	bool broken;                 /**< an error left the state unknown: reset needed */
+	bool ended;                  /**< FINISH done / stream end seen */
+	bool hw_started;             /**< the device has seen this stream */
+	bool hdr_done;               /**< header written (compress) / parsed (decompress) */
+	uint32_t ctx_dw0;            /**< chained from completion to SQE */
+	uint32_t ctx_dw1;
+	uint32_t ctx_dw2;
+	uint32_t isize;
+	uint32_t checksum;           /**< device encoding */
+	/* output kept back by the stream bounce buffer */
+	uint16_t pend_off;
+	uint16_t pend_len;
+	uint8_t pend_status;         /**< status to report once drained */
+	struct wd_comp_hdr_parser parser;      /**< decompress: committed state */
+	struct wd_comp_hdr_parser parser_next; /**< state after the request in flight */
+	uint8_t *ctx;                /**< 64 KiB context buffer (DMA memory) */
+};
+
+/** Queue (wd_core's per-queue private data). Fast fields first. */
+struct hzip_qp {
+	struct hisi_qp qp;
+	struct hzip_slot *slots;     /**< depth entries */
+	uint32_t inflight;           /**< requests with the device */
+	uint32_t cap;                /**< depth - 1 */
+	/* messages completed by the driver itself, returned by recv first */
+	struct wd_comp_msg **swq;
+	uint32_t sw_head;
+	uint32_t sw_count;
+	uint32_t sw_size;
+	uint8_t op;                  /**< enum wd_op_type */
+	bool dead;                   /**< device out of service */
+	uint16_t oldest;             /**< oldest slot that may be busy */
+	uint32_t polls;
+	uint64_t last_err_check;
+	uint8_t *bounce;             /**< depth x HZIP_SLOT_BOUNCE_SIZE, DMA memory */
+	struct hzip_sgl_pool sgl;
+	struct hzip_dev *zdev;
+	struct hisi_qm *qm;
+	const char *name;
+};
+
+/* hisi_zip_req.c */
+/** Queue a completed message for the next recv. */
+void hzip_sw_push(struct hzip_qp *zq, struct wd_comp_msg *m);
+/** Set @p status and queue the message for the next recv. */
+void hzip_sw_complete(struct hzip_qp *zq, struct wd_comp_msg *m, uint8_t status);
+uint16_t hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell);
+void hzip_complete(struct hzip_qp *zq, uint16_t idx);
+void hzip_fail_slot(struct hzip_qp *zq, uint16_t idx, uint8_t status);
+uint32_t hzip_chksum_decode(uint8_t alg, uint32_t dw31);
+uint32_t hzip_bitrev32(uint32_t x);
+
+/* hisi_zip.c */
+uint16_t hzip_recv(void *qpriv, void **resps, uint16_t n);
+void hzip_qp_recover(struct hzip_qp *zq);
+
+/* hisi_zip_sgl.c */
+int hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nblocks, int socket);
+void hzip_sgl_pool_fini(struct hzip_sgl_pool *p);
+/**
+ * Build a hardware SGL for @p len bytes of the chain @p m from byte
+ * @p off (zero-length segments are skipped).
+ * @return the first block, HZIP_SGL_NONE with *err = -ENOSPC (pool empty
+ * now: retry later), -E2BIG (longer than HZIP_MAX_SEGS) or -EINVAL (the
+ * chain is shorter than off + len).
+ */
+uint16_t hzip_sgl_build(struct hzip_sgl_pool *p, struct rte_mbuf *m, uint32_t off, uint32_t len,
+			int *err);
+/** One-entry SGL for a flat buffer (when the other buffer of a request is an mbuf). */
+uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint64_t iova, uint32_t len, int *err);
+void hzip_sgl_free(struct hzip_sgl_pool *p, uint16_t first);
+/** @return the device address of block @p idx. */
+uint64_t hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx);
+/** Copy @p len bytes to / from the chain at byte @p off. @return bytes copied. */
+uint32_t hzip_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src, uint32_t len);
+uint32_t hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint32_t len);
+
+/* hisi_zip_stream.c */
+extern const struct wd_comp_drv_ops hzip_comp_ops;
+
+#endif /* HISI_ZIP_H */

@@ -1,0 +1,837 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ZIP requests: struct wd_comp_msg -> SQE on submit, SQE -> message on
+ * completion (reference sections 10 to 12 and 17), and the messages the
+ * driver completes itself (validation errors, header-only stream input,
+ * the empty final block, output kept back in a stream's bounce buffer).
+ *
+ * Headers are the driver's: on compression it writes the zlib/gzip header
+ * in front of the device's output and gives the device dst + header; on
+ * decompression it parses the whole header (every RFC 1950/1952 field,
+ * also across stream requests and mbuf segments) and gives the device the
+ * deflate data after it. The device writes final blocks and trailers
+ * itself on every FINISH request that carries data.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "hisi_zip.h"
+
+enum {
+	PREP_HW = 0,  /* SQE written: goes to the device */
+	PREP_SW,      /* completed by the driver: returned by the next recv */
+	PREP_BUSY,    /* out of resources now: stop the burst here */
+};
+
+/* The 5-byte empty final stored block. */
+static const uint8_t hzip_empty_final[5] = { 0x01, 0x00, 0x00, 0xff, 0xff };
+
+uint32_t
+hzip_bitrev32(uint32_t x)
+{
+	x = ((x & 0xaaaaaaaau) >> 1) | ((x & 0x55555555u) << 1);
+	x = ((x & 0xccccccccu) >> 2) | ((x & 0x33333333u) << 2);
+	x = ((x & 0xf0f0f0f0u) >> 4) | ((x & 0x0f0f0f0fu) << 4);
+	x = ((x & 0xff00ff00u) >> 8) | ((x & 0x00ff00ffu) << 8);
+	return (x >> 16) | (x << 16);
+}
+
+/*
+ * The device's running checksum (dw31) in plain form: zlib keeps the
+ * Adler-32 as is; gzip (and our deflate, which runs as gzip) keeps the
+ * bit-reversed, un-inverted CRC register (reference 17.1).
+ */
+uint32_t
+hzip_chksum_decode(uint8_t alg, uint32_t dw31)
+{
+	if (alg == WD_COMP_ALG_ZLIB)
+		return dw31;
+	return ~hzip_bitrev32(dw31);
+}
+
+static inline uint32_t
+hzip_hdr_len(uint8_t alg)
+{
+	return alg == WD_COMP_ALG_ZLIB ? WD_ZLIB_HDR_LEN :
+	       alg == WD_COMP_ALG_GZIP ? WD_GZIP_HDR_MIN_LEN : 0;
+}
+
+/* Window code of dw9 for a window of 2^log bytes (log 12..15). */
+static inline uint32_t
+hzip_win_code(uint8_t log)
+{
+	switch (log) {
+	case 12:
+		return HZIP_WIN_4K;
+	case 13:
+		return HZIP_WIN_8K;
+	case 14:
+		return HZIP_WIN_16K;
+	default:
+		return HZIP_WIN_32K;
+	}
+}
+
+/* ---- driver-completed messages ------------------------------------------------- */
+
+void
+hzip_sw_push(struct hzip_qp *zq, struct wd_comp_msg *m)
+{
+	uint32_t pos = zq->sw_head + zq->sw_count;
+
+	if (pos >= zq->sw_size)
+		pos -= zq->sw_size;
+	zq->swq[pos] = m;
+	zq->sw_count++;
+}
+
+void
+hzip_sw_complete(struct hzip_qp *zq, struct wd_comp_msg *m, uint8_t status)
+{
+	m->status = status;
+	hzip_sw_push(zq, m);
+}
+
+/* Stream values in plain form, for messages the driver completes itself. */
+static void
+stream_report(const struct hzip_stream *st, struct wd_comp_msg *m)
+{
+	m->checksum = st->hw_started ? hzip_chksum_decode(st->alg, st->checksum) :
+		      wd_comp_chksum_init(st->alg);
+	m->isize = st->isize;
+}
+
+static int
+prep_fail(struct hzip_qp *zq, struct wd_comp_msg *m, uint8_t status)
+{
+	m->consumed = 0;
+	m->produced = 0;
+	m->hw_status = 0;
+	if (m->stream == NULL) {
+		m->checksum = 0;
+		m->isize = 0;
+	}
+	hzip_sw_complete(zq, m, status);
+	return PREP_SW;
+}
+
+/* Write @p len bytes at the start of the output buffer (after @p off). */
+static void
+dst_write(const struct wd_comp_buf *b, uint32_t off, const void *data, uint32_t len)
+{
+	if (b->type == WD_COMP_BUF_FLAT)
+		memcpy((uint8_t *)b->addr + off, data, len);
+	else
+		hzip_mbuf_write(b->m, b->offset + off, data, len);
+}
+
+static inline uint8_t *
+stream_bounce(const struct hzip_stream *st)
+{
+	return st->ctx + HZIP_CTX_SW_OFFSET;
+}
+
+/*
+ * Hand @p len bytes of driver-made stream output to the caller: what fits
+ * in dst now, the rest kept in the stream's bounce buffer (returned by the
+ * next requests). @p data may already be the bounce buffer.
+ */
+static uint8_t
+stream_emit(struct hzip_stream *st, struct wd_comp_msg *m, const uint8_t *data, uint32_t len,
+	    uint8_t done_status)
+{
+	uint32_t n = RTE_MIN(len, m->dst.len);
+
+	if (n > 0)
+		dst_write(&m->dst, 0, data, n);
+	m->produced = n;
+	if (n == len) {
+		st->pend_len = 0;
+		st->pend_off = 0;
+		return done_status;
+	}
+	if (data != stream_bounce(st))
+		memcpy(stream_bounce(st), data, len);
+	st->pend_off = (uint16_t)n;
+	st->pend_len = (uint16_t)(len - n);
+	st->pend_status = done_status;
+	return WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE;
+}
+
+/* Give out output kept in the stream's bounce buffer; no device request. */
+static int
+stream_drain(struct hzip_qp *zq, struct hzip_stream *st, struct wd_comp_msg *m)
+{
+	uint32_t n = RTE_MIN((uint32_t)st->pend_len, m->dst.len);
+	uint8_t status;
+
+	if (n > 0)
+		dst_write(&m->dst, 0, stream_bounce(st) + st->pend_off, n);
+	st->pend_off = (uint16_t)(st->pend_off + n);
+	st->pend_len = (uint16_t)(st->pend_len - n);
+	status = st->pend_len > 0 ? WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE : st->pend_status;
+	if (st->pend_len == 0)
+		st->pend_off = 0;
+	m->consumed = 0;
+	m->produced = n;
+	m->hw_status = 0;
+	stream_report(st, m);
+	hzip_sw_complete(zq, m, status);
+	return PREP_SW;
+}
+
+/*
+ * Stream compression with no input: FINAL ends the stream with the empty
+ * stored block and the trailer made from the running values (as UADK and
+ * KAEzip do); a flush only emits the header if it is still due.
+ */
+static int
+stream_comp_empty(struct hzip_qp *zq, struct hzip_stream *st, struct wd_comp_msg *m)
+{
+	uint8_t buf[WD_GZIP_HDR_MIN_LEN + sizeof(hzip_empty_final) + WD_GZIP_TRAILER_LEN];
+	uint32_t len = 0, chk;
+	uint8_t status;
+
+	if (!st->hdr_done)
+		len += (uint32_t)wd_comp_hdr_write(st->alg, st->level, st->window_log, buf,
+						   sizeof(buf));
+	if (m->flush == WD_COMP_FLUSH_FINAL) {
+		memcpy(buf + len, hzip_empty_final, sizeof(hzip_empty_final));
+		len += sizeof(hzip_empty_final);
+		chk = st->hw_started ? hzip_chksum_decode(st->alg, st->checksum) :
+		      wd_comp_chksum_init(st->alg);
+		len += (uint32_t)wd_comp_trailer_write(st->alg, chk, st->isize, buf + len);
+		st->ended = true;
+	}
+	st->hdr_done = true;
+	status = stream_emit(st, m, buf, len, WD_COMP_MSG_OK);
+	m->consumed = 0;
+	m->hw_status = 0;
+	stream_report(st, m);
+	hzip_sw_complete(zq, m, status);
+	return PREP_SW;
+}
+
+/* ---- header parsing over flat or mbuf input ------------------------------------ */
+
+static int
+parse_src(struct wd_comp_hdr_parser *p, const struct wd_comp_buf *b, uint32_t *used)
+{
+	size_t u = 0;
+	int ret;
+
+	if (b->type == WD_COMP_BUF_FLAT) {
+		ret = wd_comp_hdr_parse(p, b->addr, b->len, &u);
+		*used = (uint32_t)u;
+		return ret;
+	}
+	/* mbuf: feed the segments one by one */
+	{
+		const struct rte_mbuf *s = b->m;
+		uint32_t off = b->offset, left = b->len, total = 0;
+
+		while (s != NULL && off >= s->data_len) {
+			off -= s->data_len;
+			s = s->next;
+		}
+		ret = WD_HDR_MORE;
+		for (; s != NULL && left > 0; s = s->next, off = 0) {
+			uint32_t n = RTE_MIN((uint32_t)s->data_len - off, left);
+
+			if (n == 0)
+				continue;
+			ret = wd_comp_hdr_parse(p, rte_pktmbuf_mtod_offset(s, const uint8_t *, off),
+						n, &u);
+			total += (uint32_t)u;
+			left -= n;
+			if (ret != WD_HDR_MORE)
+				break;
+		}
+		*used = total;
+		return ret;
+	}
+}
+
+static uint8_t
+hdr_status(int res)
+{
+	return res == WD_HDR_ERR_DICT ? WD_COMP_MSG_ERR_DICT : WD_COMP_MSG_ERR_DATA;
+}
+
+/* ---- buffers ------------------------------------------------------------------- */
+
+static inline bool
+buf_valid(const struct wd_comp_buf *b)
+{
+	if (b->type == WD_COMP_BUF_FLAT)
+		return b->addr != NULL || b->len == 0;
+	if (b->type != WD_COMP_BUF_MBUF || b->m == NULL)
+		return false;
+	return (uint64_t)b->offset + b->len <= b->m->pkt_len;
+}
+
+/* What goes into the SQE. */
+struct hzip_plan {
+	uint32_t in_skip;    /* input bytes before the device's part (parsed header) */
+	uint32_t in_len;     /* input bytes for the device */
+	uint32_t out_skip;   /* output bytes before the device's part (header) */
+	uint32_t hw_room;    /* output room for the device */
+	uint32_t room;       /* caller's room after out_skip */
+	uint8_t *bounce;     /* device output goes here instead of dst */
+	uint32_t dw7;
+	uint8_t flags;
+	uint16_t hdr_out;
+	uint16_t hdr_in;
+	uint8_t win;
+};
+
+/* Device address of a flat position, or an SGL; -ENOSPC / -E2BIG / -EINVAL. */
+static int
+plan_buf(struct hzip_qp *zq, const struct wd_comp_buf *b, uint32_t skip, uint32_t len,
+	 uint8_t *bounce, bool sgl, uint64_t *addr, uint16_t *blk)
+{
+	int err = 0;
+
+	*blk = HZIP_SGL_NONE;
+	if (bounce != NULL) {
+		if (!sgl) {
+			*addr = wd_dma_iova(bounce);
+			return 0;
+		}
+		*blk = hzip_sgl_build_flat(&zq->sgl, wd_dma_iova(bounce), len, &err);
+	} else if (b->type == WD_COMP_BUF_FLAT) {
+		if (!sgl) {
+			*addr = wd_dma_iova((const uint8_t *)b->addr + skip);
+			return 0;
+		}
+		*blk = hzip_sgl_build_flat(&zq->sgl, wd_dma_iova((const uint8_t *)b->addr + skip),
+					   len, &err);
+	} else {
+		*blk = hzip_sgl_build(&zq->sgl, b->m, b->offset + skip, len, &err);
+	}
+	if (*blk == HZIP_SGL_NONE)
+		return err;
+	*addr = hzip_sgl_iova(&zq->sgl, *blk);
+	return 0;
+}
+
+/* ---- submit -------------------------------------------------------------------- */
+
+/* Fill the SQE and the slot for a planned request. */
+static int
+submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct hzip_sqe *sqe,
+       struct hzip_slot *sl, uint16_t idx, struct hzip_plan *pl)
+{
+	bool sgl = m->src.type == WD_COMP_BUF_MBUF || m->dst.type == WD_COMP_BUF_MBUF;
+	uint64_t src = 0, dst = 0;
+	uint16_t bin = HZIP_SGL_NONE, bout = HZIP_SGL_NONE;
+	struct hzip_sqe s;
+	int err;
+
+	if (unlikely(sgl)) {
+		err = plan_buf(zq, &m->src, pl->in_skip, pl->in_len, NULL, true, &src, &bin);
+		if (err == 0) {
+			err = plan_buf(zq, &m->dst, pl->out_skip, pl->hw_room, pl->bounce, true,
+				       &dst, &bout);
+			if (err < 0)
+				hzip_sgl_free(&zq->sgl, bin);
+		}
+		if (unlikely(err < 0)) {
+			if (err == -ENOSPC)
+				return PREP_BUSY;
+			return prep_fail(zq, m, err == -E2BIG ? WD_COMP_MSG_ERR_TOO_BIG :
+					 WD_COMP_MSG_ERR_INVALID);
+		}
+	} else {
+		dst = pl->bounce != NULL ? wd_dma_iova(pl->bounce) :
+		      wd_dma_iova((uint8_t *)m->dst.addr + pl->out_skip);
+		/* a zero-length input still needs a valid address (10.3) */
+		src = pl->in_len > 0 ? wd_dma_iova((const uint8_t *)m->src.addr + pl->in_skip) :
+		      dst;
+	}
+
+	sl->gen++;
+	sl->tag = ((uint32_t)sl->gen << 16) | idx;
+	sl->hw_in = pl->in_len;
+	sl->hw_out = pl->hw_room;
+	sl->room = pl->room;
+	sl->hdr_out = pl->hdr_out;
+	sl->hdr_in = pl->hdr_in;
+	sl->sgl_in = bin;
+	sl->sgl_out = bout;
+	sl->flags = pl->flags;
+	sl->alg = m->alg;
+
+	memset(&s, 0, sizeof(s));
+	s.input_data_length = pl->in_len;
+	s.dw7 = pl->dw7;
+	s.dw9 = (m->alg == WD_COMP_ALG_ZLIB ? HZIP_REQ_ZLIB : HZIP_REQ_GZIP) |
+		((sgl ? HZIP_BUF_SGL : HZIP_BUF_FLAT) << HZIP_BUF_TYPE_SHIFT) |
+		((uint32_t)pl->win << HZIP_WIN_SHIFT);
+	s.tag = sl->tag;
+	s.dest_avail_out = pl->hw_room;
+	s.source_addr = src;
+	s.dest_addr = dst;
+	if (st != NULL) {
+		s.stream_ctx_addr = wd_dma_iova(st->ctx + HZIP_CTX_HW_OFFSET);
+		s.ctx_dw0 = st->ctx_dw0;
+		s.ctx_dw1 = st->ctx_dw1;
+		s.ctx_dw2 = st->ctx_dw2;
+		s.isize = st->isize;
+		s.checksum = st->checksum;
+		st->busy = true;
+	}
+	*sqe = s;
+	return PREP_HW;
+}
+
+static int
+prep_comp(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st,
+	  struct hzip_sqe *sqe, struct hzip_slot *sl, uint16_t idx)
+{
+	struct hzip_plan pl;
+	uint8_t alg = m->alg;
+	uint32_t hdr;
+
+	memset(&pl, 0, sizeof(pl));
+	if (st == NULL) {
+		uint8_t wlog = m->window_log ? m->window_log : 15;
+
+		if (unlikely(wlog > 15 || wlog < 8))
+			return prep_fail(zq, m, WD_COMP_MSG_ERR_INVALID);
+		if (unlikely(wlog < 12))
+			return prep_fail(zq, m, WD_COMP_MSG_ERR_NOTSUP);
+		hdr = hzip_hdr_len(alg);
+		if (unlikely(m->dst.len < hdr))
+			return prep_fail(zq, m, WD_COMP_MSG_OUT_OF_SPACE_TERMINATED);
+		if (hdr > 0) {
+			uint8_t h[WD_GZIP_HDR_MIN_LEN];
+
+			wd_comp_hdr_write(alg, m->level, wlog, h, sizeof(h));
+			dst_write(&m->dst, 0, h, hdr);
+		}
+		pl.win = (uint8_t)hzip_win_code(wlog);
+		pl.out_skip = hdr;
+		pl.hdr_out = (uint16_t)hdr;
+		pl.room = m->dst.len - hdr;
+		pl.in_len = m->src.len;
+		pl.dw7 = HZIP_STREAM_NEW | HZIP_FLUSH_FINISH;
+		pl.flags = HZIP_SLOT_FINISH;
+		if (alg == WD_COMP_ALG_DEFLATE)
+			pl.flags |= HZIP_SLOT_STRIP;
+		if (unlikely(pl.room <= HZIP_SMALL_OUT)) {
+			pl.bounce = zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE;
+			pl.hw_room = HZIP_SLOT_BOUNCE_SIZE;
+			pl.flags |= HZIP_SLOT_BOUNCE;
+		} else if (unlikely(pl.room > HZIP_MAX_LEN)) {
+			pl.hw_room = HZIP_MAX_LEN;
+			pl.flags |= HZIP_SLOT_CLAMPED;
+		} else {
+			pl.hw_room = pl.room;
+		}
+		return submit(zq, m, NULL, sqe, sl, idx, &pl);
+	}
+
+	/* stream */
+	if (m->src.len == 0)
+		return stream_comp_empty(zq, st, m);
+	hdr = st->hdr_done ? 0 : hzip_hdr_len(alg);
+	pl.win = (uint8_t)hzip_win_code(st->window_log);
+	pl.in_len = m->src.len;
+	pl.flags = HZIP_SLOT_STREAM | (hdr ? HZIP_SLOT_HDR : 0);
+	pl.dw7 = HZIP_STREAM_STATEFUL | (st->hw_started ? 0 : HZIP_STREAM_NEW);
+	if (m->flush == WD_COMP_FLUSH_FINAL) {
+		pl.dw7 |= HZIP_FLUSH_FINISH;
+		pl.flags |= HZIP_SLOT_FINISH;
+		if (alg == WD_COMP_ALG_DEFLATE)
+			pl.flags |= HZIP_SLOT_STRIP;
+	}
+	pl.hdr_out = (uint16_t)hdr;
+	if (m->dst.len < hdr + HZIP_SMALL_OUT + 1) {
+		/* small output: header and device output go through the bounce buffer */
+		uint8_t *b = stream_bounce(st);
+
+		if (hdr > 0)
+			wd_comp_hdr_write(alg, st->level, st->window_log, b, hdr);
+		pl.bounce = b + hdr;
+		pl.hw_room = HZIP_BOUNCE_SIZE - hdr;
+		pl.room = m->dst.len;
+		pl.flags |= HZIP_SLOT_SBOUNCE;
+	} else {
+		if (hdr > 0) {
+			uint8_t h[WD_GZIP_HDR_MIN_LEN];
+
+			wd_comp_hdr_write(alg, st->level, st->window_log, h, sizeof(h));
+			dst_write(&m->dst, 0, h, hdr);
+		}
+		pl.out_skip = hdr;
+		pl.room = m->dst.len - hdr;
+		pl.hw_room = RTE_MIN(pl.room, HZIP_MAX_LEN);
+	}
+	/* keep output >= input x 9/8, as UADK does: shrink the input, no finish */
+	if ((uint64_t)pl.hw_room < (((uint64_t)pl.in_len * 9 + 7) >> 3)) {
+		pl.in_len = (uint32_t)(((uint64_t)pl.hw_room << 3) / 9) & ~3u;
+		pl.dw7 &= ~HZIP_FLUSH_FINISH;
+		pl.flags &= (uint8_t)~(HZIP_SLOT_FINISH | HZIP_SLOT_STRIP);
+		pl.flags |= HZIP_SLOT_SHRUNK;
+	}
+	return submit(zq, m, st, sqe, sl, idx, &pl);
+}
+
+static int
+prep_decomp(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st,
+	    struct hzip_sqe *sqe, struct hzip_slot *sl, uint16_t idx)
+{
+	struct hzip_plan pl;
+	uint32_t used = 0;
+	int res;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.win = HZIP_WIN_32K;
+	if (st == NULL) {
+		struct wd_comp_hdr_parser p;
+
+		wd_comp_hdr_parser_init(&p, (enum wd_comp_alg)m->alg);
+		res = parse_src(&p, &m->src, &used);
+		if (unlikely(res != WD_HDR_DONE))
+			return prep_fail(zq, m, res == WD_HDR_MORE ? WD_COMP_MSG_ERR_DATA :
+					 hdr_status(res));
+		if (unlikely(used >= m->src.len))
+			/* nothing after the header: truncated */
+			return prep_fail(zq, m, WD_COMP_MSG_ERR_DATA);
+		pl.dw7 = HZIP_STREAM_NEW | HZIP_FLUSH_FINISH;
+		pl.flags = HZIP_SLOT_FINISH;
+	} else {
+		if (!st->hdr_done) {
+			st->parser_next = st->parser;
+			res = parse_src(&st->parser_next, &m->src, &used);
+			if (res == WD_HDR_ERR_DATA || res == WD_HDR_ERR_DICT) {
+				st->broken = true;
+				m->consumed = used;
+				m->produced = 0;
+				m->hw_status = 0;
+				stream_report(st, m);
+				hzip_sw_complete(zq, m, hdr_status(res));
+				return PREP_SW;
+			}
+			if (res == WD_HDR_MORE || used == m->src.len) {
+				/* header-only input: no device request */
+				st->parser = st->parser_next;
+				st->hdr_done = res == WD_HDR_DONE;
+				m->consumed = used;
+				m->produced = 0;
+				m->hw_status = 0;
+				stream_report(st, m);
+				hzip_sw_complete(zq, m, WD_COMP_MSG_OK);
+				return PREP_SW;
+			}
+			pl.flags = HZIP_SLOT_HDR;
+		}
+		if (m->src.len - used == 0 && !st->hw_started) {
+			m->consumed = 0;
+			m->produced = 0;
+			m->hw_status = 0;
+			stream_report(st, m);
+			hzip_sw_complete(zq, m, WD_COMP_MSG_OK);
+			return PREP_SW;
+		}
+		pl.flags |= HZIP_SLOT_STREAM;
+		pl.dw7 = HZIP_STREAM_STATEFUL | (st->hw_started ? 0 : HZIP_STREAM_NEW);
+		if (m->flush == WD_COMP_FLUSH_FINAL) {
+			pl.dw7 |= HZIP_FLUSH_FINISH;
+			pl.flags |= HZIP_SLOT_FINISH;
+		}
+	}
+	pl.in_skip = used;
+	pl.hdr_in = (uint16_t)used;
+	pl.in_len = m->src.len - used;
+	pl.room = m->dst.len;
+	if (unlikely(pl.room <= HZIP_SMALL_OUT)) {
+		if (st != NULL) {
+			pl.bounce = stream_bounce(st);
+			pl.hw_room = HZIP_BOUNCE_SIZE;
+			pl.flags |= HZIP_SLOT_SBOUNCE;
+		} else {
+			pl.bounce = zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE;
+			pl.hw_room = HZIP_SLOT_BOUNCE_SIZE;
+			pl.flags |= HZIP_SLOT_BOUNCE;
+		}
+	} else if (unlikely(pl.room > HZIP_MAX_LEN)) {
+		pl.hw_room = HZIP_MAX_LEN;
+		pl.flags |= HZIP_SLOT_CLAMPED;
+	} else {
+		pl.hw_room = pl.room;
+	}
+	return submit(zq, m, st, sqe, sl, idx, &pl);
+}
+
+/* Validate a message and turn it into an SQE (or complete it here). */
+static inline int
+prep(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struct hzip_slot *sl,
+     uint16_t idx)
+{
+	struct hzip_stream *st = m->stream;
+
+	if (unlikely(zq->dead))
+		return prep_fail(zq, m, WD_COMP_MSG_ERR_DEVICE);
+	if (unlikely(m->op != zq->op || m->alg >= WD_COMP_ALG_MAX ||
+		     m->flush > WD_COMP_FLUSH_FINAL || !buf_valid(&m->src) ||
+		     !buf_valid(&m->dst)))
+		return prep_fail(zq, m, WD_COMP_MSG_ERR_INVALID);
+	if (unlikely(m->alg == WD_COMP_ALG_DEFLATE && m->op == WD_OP_DECOMPRESS))
+		/* not in v2 hardware: the library routes it to software */
+		return prep_fail(zq, m, WD_COMP_MSG_ERR_NOTSUP);
+	if (unlikely(m->src.len > HZIP_MAX_LEN))
+		return prep_fail(zq, m, WD_COMP_MSG_ERR_TOO_BIG);
+	if (likely(st == NULL)) {
+		/* a stateless request is a whole stream */
+		if (unlikely(m->flush != WD_COMP_FLUSH_FINAL))
+			return prep_fail(zq, m, WD_COMP_MSG_ERR_INVALID);
+	} else {
+		if (unlikely(st->magic != HZIP_STREAM_MAGIC || st->dev != zq->qm->dev ||
+			     st->alg != m->alg || st->op != m->op || st->busy || st->broken))
+			return prep_fail(zq, m, WD_COMP_MSG_ERR_INVALID);
+		if (st->pend_len > 0)
+			return stream_drain(zq, st, m);
+		if (unlikely(st->ended))
+			return prep_fail(zq, m, WD_COMP_MSG_ERR_INVALID);
+	}
+	if (m->op == WD_OP_COMPRESS)
+		return prep_comp(zq, m, st, sqe, sl, idx);
+	return prep_decomp(zq, m, st, sqe, sl, idx);
+}
+
+uint16_t
+hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
+{
+	struct hzip_qp *zq = qpriv;
+	struct hisi_qp *qp = &zq->qp;
+	uint32_t avail;
+	uint16_t i, hw = 0;
+	uint64_t now;
+
+	if (unlikely(qp->epoch != zq->qm->epoch))
+		hzip_qp_recover(zq);
+	avail = zq->cap - zq->inflight - zq->sw_count;
+	if (n > avail)
+		n = (uint16_t)avail;
+	if (unlikely(n == 0))
+		return 0;
+	now = rte_get_timer_cycles();
+	for (i = 0; i < n; i++) {
+		struct wd_comp_msg *m = reqs[i];
+		uint16_t idx = qp->sq_tail;
+		struct hzip_slot *sl = &zq->slots[idx];
+		uint16_t nxt = idx + 1 == qp->depth ? 0 : idx + 1;
+		int r;
+
+		/* a completion out of order may leave the slot at the tail busy */
+		if (unlikely(sl->msg != NULL))
+			break;
+		rte_prefetch0_write(hisi_qp_sqe(qp, nxt));
+		rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, nxt) + 64);
+		r = prep(zq, m, hisi_qp_sqe(qp, idx), sl, idx);
+		if (likely(r == PREP_HW)) {
+			sl->msg = m;
+			sl->tsc = now;
+			qp->sq_tail = nxt;
+			zq->inflight++;
+			hw++;
+		} else if (unlikely(r == PREP_BUSY)) {
+			break;
+		}
+	}
+	/* no doorbell for a function being reset: recover fails these requests */
+	if (hw > 0 && doorbell && likely(qp->epoch == zq->qm->epoch))
+		hisi_qp_ring_sq(qp);
+	return i;
+}
+
+/* ---- completion ----------------------------------------------------------------- */
+
+static void
+slot_release(struct hzip_qp *zq, struct hzip_slot *sl)
+{
+	if (unlikely(sl->sgl_in != HZIP_SGL_NONE)) {
+		hzip_sgl_free(&zq->sgl, sl->sgl_in);
+		sl->sgl_in = HZIP_SGL_NONE;
+	}
+	if (unlikely(sl->sgl_out != HZIP_SGL_NONE)) {
+		hzip_sgl_free(&zq->sgl, sl->sgl_out);
+		sl->sgl_out = HZIP_SGL_NONE;
+	}
+	sl->msg = NULL;
+	zq->inflight--;
+}
+
+void
+hzip_fail_slot(struct hzip_qp *zq, uint16_t idx, uint8_t status)
+{
+	struct hzip_slot *sl = &zq->slots[idx];
+	struct wd_comp_msg *m = sl->msg;
+	struct hzip_stream *st = m->stream;
+
+	slot_release(zq, sl);
+	m->consumed = 0;
+	m->produced = 0;
+	m->hw_status = 0;
+	if (st != NULL) {
+		st->busy = false;
+		st->broken = true;
+		stream_report(st, m);
+	}
+	hzip_sw_complete(zq, m, status);
+}
+
+/* Copy device output from a bounce buffer to the caller's dst (after out_skip). */
+static void
+bounce_out(struct wd_comp_msg *m, uint32_t off, const uint8_t *b, uint32_t len)
+{
+	if (len > 0)
+		dst_write(&m->dst, off, b, len);
+}
+
+/* Finish a stream request; @return the message status. */
+static uint8_t
+complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct wd_comp_msg *m,
+		struct hzip_stream *st, uint8_t status, uint32_t total)
+{
+	st->busy = false;
+	if (status == WD_COMP_MSG_OUT_OF_SPACE_TERMINATED || status == WD_COMP_MSG_ERR_TOO_BIG) {
+		/* state not advanced: the caller resubmits */
+		stream_report(st, m);
+		return status;
+	}
+	if (status != WD_COMP_MSG_OK && status != WD_COMP_MSG_STREAM_END &&
+	    status != WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE) {
+		st->broken = true;
+		stream_report(st, m);
+		return status;
+	}
+	st->ctx_dw0 = sqe->ctx_dw0;
+	st->ctx_dw1 = sqe->ctx_dw1;
+	st->ctx_dw2 = sqe->ctx_dw2;
+	st->isize = sqe->isize;
+	st->checksum = sqe->checksum;
+	st->hw_started = true;
+	if (sl->flags & HZIP_SLOT_HDR) {
+		st->hdr_done = true;
+		if (st->op == WD_OP_DECOMPRESS)
+			st->parser = st->parser_next;
+	}
+	if (status == WD_COMP_MSG_STREAM_END ||
+	    (st->op == WD_OP_COMPRESS && (sl->flags & HZIP_SLOT_FINISH)))
+		st->ended = true;
+	stream_report(st, m);
+	if (sl->flags & HZIP_SLOT_SBOUNCE) {
+		/* header (compress, first request) + device output sit in the bounce buffer */
+		uint32_t len = (st->op == WD_OP_COMPRESS ? sl->hdr_out : 0) + total;
+
+		m->produced = 0;
+		status = stream_emit(st, m, stream_bounce(st), len, status);
+	}
+	return status;
+}
+
+void
+hzip_complete(struct hzip_qp *zq, uint16_t idx)
+{
+	struct hzip_slot *sl = &zq->slots[idx];
+	struct hzip_sqe *sqe = hisi_qp_sqe(&zq->qp, idx);
+	struct wd_comp_msg *m = sl->msg;
+	struct hzip_stream *st = m->stream;
+	uint32_t dw3 = sqe->dw3, hs = dw3 & HZIP_STATUS_MASK;
+	uint32_t consumed = sqe->consumed, produced = sqe->produced;
+	uint8_t flags = sl->flags, status;
+	bool good;
+
+	slot_release(zq, sl);
+	m->hw_status = (uint16_t)hs;
+	m->checksum = hzip_chksum_decode(sl->alg, sqe->checksum);
+	m->isize = sqe->isize;
+
+	if (unlikely(consumed > sl->hw_in || produced > sl->hw_out)) {
+		HZIP_DP_LOG(zq->name, ERR, "queue %u slot %u: device reports %u/%u bytes for %u/%u",
+			    zq->qp.qn, idx, consumed, produced, sl->hw_in, sl->hw_out);
+		status = WD_COMP_MSG_ERR_DEVICE;
+		consumed = 0;
+		produced = 0;
+	} else if (zq->op == WD_OP_COMPRESS) {
+		if (likely(hs == HZIP_ST_OK || hs == HZIP_ST_NEGACOMPRESS)) {
+			status = WD_COMP_MSG_OK;
+			if (flags & HZIP_SLOT_STRIP) {
+				/* deflate runs as gzip: drop the device's trailer */
+				if (unlikely(produced < WD_GZIP_TRAILER_LEN))
+					status = WD_COMP_MSG_ERR_DEVICE;
+				else
+					produced -= WD_GZIP_TRAILER_LEN;
+			}
+			if (flags & HZIP_SLOT_SHRUNK)
+				status = WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE;
+		} else if (hs == HZIP_ST_DSTLEN_OUT) {
+			status = (flags & HZIP_SLOT_CLAMPED) ? WD_COMP_MSG_ERR_TOO_BIG :
+				 WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
+		} else {
+			status = WD_COMP_MSG_ERR_DEVICE;
+		}
+	} else {
+		if (hs == HZIP_ST_DECOMP_END && (dw3 & HZIP_LAST_BLOCK)) {
+			status = WD_COMP_MSG_STREAM_END;
+		} else if (hs == HZIP_ST_OK || hs == HZIP_ST_DECOMP_END ||
+			   hs == HZIP_ST_NEGACOMPRESS) {
+			uint32_t ctx_st = sqe->ctx_dw0 & HZIP_CTX_ST_MASK;
+			bool full = produced >= sl->hw_out || ctx_st == HZIP_CTX_ST_NO_SPACE ||
+				    ctx_st == HZIP_CTX_ST_DECOMPING_NO_SPACE;
+
+			if (flags & HZIP_SLOT_STREAM)
+				status = full ? WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE : WD_COMP_MSG_OK;
+			else
+				/* a stateless request must reach the end of the stream */
+				status = produced >= sl->hw_out ?
+					 ((flags & HZIP_SLOT_CLAMPED) ? WD_COMP_MSG_ERR_TOO_BIG :
+					  WD_COMP_MSG_OUT_OF_SPACE_TERMINATED) :
+					 WD_COMP_MSG_ERR_DATA;
+		} else if (hs == HZIP_ST_CRC_ERR) {
+			status = WD_COMP_MSG_ERR_CHECKSUM;
+		} else if (hs == HZIP_ST_DSTLEN_OUT) {
+			status = (flags & HZIP_SLOT_CLAMPED) ? WD_COMP_MSG_ERR_TOO_BIG :
+				 WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
+		} else {
+			status = WD_COMP_MSG_ERR_DATA;
+		}
+	}
+
+	good = status == WD_COMP_MSG_OK || status == WD_COMP_MSG_STREAM_END ||
+	       status == WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE;
+	if (unlikely(good && (flags & HZIP_SLOT_BOUNCE))) {
+		/* stateless small output: copy it if it fits */
+		if (produced > sl->room) {
+			status = WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
+			good = false;
+		} else {
+			bounce_out(m, sl->hdr_out, zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE,
+				   produced);
+		}
+	}
+	if (likely(good)) {
+		m->consumed = sl->hdr_in + consumed;
+		m->produced = sl->hdr_out + produced;
+	} else {
+		HZIP_DP_LOG(zq->name, DEBUG, "queue %u slot %u: status %#x -> %u", zq->qp.qn, idx,
+			    hs, status);
+		m->consumed = 0;
+		m->produced = 0;
+		if (st == NULL) {
+			m->checksum = 0;
+			m->isize = 0;
+		}
+	}
+	if (unlikely(st != NULL))
+		status = complete_stream(sl, sqe, m, st, status, produced);
+	m->status = status;
+}
