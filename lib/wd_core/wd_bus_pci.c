@@ -50,6 +50,7 @@ struct pci_ctx {
 	struct pio_bar pio[WD_MAX_BARS];        /* BARs VFIO cannot mmap */
 	unsigned int nvec;
 	int efds[WD_MAX_IRQS];
+	bool user_maps_applied;                 /* wd_dma_map() ranges given to EAL */
 };
 
 /* ---- sysfs --------------------------------------------------------------- */
@@ -324,6 +325,8 @@ pci_dma_unmap(void *vctx, uint64_t iova, uint64_t len)
 	return wd_pci_dma_unmap(iova, len);
 }
 
+static unsigned int wd_pci_nopen;    /* vfio-pci functions open (pci_open) */
+
 static void
 pci_destroy(void *vctx)
 {
@@ -333,8 +336,18 @@ pci_destroy(void *vctx)
 	for (unsigned int i = 0; i < WD_MAX_BARS; i++)
 		if (c->map[i] != NULL)
 			munmap(c->map[i], c->map_len[i]);
+	/*
+	 * The last function is leaving EAL's container: take wd_dma_map()
+	 * ranges out of EAL's list while the kernel can still unmap them.
+	 * EAL re-maps its list when a device is set up again, so a range
+	 * unmapped while no device is open would otherwise come back.
+	 * wd_core's own list is applied again at the next attach.
+	 */
+	if (wd_pci_nopen == 1 && c->user_maps_applied)
+		wd_mem_unmap_user_maps_pci();
 	if (rte_vfio_release_device(SYSFS_PCI_DEVICES, c->bdf, c->fd) < 0)
 		WD_LOG(WARNING, "%s: cannot release the VFIO device", c->bdf);
+	wd_pci_nopen--;
 	free(c);
 }
 
@@ -352,12 +365,14 @@ static const struct wd_bus_ops pci_bus_ops = {
 
 /* ---- DMA mappings ---------------------------------------------------------- */
 
-static bool wd_pci_any_open;
-
+/*
+ * With no vfio-pci function open, EAL's container has no IOMMU to map
+ * into: wd_mem keeps the range and maps it at the next attach.
+ */
 int
 wd_pci_dma_map(uint64_t va, uint64_t len)
 {
-	if (!wd_pci_any_open)
+	if (wd_pci_nopen == 0)
 		return 0;
 	if (rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len) < 0) {
 		WD_LOG(ERR, "VFIO DMA map of %" PRIu64 " bytes at 0x%" PRIx64 " failed", len, va);
@@ -369,7 +384,7 @@ wd_pci_dma_map(uint64_t va, uint64_t len)
 int
 wd_pci_dma_unmap(uint64_t va, uint64_t len)
 {
-	if (!wd_pci_any_open)
+	if (wd_pci_nopen == 0)
 		return 0;
 	if (rte_vfio_container_dma_unmap(RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len) < 0)
 		return -EIO;
@@ -472,7 +487,7 @@ pci_open(const char *bdf, struct pci_ctx **out)
 		return ret;
 	}
 	c->cfg_off = cfg.offset;
-	wd_pci_any_open = true;
+	wd_pci_nopen++;
 	*out = c;
 	return 0;
 }
@@ -530,6 +545,7 @@ wd_pci_attach(const char *bdf, const char *args, struct wd_dev **devp)
 		ret = -EIO;
 		goto fail;
 	}
+	c->user_maps_applied = true;
 	ret = wd_mem_apply_user_maps(dev);
 	if (ret < 0)
 		goto fail;

@@ -98,6 +98,7 @@ int wd_model_map_memory(struct wd_dev *dev);
 struct wd_mem_ref;
 void wd_mem_ref_put(struct wd_mem_ref *ref);
 int wd_mem_apply_user_maps(struct wd_dev *dev);
+void wd_mem_unmap_user_maps_pci(void);
 int wd_mem_register_events(void);
 
 /* wd_core.c */

@@ -10,6 +10,7 @@
  * memory for all devices.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -243,6 +244,16 @@ wd_dma_unmap(void *va, size_t len)
 	free(m);
 	pthread_mutex_unlock(&wd_core_lock);
 	return 0;
+}
+
+/* The last vfio-pci function is closing: remove the ranges from its container. */
+void
+wd_mem_unmap_user_maps_pci(void)
+{
+	for (struct wd_user_map *m = wd_user_maps; m != NULL; m = m->next)
+		if (wd_pci_dma_unmap(m->va, m->len) < 0)
+			WD_LOG(WARNING, "cannot unmap %" PRIu64 " bytes at 0x%" PRIx64
+			       " from the VFIO container", m->len, m->va);
 }
 
 int
