@@ -436,6 +436,8 @@ hzm_mbox_write(struct hzip_model *m, uint64_t off, const void *buf, unsigned int
 		return;
 	}
 	memcpy(s->latch + rel, buf, len);
+	/* the register holds what was written, busy bit included, until the command runs */
+	memcpy(s->reg + rel, buf, len);
 	for (unsigned int d = rel / 4; d < (rel + len) / 4; d++)
 		s->written |= 1u << d;
 	if (s->written != 0xf)
