@@ -79,6 +79,26 @@ g_ptr(struct tz *t, uint64_t iova)
 	return t->arena + (t->npieces - 1 - piece) * TZ_PIECE + off % TZ_PIECE;
 }
 
+void
+tz_hole(struct tz *t, uint64_t iova, uint64_t len)
+{
+	assert_int_equal(hzm_iommu_unmap(t->mmu, iova, len), 0);
+}
+
+void
+tz_unhole(struct tz *t, uint64_t iova, uint64_t len)
+{
+	while (len > 0) {
+		uint64_t in_piece = TZ_PIECE - (iova - TZ_IOVA_BASE) % TZ_PIECE;
+		uint64_t n = len < in_piece ? len : in_piece;
+
+		assert_int_equal(hzm_iommu_map(t->mmu, (uint64_t)(uintptr_t)g_ptr(t, iova), iova, n),
+				 0);
+		iova += n;
+		len -= n;
+	}
+}
+
 static void
 g_copy(struct tz *t, uint64_t iova, uint8_t *p, uint64_t len, bool to_guest)
 {

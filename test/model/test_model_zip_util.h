@@ -51,6 +51,11 @@ uint64_t g_alloc(struct tz *t, uint64_t len, uint64_t align);
 void g_write(struct tz *t, uint64_t iova, const void *src, uint64_t len);
 void g_read(struct tz *t, uint64_t iova, void *dst, uint64_t len);
 void g_fill(struct tz *t, uint64_t iova, uint8_t byte, uint64_t len);
+/** Unmap [iova, iova + len) from the IOMMU (a hole in guest memory). */
+void tz_hole(struct tz *t, uint64_t iova, uint64_t len);
+/** Map the hole back. */
+void tz_unhole(struct tz *t, uint64_t iova, uint64_t len);
+
 /** Process address of guest byte @p iova (inside one piece). */
 uint8_t *g_ptr(struct tz *t, uint64_t iova);
 
