@@ -468,6 +468,7 @@ qm_qp_start_locked(struct hisi_qp *qp)
 	qp->sq_tail = 0;
 	qp->cq_head = 0;
 	qp->cq_phase = 1;
+	qp->cq_unacked = 0;
 	qp->db_sq = qm_db_word(qp->qn, QM_DB_CMD_SQ, rand, 0, 0);
 	qp->db_cq = qm_db_word(qp->qn, QM_DB_CMD_CQ, rand, 0, 0);
 
@@ -514,6 +515,9 @@ hisi_qm_qp_create(struct hisi_qm *qm, struct hisi_qp *qp, uint16_t depth, uint8_
 	qp->type = type;
 	qp->sqe_size = qm->cfg.sqe_size;
 	qp->db = qm->mmio;
+	qp->cq_db_batch = (uint16_t)RTE_MIN((depth - 1) / 4, 32);
+	if (qp->cq_db_batch == 0)
+		qp->cq_db_batch = 1;
 	sq_size = (size_t)depth * qp->sqe_size;
 	cq_off = RTE_ALIGN_CEIL(sq_size, 4096);
 	qp->ring_size = cq_off + (size_t)depth * sizeof(struct qm_cqe);

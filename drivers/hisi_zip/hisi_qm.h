@@ -12,7 +12,8 @@
  * size and a few engine callbacks and knows nothing of what the SQEs mean,
  * so that ZIP, SEC and HPRE drivers can share it.
  *
- * Ring state of a queue pair (one slot of the SQ is always kept empty):
+ * Ring state of a queue pair (one slot of the SQ is always kept empty; CQ
+ * doorbells are batched, see hisi_qp_cq_consumed()):
  *
  *     SQ  [ done | in flight ......... | free ]
  *                 ^ oldest             ^ sq_tail (next SQE; SQ doorbell index)
@@ -124,6 +125,8 @@ struct hisi_qp {
 	uint16_t sq_tail;            /**< next SQ slot to write */
 	uint16_t cq_head;            /**< next CQE to read */
 	uint8_t cq_phase;            /**< expected phase of a new CQE */
+	uint16_t cq_unacked;         /**< CQEs consumed since the last CQ doorbell */
+	uint16_t cq_db_batch;        /**< ring the CQ doorbell once this many are consumed */
 	uint8_t type;                /**< SQC type (ZIP: 0 compress, 1 decompress) */
 	uint64_t db_sq;              /**< doorbell word without index */
 	uint64_t db_cq;
@@ -226,11 +229,26 @@ hisi_qp_ring_sq(const struct hisi_qp *qp)
 
 /** Ring the CQ doorbell: CQEs before cq_head are free; @p arm re-arms events. */
 static inline void
-hisi_qp_ring_cq(const struct hisi_qp *qp, bool arm)
+hisi_qp_ring_cq(struct hisi_qp *qp, bool arm)
 {
 	wd_mmio_write64(&qp->db, QM_DB_SQCQ_V2,
 			qp->db_cq | ((uint64_t)qp->cq_head << QM_DB_INDEX_SHIFT) |
 			((uint64_t)arm << QM_DB_PRIORITY_SHIFT));
+	qp->cq_unacked = 0;
+}
+
+/**
+ * Account @p n consumed CQEs; ring the CQ doorbell once cq_db_batch have
+ * accumulated. The device never finds its CQ full as long as requests in
+ * flight + cq_unacked stay within depth - 1: senders take cq_unacked off
+ * the room they see (and ring first when they need it).
+ */
+static inline void
+hisi_qp_cq_consumed(struct hisi_qp *qp, uint16_t n)
+{
+	qp->cq_unacked = (uint16_t)(qp->cq_unacked + n);
+	if (qp->cq_unacked >= qp->cq_db_batch)
+		hisi_qp_ring_cq(qp, false);
 }
 
 /** @return true if the CQE at @p idx, expected with @p phase, is new. */

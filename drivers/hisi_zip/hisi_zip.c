@@ -381,6 +381,8 @@ harvest(struct hzip_qp *zq, bool lenient)
 		if (m != NULL)
 			hzip_sw_push(zq, m);
 	}
+	if (qp->cq_unacked > 0 && likely(qp->epoch == zq->qm->epoch))
+		hisi_qp_ring_cq(qp, false);
 }
 
 /* How fail_inflight() reports the requests it ends. */
@@ -491,6 +493,14 @@ check_stall(struct hzip_qp *zq)
 			hzip_qp_recover(zq);
 			return;
 		}
+		/*
+		 * Ring both doorbells again with the same indices: a no-op for a
+		 * device that saw them, progress for one that lost one.
+		 */
+		if (likely(qp->epoch == zq->qm->epoch)) {
+			hisi_qp_ring_sq(qp);
+			hisi_qp_ring_cq(qp, false);
+		}
 	}
 	if (age > zq->zdev->timeout_cycles)
 		timeout(zq, now);
@@ -522,7 +532,9 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 		}
 	}
 	if (got == 0) {
-		check_stall(zq);
+		/* nothing yet: look at deadlines now and then, not on every poll */
+		if ((++zq->polls & 15) == 0)
+			check_stall(zq);
 		if (unlikely(zq->sw_count > 0))
 			k += sw_pop(zq, resps + k, n - k);
 		return k;
@@ -547,7 +559,7 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 		if (likely(m != NULL))
 			resps[k++] = m;
 	}
-	hisi_qp_ring_cq(qp, false);
+	hisi_qp_cq_consumed(qp, got);
 	if (unlikely((++zq->polls & 255) == 0) && zq->inflight > 0) {
 		check_stall(zq);
 		if (unlikely(zq->sw_count > 0) && k < n)

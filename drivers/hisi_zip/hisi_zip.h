@@ -160,6 +160,13 @@ struct hzip_qp {
 	uint32_t polls;
 	uint64_t last_err_check;
 	uint8_t *bounce;             /**< depth x HZIP_SLOT_BOUNCE_SIZE, DMA memory */
+	/* compression headers of the last (level, window) per format */
+	struct {
+		bool valid;
+		uint8_t level;
+		uint8_t wlog;
+		uint8_t bytes[WD_GZIP_HDR_MIN_LEN];
+	} hdr[WD_COMP_ALG_MAX];
 	struct hzip_sgl_pool sgl;
 	struct hzip_dev *zdev;
 	struct hisi_qm *qm;

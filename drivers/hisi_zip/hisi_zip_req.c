@@ -77,6 +77,21 @@ hzip_win_code(uint8_t log)
 	}
 }
 
+/* The compression header of a (format, level, window), cached per queue. */
+static inline const uint8_t *
+hdr_bytes(struct hzip_qp *zq, uint8_t alg, uint8_t level, uint8_t wlog)
+{
+	typeof(zq->hdr[0]) *c = &zq->hdr[alg];
+
+	if (unlikely(!c->valid || c->level != level || c->wlog != wlog)) {
+		wd_comp_hdr_write((enum wd_comp_alg)alg, level, wlog, c->bytes, sizeof(c->bytes));
+		c->level = level;
+		c->wlog = wlog;
+		c->valid = true;
+	}
+	return c->bytes;
+}
+
 /* ---- driver-completed messages ------------------------------------------------- */
 
 void
@@ -409,11 +424,16 @@ prep_comp(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st,
 		hdr = hzip_hdr_len(alg);
 		if (unlikely(m->dst.len < hdr))
 			return prep_fail(zq, m, WD_COMP_MSG_OUT_OF_SPACE_TERMINATED);
-		if (hdr > 0) {
-			uint8_t h[WD_GZIP_HDR_MIN_LEN];
-
-			wd_comp_hdr_write(alg, m->level, wlog, h, sizeof(h));
-			dst_write(&m->dst, 0, h, hdr);
+		if (likely(m->dst.type == WD_COMP_BUF_FLAT)) {
+			/* constant sizes: plain stores */
+			if (alg == WD_COMP_ALG_ZLIB)
+				memcpy(m->dst.addr, hdr_bytes(zq, alg, m->level, wlog),
+				       WD_ZLIB_HDR_LEN);
+			else if (alg == WD_COMP_ALG_GZIP)
+				memcpy(m->dst.addr, hdr_bytes(zq, alg, m->level, wlog),
+				       WD_GZIP_HDR_MIN_LEN);
+		} else if (hdr > 0) {
+			dst_write(&m->dst, 0, hdr_bytes(zq, alg, m->level, wlog), hdr);
 		}
 		pl.win = (uint8_t)hzip_win_code(wlog);
 		pl.out_skip = hdr;
@@ -463,12 +483,8 @@ prep_comp(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st,
 		pl.room = m->dst.len;
 		pl.flags |= HZIP_SLOT_SBOUNCE;
 	} else {
-		if (hdr > 0) {
-			uint8_t h[WD_GZIP_HDR_MIN_LEN];
-
-			wd_comp_hdr_write(alg, st->level, st->window_log, h, sizeof(h));
-			dst_write(&m->dst, 0, h, hdr);
-		}
+		if (hdr > 0)
+			dst_write(&m->dst, 0, hdr_bytes(zq, alg, st->level, st->window_log), hdr);
 		pl.out_skip = hdr;
 		pl.room = m->dst.len - hdr;
 		pl.hw_room = RTE_MIN(pl.room, HZIP_MAX_LEN);
@@ -612,29 +628,47 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	struct hzip_qp *zq = qpriv;
 	struct hisi_qp *qp = &zq->qp;
 	uint32_t avail;
-	uint16_t i, hw = 0;
+	uint16_t i, idx, hw = 0;
 	uint64_t now;
 
 	if (unlikely(qp->epoch != zq->qm->epoch))
 		hzip_qp_recover(zq);
-	avail = zq->cap - zq->inflight - zq->sw_count;
+	avail = zq->cap - zq->inflight - zq->sw_count - qp->cq_unacked;
+	if (unlikely(n > avail) && qp->cq_unacked > 0 && likely(qp->epoch == zq->qm->epoch)) {
+		/* give the device its CQ entries back before using the room */
+		hisi_qp_ring_cq(qp, false);
+		avail = zq->cap - zq->inflight - zq->sw_count;
+	}
 	if (n > avail)
 		n = (uint16_t)avail;
 	if (unlikely(n == 0))
 		return 0;
 	now = rte_get_timer_cycles();
+	/*
+	 * The SQE slots and the output headers were last written by the device:
+	 * ask for all of their lines at once, so that the transfers overlap.
+	 */
+	for (i = 0, idx = qp->sq_tail; i < n; i++) {
+		const struct wd_comp_msg *m = reqs[i];
+
+		rte_prefetch0_write(hisi_qp_sqe(qp, idx));
+		rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, idx) + 64);
+		if (m->dst.type == WD_COMP_BUF_FLAT)
+			rte_prefetch0_write(m->dst.addr);
+		idx = idx + 1 == qp->depth ? 0 : idx + 1;
+	}
 	for (i = 0; i < n; i++) {
 		struct wd_comp_msg *m = reqs[i];
-		uint16_t idx = qp->sq_tail;
-		struct hzip_slot *sl = &zq->slots[idx];
-		uint16_t nxt = idx + 1 == qp->depth ? 0 : idx + 1;
+		struct hzip_slot *sl;
+		uint16_t nxt;
 		int r;
 
+		idx = qp->sq_tail;
+		sl = &zq->slots[idx];
+		nxt = idx + 1 == qp->depth ? 0 : idx + 1;
 		/* a completion out of order may leave the slot at the tail busy */
 		if (unlikely(sl->msg != NULL))
 			break;
-		rte_prefetch0_write(hisi_qp_sqe(qp, nxt));
-		rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, nxt) + 64);
 		r = prep(zq, m, hisi_qp_sqe(qp, idx), sl, idx);
 		if (likely(r == PREP_HW)) {
 			sl->msg = m;
