@@ -1,0 +1,1134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The hardware engine: ops become struct wd_comp_msg requests on wd_core
+ * queues (one per direction per queue pair: the direction is fixed per
+ * hardware queue), sent with wd_send() on batch queues and one doorbell
+ * per burst, and collected with wd_recv_burst().
+ *
+ * One op may take several messages:
+ *  - a stateless op bigger than the device's max_len, or whose output
+ *    did not fit one message, runs as an internal stream of pieces (when
+ *    the device has stateful mode; otherwise it goes to software);
+ *  - a gzip input of several members takes one message (or stream) per
+ *    member;
+ *  - a stream op larger than max_len is cut into pieces of the stream.
+ * Nothing is ever truncated: an op finishes complete, or with an error,
+ * or out of space as compressdev defines it.
+ *
+ * The driver writes and parses zlib/gzip framing and returns checksums in
+ * plain form; what it does not give (Adler-32 of raw deflate, the
+ * MULTI_PKT seed, gzip multi-member totals) is computed here.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memory.h>
+#include <rte_pause.h>
+
+#include <zlib.h>
+
+#include "wd_comp_private.h"
+#include "wd_drv.h"
+
+/* Longest wait of wd_comp_buf_process() for the hardware. */
+#define HW_SYNC_TIMEOUT_MS 10000u
+/* Largest user buffer bounced through DMA memory by wd_comp_buf_process(). */
+#define HW_BOUNCE_MAX (64u << 20)
+
+enum {
+	REQ_SINGLE = 0, /* one stateless message (per gzip member) */
+	REQ_SPLIT,      /* stateless op run as an internal stream */
+	REQ_STREAM,     /* op of a user stream */
+};
+
+struct hw_req {
+	struct wd_comp_msg msg;        /* what wd_send() gets */
+	struct wd_comp_qp *qp;
+	struct wd_comp_op *op;         /* NULL: synchronous request */
+	const struct wd_comp_xf *xf;
+	struct wd_comp_stream *st;     /* user stream */
+	struct wd_comp_priv_xform *px; /* stateless op's xform */
+	void *ctx;                     /* driver stream context in use (SPLIT, STREAM) */
+	struct wd_comp_buf src;        /* the whole op */
+	struct wd_comp_buf dst;
+	uint32_t in_done;
+	uint32_t out_done;
+	uint8_t mode;
+	uint8_t dir;
+	uint8_t flush;                 /* the op's flush */
+	bool pending;                  /* message waits for queue room */
+	bool done;                     /* synchronous: finished */
+	bool orphan;                   /* synchronous caller gave up */
+	bool members;                  /* gzip: a member ended in this op */
+	uint64_t in_chksum;
+	uint32_t cum_sum;              /* checksum of the members ended in this op */
+	uint64_t cum_len;
+	struct wd_comp_res res;        /* synchronous result */
+	void *bounce_src;
+	void *bounce_dst;
+	void *user_dst;
+	struct hw_req *next;           /* free list / pending list */
+};
+
+/* Hardware side of a user stream. */
+struct wd_comp_hw_stream {
+	void *ctx;          /* driver stream context */
+	bool started;       /* the context holds state of the current stream */
+	bool need_reset;    /* the stream ended or failed: reset before the next op */
+	uint32_t cum_sum;   /* gzip decompression: CRC of the ended members */
+	uint64_t cum_len;
+	uint32_t adler;     /* raw deflate with Adler-32 asked: computed here */
+};
+
+struct hw_dir {
+	struct wd_queue *q;
+	bool dirty;         /* sent without doorbell */
+};
+
+struct wd_comp_hw_qp {
+	struct hw_dir dir[2];
+	struct hw_req *reqs;
+	uint32_t nreqs;
+	struct hw_req *free;
+	struct hw_req *pend_head;   /* messages waiting for queue room */
+	struct hw_req *pend_tail;
+	uint32_t inflight;
+	/* internal streams for stateless ops that need several messages */
+	void *split_ctx[2];
+	struct wd_comp_stream_params split_params[2];
+	bool split_busy[2];
+};
+
+/* ------------------------------------------------------------------ */
+/* Capabilities                                                        */
+/* ------------------------------------------------------------------ */
+
+bool
+wd_comp_hw_supports(const struct wd_comp_dev *dev, const struct wd_comp_xf *xf, bool stateful)
+{
+	const struct wd_comp_drv_caps *c = &dev->caps;
+
+	if (!dev->hw)
+		return false;
+	if (xf->op == WD_OP_COMPRESS) {
+		if (!((c->algs_comp >> xf->alg) & 1))
+			return false;
+		if (xf->window_log < c->window_min_log || xf->window_log > c->window_max_log)
+			return false;
+		/* stored-only output and fixed-Huffman blocks are not hardware modes */
+		if (xf->level == WD_COMP_LEVEL_NONE || xf->huffman == WD_COMP_HUFFMAN_FIXED)
+			return false;
+		return !stateful || c->stateful_comp;
+	}
+	if (!((c->algs_decomp >> xf->alg) & 1))
+		return false;
+	return !stateful || c->stateful_decomp;
+}
+
+static bool
+split_possible(const struct wd_comp_dev *dev, const struct wd_comp_xf *xf)
+{
+	return xf->op == WD_OP_COMPRESS ? dev->caps.stateful_comp : dev->caps.stateful_decomp;
+}
+
+/* ------------------------------------------------------------------ */
+/* Queue pairs                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *
+queue_alg(const struct wd_comp_dev *d, int dir)
+{
+	static const struct {
+		const char *name;
+		int alg;
+	} order[] = {{"zlib", WD_COMP_ALG_ZLIB}, {"gzip", WD_COMP_ALG_GZIP},
+		     {"deflate", WD_COMP_ALG_DEFLATE}};
+	uint32_t bits = dir == WD_OP_COMPRESS ? d->caps.algs_comp : d->caps.algs_decomp;
+
+	for (unsigned int i = 0; i < RTE_DIM(order); i++)
+		if ((bits >> order[i].alg) & 1)
+			return order[i].name;
+	return NULL;
+}
+
+static void
+hw_qp_free(struct wd_comp_qp *qp, struct wd_comp_hw_qp *hq)
+{
+	for (int d = 0; d < 2; d++) {
+		if (hq->dir[d].q != NULL)
+			wd_release_queue(hq->dir[d].q);
+		if (hq->split_ctx[d] != NULL && qp->dev->drv_ops->stream_free != NULL)
+			qp->dev->drv_ops->stream_free(hq->split_ctx[d]);
+	}
+	/* requests were abandoned with the queues: the device no longer touches them */
+	for (uint32_t i = 0; i < hq->nreqs; i++) {
+		if (hq->reqs[i].bounce_src != NULL || hq->reqs[i].bounce_dst != NULL) {
+			wd_dma_free(hq->reqs[i].bounce_src);
+			wd_dma_free(hq->reqs[i].bounce_dst);
+		}
+	}
+	rte_free(hq->reqs);
+	rte_free(hq);
+}
+
+int
+wd_comp_hw_qp_setup(struct wd_comp_qp *qp, uint32_t depth)
+{
+	struct wd_comp_dev *d = qp->dev;
+	struct wd_comp_hw_qp *hq;
+	int ret = 0, ok = 0;
+
+	hq = rte_zmalloc_socket("wd_comp_hw_qp", sizeof(*hq), RTE_CACHE_LINE_SIZE, qp->socket_id);
+	if (hq == NULL)
+		return -ENOMEM;
+	/* one request context per op in flight, plus synchronous calls */
+	hq->nreqs = depth + 1;
+	hq->reqs = rte_zmalloc_socket("wd_comp_hw_req", sizeof(*hq->reqs) * hq->nreqs,
+				      RTE_CACHE_LINE_SIZE, qp->socket_id);
+	if (hq->reqs == NULL) {
+		rte_free(hq);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < hq->nreqs; i++) {
+		hq->reqs[i].qp = qp;
+		hq->reqs[i].next = hq->free;
+		hq->free = &hq->reqs[i];
+	}
+	for (int dir = 0; dir < 2; dir++) {
+		struct wd_queue_attr attr = {
+			.alg = queue_alg(d, dir),
+			.op = (enum wd_op_type)dir,
+			.depth = 0,
+			.socket_id = qp->socket_id,
+			.dev = d->wdev,
+			.flags = WD_QUEUE_F_BATCH,
+		};
+
+		if (attr.alg == NULL)
+			continue;
+		ret = wd_request_queue(&hq->dir[dir].q, &attr);
+		if (ret == -ENOTSUP) {
+			hq->dir[dir].q = NULL;
+			continue;
+		}
+		if (ret < 0) {
+			hq->dir[dir].q = NULL;
+			break;
+		}
+		ok++;
+	}
+	if (ret < 0 || ok == 0) {
+		hw_qp_free(qp, hq);
+		return ret < 0 ? ret : -ENOTSUP;
+	}
+	qp->hw = hq;
+	return 0;
+}
+
+void
+wd_comp_hw_qp_release(struct wd_comp_qp *qp)
+{
+	if (qp->hw == NULL)
+		return;
+	hw_qp_free(qp, qp->hw);
+	qp->hw = NULL;
+}
+
+uint32_t
+wd_comp_hw_qp_inflight(const struct wd_comp_qp *qp)
+{
+	return qp->hw != NULL ? qp->hw->inflight : 0;
+}
+
+void
+wd_comp_hw_flush(struct wd_comp_qp *qp)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+
+	for (int d = 0; d < 2; d++) {
+		if (hq->dir[d].dirty) {
+			wd_flush(hq->dir[d].q);
+			hq->dir[d].dirty = false;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Streams                                                             */
+/* ------------------------------------------------------------------ */
+
+int
+wd_comp_hw_stream_create(struct wd_comp_dev *dev, struct wd_comp_stream *st)
+{
+	struct wd_comp_stream_params p = {
+		.alg = st->xf.alg,
+		.op = st->xf.op,
+		.window_log = st->xf.window_log,
+		.level = (uint8_t)(st->xf.level > 0 ? st->xf.level : 0),
+		.socket_id = dev->socket_id,
+	};
+	struct wd_comp_hw_stream *hs;
+	int ret;
+
+	if (dev->drv_ops->stream_create == NULL)
+		return -ENOTSUP;
+	hs = rte_zmalloc_socket("wd_comp_hw_stream", sizeof(*hs), RTE_CACHE_LINE_SIZE,
+				dev->socket_id);
+	if (hs == NULL)
+		return -ENOMEM;
+	ret = dev->drv_ops->stream_create(dev->wdev, &p, &hs->ctx);
+	if (ret < 0) {
+		rte_free(hs);
+		return ret;
+	}
+	hs->adler = 1;
+	st->hw = hs;
+	return 0;
+}
+
+void
+wd_comp_hw_stream_free(struct wd_comp_stream *st)
+{
+	if (st->hw == NULL)
+		return;
+	if (st->dev->drv_ops->stream_free != NULL)
+		st->dev->drv_ops->stream_free(st->hw->ctx);
+	rte_free(st->hw);
+	st->hw = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Buffers                                                             */
+/* ------------------------------------------------------------------ */
+
+/* [off, off+len) of a buffer (the range is inside it). */
+static void
+buf_sub(const struct wd_comp_buf *b, uint32_t off, uint32_t len, struct wd_comp_buf *out)
+{
+	*out = *b;
+	out->len = len;
+	if (b->type == WD_COMP_BUF_FLAT)
+		out->addr = (uint8_t *)b->addr + off;
+	else
+		out->offset = b->offset + off;
+}
+
+/* Walk an mbuf range: call @p fn on each contiguous piece. */
+static void
+buf_walk(const struct wd_comp_buf *b, uint32_t off, uint32_t len,
+	 void (*fn)(void *arg, const uint8_t *p, uint32_t n), void *arg)
+{
+	struct rte_mbuf *m;
+
+	if (len == 0)
+		return;
+	if (b->type == WD_COMP_BUF_FLAT) {
+		fn(arg, (const uint8_t *)b->addr + off, len);
+		return;
+	}
+	m = b->m;
+	off += b->offset;
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && len > 0) {
+		uint32_t n = RTE_MIN((uint32_t)m->data_len - off, len);
+
+		fn(arg, rte_pktmbuf_mtod_offset(m, const uint8_t *, off), n);
+		len -= n;
+		off = 0;
+		m = m->next;
+	}
+}
+
+static void
+peek_fn(void *arg, const uint8_t *p, uint32_t n)
+{
+	int *v = arg;
+
+	if (*v < 0 && n > 0)
+		*v = p[0];
+}
+
+/* @return the byte at @p off of a buffer, or -1. */
+static int
+buf_byte(const struct wd_comp_buf *b, uint32_t off)
+{
+	int v = -1;
+
+	if (off >= b->len)
+		return -1;
+	buf_walk(b, off, 1, peek_fn, &v);
+	return v;
+}
+
+static void
+adler_fn(void *arg, const uint8_t *p, uint32_t n)
+{
+	uint32_t *a = arg;
+
+	*a = wd_comp_adler32(*a, p, n);
+}
+
+/* Can the device reach this op's buffers? External mbuf buffers may be ordinary memory. */
+static bool
+mem_dma_ok(const void *va)
+{
+	return rte_mem_virt2memseg_list(va) != NULL;
+}
+
+static bool
+mbuf_dma_ok(const struct rte_mbuf *m, unsigned int max_segs)
+{
+	unsigned int n = 0;
+
+	for (; m != NULL; m = m->next, n++) {
+		if ((m->ol_flags & RTE_MBUF_F_EXTERNAL) &&
+		    !mem_dma_ok(rte_pktmbuf_mtod(m, const void *)))
+			return false;
+	}
+	return max_segs == 0 || n <= max_segs;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+/* ------------------------------------------------------------------ */
+
+static struct hw_req *
+req_get(struct wd_comp_hw_qp *hq)
+{
+	struct hw_req *r = hq->free;
+
+	if (r == NULL)
+		return NULL;
+	hq->free = r->next;
+	r->next = NULL;
+	hq->inflight++;
+	return r;
+}
+
+static void
+req_put(struct wd_comp_hw_qp *hq, struct hw_req *r)
+{
+	r->op = NULL;
+	r->ctx = NULL;
+	r->next = hq->free;
+	hq->free = r;
+	hq->inflight--;
+}
+
+/* Build the next message of a request from its progress. */
+static void
+req_msg(struct wd_comp_qp *qp, struct hw_req *r)
+{
+	struct wd_comp_msg *m = &r->msg;
+	uint32_t max = qp->dev->caps.max_len;
+	uint32_t in_left = r->src.len - r->in_done, out_left = r->dst.len - r->out_done;
+	uint32_t in_len = RTE_MIN(in_left, max);
+	bool last = in_len == in_left;
+
+	memset(m, 0, sizeof(*m));
+	m->alg = r->xf->alg;
+	m->op = r->dir;
+	m->window_log = r->xf->window_log;
+	m->level = (uint8_t)(r->xf->level > 0 ? r->xf->level : 0);
+	m->user_data = r;
+	buf_sub(&r->src, r->in_done, in_len, &m->src);
+	/* the driver clamps an output larger than one request can take */
+	buf_sub(&r->dst, r->out_done, out_left, &m->dst);
+	switch (r->mode) {
+	case REQ_SINGLE:
+		m->flush = WD_COMP_FLUSH_FINAL;
+		m->stream = NULL;
+		break;
+	case REQ_SPLIT:
+		m->flush = last ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_NONE;
+		m->stream = r->ctx;
+		break;
+	default:
+		m->flush = last ? r->flush : WD_COMP_FLUSH_NONE;
+		m->stream = r->ctx;
+		break;
+	}
+}
+
+static void
+pend_add(struct wd_comp_hw_qp *hq, struct hw_req *r)
+{
+	r->pending = true;
+	r->next = NULL;
+	if (hq->pend_tail != NULL)
+		hq->pend_tail->next = r;
+	else
+		hq->pend_head = r;
+	hq->pend_tail = r;
+}
+
+/* Send a request's current message. @return 0, -EBUSY (queue full), -errno. */
+static int
+req_send(struct wd_comp_hw_qp *hq, struct hw_req *r)
+{
+	struct hw_dir *d = &hq->dir[r->dir];
+	int ret = wd_send(d->q, &r->msg);
+
+	if (ret == 0)
+		d->dirty = true;
+	return ret;
+}
+
+/* Reset the driver's stream context. */
+static void
+ctx_reset(struct wd_comp_qp *qp, void *ctx)
+{
+	if (ctx != NULL && qp->dev->drv_ops->stream_reset != NULL)
+		qp->dev->drv_ops->stream_reset(ctx);
+}
+
+/* Get the internal stream of a direction for a stateless op. @return 0, -EBUSY, -errno. */
+static int
+split_get(struct wd_comp_qp *qp, struct hw_req *r)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	struct wd_comp_dev *d = qp->dev;
+	int dir = r->dir;
+	struct wd_comp_stream_params p = {
+		.alg = r->xf->alg,
+		.op = r->xf->op,
+		.window_log = r->xf->window_log,
+		.level = (uint8_t)(r->xf->level > 0 ? r->xf->level : 0),
+		.socket_id = qp->socket_id,
+	};
+	int ret;
+
+	if (hq->split_busy[dir])
+		return -EBUSY;
+	if (d->drv_ops->stream_create == NULL)
+		return -ENOTSUP;
+	if (hq->split_ctx[dir] != NULL &&
+	    memcmp(&hq->split_params[dir], &p, sizeof(p)) != 0) {
+		d->drv_ops->stream_free(hq->split_ctx[dir]);
+		hq->split_ctx[dir] = NULL;
+	}
+	if (hq->split_ctx[dir] == NULL) {
+		ret = d->drv_ops->stream_create(d->wdev, &p, &hq->split_ctx[dir]);
+		if (ret < 0) {
+			hq->split_ctx[dir] = NULL;
+			return ret;
+		}
+		hq->split_params[dir] = p;
+	} else {
+		ctx_reset(qp, hq->split_ctx[dir]);
+	}
+	hq->split_busy[dir] = true;
+	r->ctx = hq->split_ctx[dir];
+	r->mode = REQ_SPLIT;
+	return 0;
+}
+
+static void
+split_put(struct wd_comp_qp *qp, struct hw_req *r)
+{
+	if (r->mode == REQ_SPLIT && r->ctx != NULL) {
+		ctx_reset(qp, r->ctx);
+		qp->hw->split_busy[r->dir] = false;
+	}
+}
+
+/* Where the checksum of finished gzip members is kept: the stream, or the op. */
+static void
+req_cum(struct hw_req *r, uint32_t **sum, uint64_t **len)
+{
+	if (r->st != NULL) {
+		*sum = &r->st->hw->cum_sum;
+		*len = &r->st->hw->cum_len;
+	} else {
+		*sum = &r->cum_sum;
+		*len = &r->cum_len;
+	}
+}
+
+/* The op's checksum from the driver's value (of the stream so far) and what we add. */
+static uint64_t
+req_chksum(struct hw_req *r, const struct wd_comp_msg *m)
+{
+	const struct wd_comp_xf *xf = r->xf;
+	const struct wd_comp_buf *data = xf->op == WD_OP_COMPRESS ? &r->src : &r->dst;
+	uint32_t total = xf->op == WD_OP_COMPRESS ? r->in_done : r->out_done;
+	uint32_t crc = m->checksum, adler = 1, *cs;
+	uint64_t *cl;
+
+	if (xf->alg == WD_COMP_ALG_GZIP) {
+		if (xf->op == WD_OP_COMPRESS)
+			return m->checksum;
+		/* decompression: members ended before this one, then this one so far */
+		req_cum(r, &cs, &cl);
+		if (*cl == 0)
+			return m->checksum;
+		return (uint32_t)crc32_combine(*cs, m->checksum, (z_off_t)m->isize);
+	}
+	if (xf->alg == WD_COMP_ALG_ZLIB)
+		return m->checksum;
+	/* raw deflate: the driver gives CRC-32; Adler-32 and the MULTI_PKT seed are ours */
+	if (r->st != NULL) {
+		adler = r->st->hw->adler;
+	} else {
+		if (xf->chksum == WD_COMP_CHKSUM_CRC32 ||
+		    xf->chksum == WD_COMP_CHKSUM_CRC32_ADLER32) {
+			uint32_t seed = (uint32_t)r->in_chksum;
+
+			if (seed != 0)
+				crc = (uint32_t)crc32_combine(seed, m->checksum, (z_off_t)total);
+		}
+		if (xf->chksum == WD_COMP_CHKSUM_ADLER32 ||
+		    xf->chksum == WD_COMP_CHKSUM_CRC32_ADLER32) {
+			uint32_t seed = (uint32_t)(xf->chksum == WD_COMP_CHKSUM_ADLER32 ?
+						   r->in_chksum : r->in_chksum >> 32);
+
+			adler = seed != 0 ? seed : 1;
+			buf_walk(data, 0, total, adler_fn, &adler);
+		}
+	}
+	switch (xf->chksum) {
+	case WD_COMP_CHKSUM_CRC32:
+		return crc;
+	case WD_COMP_CHKSUM_ADLER32:
+		return adler;
+	case WD_COMP_CHKSUM_CRC32_ADLER32:
+		return ((uint64_t)adler << 32) | crc;
+	default:
+		return 0;
+	}
+}
+
+/* Forget a user stream's state: its next op starts a new stream. */
+static void
+stream_restart(struct wd_comp_hw_stream *hs, bool keep_members)
+{
+	hs->need_reset = true;
+	hs->started = false;
+	if (!keep_members) {
+		hs->cum_sum = 0;
+		hs->cum_len = 0;
+	}
+	hs->adler = 1;
+}
+
+/* Finish a request: write the op (or the synchronous result) and release. */
+static void
+req_finish(struct wd_comp_qp *qp, struct hw_req *r, uint8_t status, uint64_t chksum,
+	   uint64_t debug)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	struct wd_comp_op *op = r->op;
+	bool ok = status == WD_COMP_OP_SUCCESS || status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE;
+	uint32_t consumed = ok ? r->in_done : 0, produced = ok ? r->out_done : 0;
+
+	split_put(qp, r);
+	if (r->st != NULL && !ok)
+		stream_restart(r->st->hw, false); /* a failed stream starts again from scratch */
+	if (op != NULL) {
+		op->status = status;
+		op->consumed = consumed;
+		op->produced = produced;
+		op->output_chksum = ok ? chksum : 0;
+		op->debug_status = debug;
+		if (r->px != NULL)
+			__atomic_sub_fetch(&r->px->inflight, 1, __ATOMIC_RELEASE);
+		if (r->st != NULL)
+			__atomic_store_n(&r->st->busy, 0, __ATOMIC_RELEASE);
+		req_put(hq, r);
+		wd_comp_qp_complete(qp, op);
+		return;
+	}
+	/* synchronous */
+	r->res.status = status;
+	r->res.consumed = consumed;
+	r->res.produced = produced;
+	r->res.chksum = ok ? chksum : 0;
+	r->res.debug = debug;
+	r->done = true;
+	if (r->orphan) {
+		wd_dma_free(r->bounce_src);
+		wd_dma_free(r->bounce_dst);
+		r->bounce_src = NULL;
+		r->bounce_dst = NULL;
+		req_put(hq, r);
+	}
+}
+
+/* Send the next message of a request, or park it until there is room. */
+static void
+req_continue(struct wd_comp_qp *qp, struct hw_req *r)
+{
+	int ret;
+
+	req_msg(qp, r);
+	ret = req_send(qp->hw, r);
+	if (ret == -EBUSY) {
+		pend_add(qp->hw, r);
+	} else if (ret < 0) {
+		req_finish(qp, r, ret == -EINVAL ? WD_COMP_OP_INVALID_ARGS :
+			   WD_COMP_OP_ERR_DEVICE, 0, (uint64_t)(int64_t)ret);
+	}
+}
+
+/* Hand an op the hardware cannot do to the software engine (policy permitting). */
+static void
+req_to_sw(struct wd_comp_qp *qp, struct hw_req *r, uint64_t debug)
+{
+	struct wd_comp_op *op = r->op;
+
+	split_put(qp, r);
+	if (op == NULL) {
+		/* synchronous: the caller runs the software engine */
+		r->mode = REQ_SINGLE;
+		req_finish(qp, r, WD_COMP_OP_ERR_NOTSUP, 0, debug);
+		return;
+	}
+	if (r->px != NULL)
+		__atomic_sub_fetch(&r->px->inflight, 1, __ATOMIC_RELEASE);
+	if (r->st != NULL)
+		__atomic_store_n(&r->st->busy, 0, __ATOMIC_RELEASE);
+	req_put(qp->hw, r);
+	if (!wd_comp_qp_retry_sw(qp, op)) {
+		op->status = WD_COMP_OP_ERR_NOTSUP;
+		op->engine = WD_COMP_ENGINE_HW;
+		op->debug_status = debug;
+	}
+	wd_comp_qp_complete(qp, op);
+}
+
+/* A message came back. */
+static void
+req_done(struct wd_comp_qp *qp, struct hw_req *r)
+{
+	const struct wd_comp_msg *m = &r->msg;
+	const struct wd_comp_xf *xf = r->xf;
+	struct wd_comp_hw_stream *hs = r->st != NULL ? r->st->hw : NULL;
+	uint32_t max = qp->dev->caps.max_len, in_left, out_left, *cs;
+	uint8_t ms = m->status;
+	bool dec = xf->op == WD_OP_DECOMPRESS, progress;
+	uint64_t *cl;
+
+	if (ms == WD_COMP_MSG_ERR_NOTSUP && r->in_done == 0 && r->out_done == 0 &&
+	    !r->members && (hs == NULL || !hs->started)) {
+		/* the device cannot do it after all (e.g. raw deflate decompression) */
+		if (r->st != NULL)
+			r->st->engine = WD_COMP_STREAM_UNBOUND;
+		req_to_sw(qp, r, m->hw_status);
+		return;
+	}
+	if (ms != WD_COMP_MSG_OK && ms != WD_COMP_MSG_STREAM_END &&
+	    ms != WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE &&
+	    ms != WD_COMP_MSG_OUT_OF_SPACE_TERMINATED) {
+		req_finish(qp, r, wd_comp_status_from_msg(ms), 0, m->hw_status);
+		return;
+	}
+	if (ms == WD_COMP_MSG_OUT_OF_SPACE_TERMINATED) {
+		if (r->st == NULL && r->dst.len - r->out_done > max) {
+			/* one message could not hold the output: more messages, or software */
+			r->in_done = 0;
+			r->out_done = 0;
+			r->members = false;
+			r->cum_sum = 0;
+			r->cum_len = 0;
+			if (r->mode == REQ_SINGLE && split_possible(qp->dev, xf) &&
+			    split_get(qp, r) == 0) {
+				req_continue(qp, r);
+				return;
+			}
+			req_to_sw(qp, r, m->hw_status);
+			return;
+		}
+		if (r->st == NULL && !dec && r->mode == REQ_SINGLE &&
+		    r->dst.len >= wd_comp_fmt_bound(xf->alg, r->src.len)) {
+			/*
+			 * Incompressible data the device did not fit in stored-block
+			 * size: software keeps the promise of wd_comp_bound().
+			 */
+			req_to_sw(qp, r, m->hw_status);
+			return;
+		}
+		if (r->st == NULL) {
+			req_finish(qp, r, WD_COMP_OP_OUT_OF_SPACE_TERMINATED, 0, m->hw_status);
+			return;
+		}
+		/* a stream keeps its state: nothing of this message was taken */
+		ms = WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE;
+	}
+	r->in_done += m->consumed;
+	r->out_done += m->produced;
+	progress = m->consumed + m->produced > 0;
+	if (hs != NULL && progress) {
+		hs->started = true;
+		if (xf->alg == WD_COMP_ALG_DEFLATE && (xf->chksum == WD_COMP_CHKSUM_ADLER32 ||
+		    xf->chksum == WD_COMP_CHKSUM_CRC32_ADLER32)) {
+			if (dec)
+				buf_walk(&r->dst, r->out_done - m->produced, m->produced,
+					 adler_fn, &hs->adler);
+			else
+				buf_walk(&r->src, r->in_done - m->consumed, m->consumed,
+					 adler_fn, &hs->adler);
+		}
+	}
+	in_left = r->src.len - r->in_done;
+	out_left = r->dst.len - r->out_done;
+
+	if (dec && ms == WD_COMP_MSG_STREAM_END) {
+		uint64_t sum = req_chksum(r, m);
+
+		if (xf->alg == WD_COMP_ALG_GZIP) {
+			/* fold the member into the total of ended members */
+			req_cum(r, &cs, &cl);
+			*cs = (uint32_t)sum;
+			*cl += m->isize;
+			r->members = true;
+			if (in_left > 0 && buf_byte(&r->src, r->in_done) == 0x1f) {
+				/* another member follows */
+				if (r->mode != REQ_SINGLE)
+					ctx_reset(qp, r->ctx);
+				if (hs != NULL)
+					hs->started = false;
+				req_continue(qp, r);
+				return;
+			}
+		}
+		if (hs != NULL)
+			stream_restart(hs, xf->alg == WD_COMP_ALG_GZIP);
+		req_finish(qp, r, WD_COMP_OP_SUCCESS, sum, m->hw_status);
+		return;
+	}
+	if (r->mode == REQ_SINGLE) {
+		if (dec) {
+			/* a stateless decompression must reach the end of the stream */
+			req_finish(qp, r, WD_COMP_OP_ERR_DATA, 0, m->hw_status);
+			return;
+		}
+		req_finish(qp, r, WD_COMP_OP_SUCCESS, req_chksum(r, m), m->hw_status);
+		return;
+	}
+	/* SPLIT or STREAM */
+	if (ms == WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE) {
+		if (out_left == 0 || !progress) {
+			if (r->mode == REQ_SPLIT)
+				req_finish(qp, r, WD_COMP_OP_OUT_OF_SPACE_TERMINATED, 0,
+					   m->hw_status);
+			else
+				req_finish(qp, r, WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE,
+					   req_chksum(r, m), m->hw_status);
+			return;
+		}
+		req_continue(qp, r);
+		return;
+	}
+	if (in_left > 0) {
+		if (!progress) {
+			WD_COMP_LOG(ERR, "%s: the device took no input and gave no output",
+				    qp->dev->name);
+			req_finish(qp, r, WD_COMP_OP_ERR_DEVICE, 0, m->hw_status);
+			return;
+		}
+		req_continue(qp, r);
+		return;
+	}
+	if (r->mode == REQ_SPLIT && dec) {
+		/* all input taken and the stream did not end: truncated */
+		req_finish(qp, r, WD_COMP_OP_ERR_DATA, 0, m->hw_status);
+		return;
+	}
+	if (hs != NULL && !dec && r->flush == WD_COMP_FLUSH_FINAL) {
+		uint64_t sum = req_chksum(r, m);
+
+		stream_restart(hs, false); /* finished: the next op starts a new stream */
+		req_finish(qp, r, WD_COMP_OP_SUCCESS, sum, m->hw_status);
+		return;
+	}
+	req_finish(qp, r, WD_COMP_OP_SUCCESS, req_chksum(r, m), m->hw_status);
+}
+
+uint16_t
+wd_comp_hw_poll(struct wd_comp_qp *qp)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	void *resp[32];
+	uint16_t total = 0;
+
+	if (hq == NULL || hq->inflight == 0)
+		return 0;
+	/* messages that found the queue full */
+	while (hq->pend_head != NULL) {
+		struct hw_req *r = hq->pend_head;
+		int ret = req_send(hq, r);
+
+		if (ret == -EBUSY)
+			break;
+		hq->pend_head = r->next;
+		if (hq->pend_head == NULL)
+			hq->pend_tail = NULL;
+		r->pending = false;
+		r->next = NULL;
+		if (ret < 0)
+			req_finish(qp, r, WD_COMP_OP_ERR_DEVICE, 0, (uint64_t)(int64_t)ret);
+	}
+	for (int d = 0; d < 2; d++) {
+		uint16_t n;
+
+		if (hq->dir[d].q == NULL)
+			continue;
+		n = wd_recv_burst(hq->dir[d].q, resp, RTE_DIM(resp));
+		for (uint16_t i = 0; i < n; i++) {
+			struct wd_comp_msg *m = resp[i];
+
+			req_done(qp, m->user_data);
+		}
+		total += n;
+	}
+	wd_comp_hw_flush(qp);
+	return total;
+}
+
+/* ------------------------------------------------------------------ */
+/* Submission                                                          */
+/* ------------------------------------------------------------------ */
+
+enum wd_comp_hw_verdict
+wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_comp_xf *xf,
+		  struct wd_comp_stream *st)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
+	struct hw_req *r;
+	uint8_t status;
+	int dir = xf->op, ret;
+
+	if (hq == NULL || hq->dir[dir].q == NULL)
+		return WD_COMP_HW_UNSUPPORTED;
+	if (!mbuf_dma_ok(op->m_src, caps->max_segs) || !mbuf_dma_ok(op->m_dst, caps->max_segs))
+		return WD_COMP_HW_UNSUPPORTED;
+	if (st == NULL && op->flush_flag != WD_COMP_FLUSH_FINAL && xf->op == WD_OP_COMPRESS)
+		return WD_COMP_HW_UNSUPPORTED; /* independent non-final blocks: a software mode */
+	if (st == NULL && caps->min_dst_len > 0 &&
+	    rte_pktmbuf_pkt_len(op->m_dst) - op->dst.offset < caps->min_dst_len)
+		return WD_COMP_HW_UNSUPPORTED;
+	if (st == NULL && op->src.length > caps->max_len && !split_possible(qp->dev, xf))
+		return WD_COMP_HW_UNSUPPORTED;
+	r = req_get(hq);
+	if (r == NULL)
+		return WD_COMP_HW_FULL;
+	r->op = op;
+	r->xf = xf;
+	r->st = st;
+	r->px = st == NULL ? op->private_xform : NULL;
+	r->dir = (uint8_t)dir;
+	r->flush = (uint8_t)op->flush_flag;
+	r->in_done = 0;
+	r->out_done = 0;
+	r->members = false;
+	r->cum_sum = 0;
+	r->cum_len = 0;
+	r->pending = false;
+	r->done = false;
+	r->orphan = false;
+	r->in_chksum = op->input_chksum;
+	r->ctx = NULL;
+	/* the buffers were checked at enqueue */
+	r->src.type = WD_COMP_BUF_MBUF;
+	r->src.m = op->m_src;
+	r->src.offset = op->src.offset;
+	r->src.len = op->src.length;
+	r->dst.type = WD_COMP_BUF_MBUF;
+	r->dst.m = op->m_dst;
+	r->dst.offset = op->dst.offset;
+	r->dst.len = rte_pktmbuf_pkt_len(op->m_dst) - op->dst.offset;
+	if (op->m_src->nb_segs == 1) {
+		r->src.type = WD_COMP_BUF_FLAT;
+		r->src.addr = rte_pktmbuf_mtod_offset(op->m_src, void *, op->src.offset);
+	}
+	if (op->m_dst->nb_segs == 1) {
+		r->dst.type = WD_COMP_BUF_FLAT;
+		r->dst.addr = rte_pktmbuf_mtod_offset(op->m_dst, void *, op->dst.offset);
+	}
+	if (st != NULL) {
+		struct wd_comp_hw_stream *hs = st->hw;
+
+		r->mode = REQ_STREAM;
+		r->ctx = hs->ctx;
+		if (hs->need_reset) {
+			/* the last op ended the stream (or failed): this one starts anew */
+			ctx_reset(qp, hs->ctx);
+			hs->need_reset = false;
+		}
+	} else if (op->src.length > caps->max_len) {
+		ret = split_get(qp, r);
+		if (ret < 0) {
+			req_put(hq, r);
+			return ret == -EBUSY ? WD_COMP_HW_FULL : WD_COMP_HW_UNSUPPORTED;
+		}
+	} else {
+		r->mode = REQ_SINGLE;
+	}
+	req_msg(qp, r);
+	ret = req_send(hq, r);
+	if (ret == -EBUSY) {
+		split_put(qp, r);
+		req_put(hq, r);
+		return WD_COMP_HW_FULL;
+	}
+	op->engine = WD_COMP_ENGINE_HW;
+	if (r->px != NULL)
+		__atomic_add_fetch(&r->px->inflight, 1, __ATOMIC_ACQUIRE);
+	if (ret < 0) {
+		status = ret == -EINVAL ? WD_COMP_OP_INVALID_ARGS : WD_COMP_OP_ERR_DEVICE;
+		req_finish(qp, r, status, 0, (uint64_t)(int64_t)ret);
+	}
+	return WD_COMP_HW_SENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Synchronous call                                                    */
+/* ------------------------------------------------------------------ */
+
+int
+wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
+		    struct wd_comp_stream *st, const void *src, uint32_t src_len, void *dst,
+		    uint32_t dst_len, uint8_t flush, struct wd_comp_res *res)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
+	uint64_t deadline;
+	struct hw_req *r;
+	int dir = xf->op, ret;
+
+	(void)st;
+	if (hq == NULL)
+		return -EAGAIN;
+	if (hq->dir[dir].q == NULL)
+		return -ENOTSUP;
+	if (src_len > caps->max_len && !split_possible(qp->dev, xf))
+		return -ENOTSUP;
+	if (caps->min_dst_len > 0 && dst_len < caps->min_dst_len)
+		return -ENOTSUP;
+	r = req_get(hq);
+	if (r == NULL)
+		return -EBUSY;
+	memset(&r->res, 0, sizeof(r->res));
+	r->op = NULL;
+	r->xf = xf;
+	r->st = NULL;
+	r->px = NULL;
+	r->dir = (uint8_t)dir;
+	r->flush = flush;
+	r->in_done = 0;
+	r->out_done = 0;
+	r->members = false;
+	r->cum_sum = 0;
+	r->cum_len = 0;
+	r->done = false;
+	r->orphan = false;
+	r->in_chksum = 0;
+	r->ctx = NULL;
+	r->bounce_src = NULL;
+	r->bounce_dst = NULL;
+	r->user_dst = dst;
+	r->src.type = WD_COMP_BUF_FLAT;
+	r->dst.type = WD_COMP_BUF_FLAT;
+	r->src.len = src_len;
+	r->dst.len = dst_len;
+	r->src.addr = (void *)(uintptr_t)src;
+	r->dst.addr = dst;
+	/* ordinary memory goes through DMA memory */
+	if (src_len > 0 && (!mem_dma_ok(src) || !mem_dma_ok((const uint8_t *)src + src_len - 1))) {
+		if (src_len > HW_BOUNCE_MAX)
+			goto unsupported;
+		r->bounce_src = wd_dma_zmalloc(src_len, 64, qp->socket_id);
+		if (r->bounce_src == NULL)
+			goto unsupported;
+		memcpy(r->bounce_src, src, src_len);
+		r->src.addr = r->bounce_src;
+	}
+	if (dst_len > 0 && (!mem_dma_ok(dst) || !mem_dma_ok((uint8_t *)dst + dst_len - 1))) {
+		if (dst_len > HW_BOUNCE_MAX)
+			goto unsupported;
+		r->bounce_dst = wd_dma_zmalloc(dst_len, 64, qp->socket_id);
+		if (r->bounce_dst == NULL)
+			goto unsupported;
+		r->dst.addr = r->bounce_dst;
+	}
+	if (src_len > caps->max_len) {
+		ret = split_get(qp, r);
+		if (ret < 0) {
+			wd_dma_free(r->bounce_src);
+			wd_dma_free(r->bounce_dst);
+			r->bounce_src = r->bounce_dst = NULL;
+			req_put(hq, r);
+			return ret == -EBUSY ? -EBUSY : -ENOTSUP;
+		}
+	} else {
+		r->mode = REQ_SINGLE;
+	}
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * HW_SYNC_TIMEOUT_MS / 1000;
+	req_msg(qp, r);
+	for (;;) {
+		ret = req_send(hq, r);
+		if (ret != -EBUSY)
+			break;
+		/* full: software if the policy says so, else wait for room */
+		if (qp->fb.flags & WD_COMP_FB_F_QUEUE_FULL) {
+			split_put(qp, r);
+			wd_dma_free(r->bounce_src);
+			wd_dma_free(r->bounce_dst);
+			r->bounce_src = r->bounce_dst = NULL;
+			req_put(hq, r);
+			return -EBUSY;
+		}
+		wd_comp_hw_poll(qp);
+		if (rte_get_timer_cycles() > deadline) {
+			split_put(qp, r);
+			wd_dma_free(r->bounce_src);
+			wd_dma_free(r->bounce_dst);
+			r->bounce_src = r->bounce_dst = NULL;
+			req_put(hq, r);
+			return -ETIMEDOUT;
+		}
+		rte_pause();
+	}
+	if (ret < 0) {
+		req_finish(qp, r, ret == -EINVAL ? WD_COMP_OP_INVALID_ARGS : WD_COMP_OP_ERR_DEVICE,
+			   0, (uint64_t)(int64_t)ret);
+	} else {
+		wd_comp_hw_flush(qp);
+	}
+	while (!r->done) {
+		wd_comp_hw_poll(qp);
+		if (r->done)
+			break;
+		if (rte_get_timer_cycles() > deadline) {
+			/* the device still owns the buffers: they are freed when it answers */
+			r->orphan = true;
+			WD_COMP_LOG(ERR, "%s: no answer from the hardware in %u ms",
+				    qp->dev->name, HW_SYNC_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		rte_pause();
+	}
+	*res = r->res;
+	if (r->bounce_dst != NULL && res->produced > 0)
+		memcpy(dst, r->bounce_dst, res->produced);
+	wd_dma_free(r->bounce_src);
+	wd_dma_free(r->bounce_dst);
+	r->bounce_src = r->bounce_dst = NULL;
+	req_put(hq, r);
+	if (res->status == WD_COMP_OP_ERR_NOTSUP)
+		return -ENOTSUP;
+	return 0;
+unsupported:
+	wd_dma_free(r->bounce_src);
+	wd_dma_free(r->bounce_dst);
+	r->bounce_src = r->bounce_dst = NULL;
+	req_put(hq, r);
+	return -ENOTSUP;
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Internal definitions of lib/wd_comp (not installed).
+ *
+ * Layers inside the library:
+ *  - wd_comp.c        API: devices, queue pairs, xforms, streams, op pool,
+ *                     enqueue/dequeue, engine choice (fallback policy), stats;
+ *  - wd_comp_sw.c     the software engine (ISA-L igzip, zlib);
+ *  - wd_comp_hw.c     the hardware engine (struct wd_comp_msg on wd_core queues);
+ *  - wd_comp_sched.c  the lcore → queue-pair scheduler;
+ *  - wd_comp_tel.c    rte_telemetry commands;
+ *  - wd_comp_fmt.c    zlib/gzip framing (shared with drivers).
+ */
+#ifndef WD_COMP_PRIVATE_H
+#define WD_COMP_PRIVATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+
+#include "wd_comp.h"
+#include "wd_comp_fmt.h"
+#include "wd_comp_msg.h"
+#include "wd_config.h"
+
+extern int wd_comp_logtype;
+
+#define WD_COMP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, wd_comp_logtype, "wd.comp: " fmt "\n", ##__VA_ARGS__)
+
+/** Control-path lock of the library (devices, configuration, telemetry reads). */
+extern pthread_mutex_t wd_comp_lock;
+
+#define WD_COMP_XFORM_MAGIC 0x57445846u  /* "WDXF" */
+#define WD_COMP_STREAM_MAGIC 0x57445354u /* "WDST" */
+#define WD_COMP_DEAD_MAGIC 0xdeadbeefu
+
+/** Default queue-pair depth when the configuration says 0. */
+#define WD_COMP_QP_DEPTH_DEFAULT 512u
+/** Level WD_COMP_LEVEL_DEFAULT stands for (ISA-L level 2 in the software engine). */
+#define WD_COMP_DEFAULT_LEVEL 2
+/** Deepest queue pair accepted. */
+#define WD_COMP_QP_DEPTH_MAX 65536u
+
+/** A transform, resolved to what the engines need. */
+struct wd_comp_xf {
+	uint8_t op;          /**< enum wd_op_type */
+	uint8_t alg;         /**< enum wd_comp_alg */
+	int8_t level;        /**< 0..9 (default resolved) */
+	uint8_t window_log;  /**< 8..15 */
+	uint8_t huffman;     /**< enum wd_comp_huffman */
+	uint8_t chksum;      /**< enum wd_comp_chksum, as asked */
+	int8_t user_level;   /**< level as given (WD_COMP_LEVEL_DEFAULT kept) */
+	uint8_t rsvd;
+};
+
+/** Result of one request on an engine. */
+struct wd_comp_res {
+	uint8_t status;      /**< enum wd_comp_op_status */
+	uint32_t consumed;
+	uint32_t produced;
+	uint64_t chksum;     /**< as wd_comp_op.output_chksum */
+	uint64_t debug;      /**< engine detail (hw status) */
+};
+
+struct wd_comp_dev;
+struct wd_comp_qp;
+struct wd_comp_sw_qp;
+struct wd_comp_sw_stream;
+struct wd_comp_hw_qp;
+struct wd_comp_hw_stream;
+
+/** A private xform. */
+struct wd_comp_priv_xform {
+	uint32_t magic;
+	struct wd_comp_dev *dev;
+	struct wd_comp_xf xf;
+	uint32_t inflight;   /**< ops in flight using it (atomic) */
+};
+
+/** Engine a stream is bound to (decided by its first op). */
+enum wd_comp_stream_engine {
+	WD_COMP_STREAM_UNBOUND = 0,
+	WD_COMP_STREAM_SW,
+	WD_COMP_STREAM_HW,
+};
+
+/** A stream. */
+struct wd_comp_stream {
+	uint32_t magic;
+	struct wd_comp_dev *dev;
+	struct wd_comp_xf xf;
+	uint8_t busy;        /**< an op is in flight (atomic) */
+	uint8_t engine;      /**< enum wd_comp_stream_engine */
+	uint8_t fb_reason;   /**< fallback reason when bound to SW on a hw device */
+	struct wd_comp_sw_stream *sw;  /**< software state (lazily on hw devices) */
+	struct wd_comp_hw_stream *hw;  /**< hardware state */
+};
+
+/** A queue pair. Used by one thread at a time: nothing here is locked. */
+struct wd_comp_qp {
+	struct wd_comp_dev *dev;
+	uint16_t id;
+	int socket_id;
+	uint32_t depth;          /**< ops accepted and not yet dequeued, at most */
+	uint32_t inflight;
+	/* finished ops waiting for dequeue (ring of depth slots, power of two) */
+	struct wd_comp_op **done;
+	uint32_t done_mask;
+	uint32_t done_head;      /**< next to dequeue */
+	uint32_t done_tail;      /**< next free */
+	struct wd_comp_fallback fb;
+	struct wd_comp_sw_qp *sw;  /**< software engine state (NULL: no software use) */
+	struct wd_comp_hw_qp *hw;  /**< hardware engine state (NULL: none) */
+	double ns_per_cycle;
+	struct wd_comp_stats stats;
+};
+
+/** A device. */
+struct wd_comp_dev {
+	bool used;
+	uint8_t id;
+	bool hw;
+	bool configured;
+	bool started;
+	char name[WD_NAME_MAX];
+	char driver[32];
+	int socket_id;
+	struct wd_dev *wdev;                   /**< wd_core device (hw) */
+	const struct wd_comp_drv_ops *drv_ops; /**< its class ops (hw) */
+	struct wd_comp_drv_caps caps;          /**< hardware caps (hw) */
+	struct wd_comp_config cfg;
+	uint16_t nb_qps;
+	struct wd_comp_qp *qps[WD_COMP_MAX_QPS];
+	uint32_t nb_xforms;    /**< atomic */
+	uint32_t nb_streams;   /**< atomic */
+	struct wd_comp_stats closed_stats; /**< totals of queue pairs released */
+};
+
+/* wd_comp.c */
+struct wd_comp_dev *wd_comp_dev_get(uint8_t dev_id);
+int wd_comp_xform_resolve(const struct wd_comp_xform *x, struct wd_comp_xf *xf);
+uint8_t wd_comp_status_from_msg(uint8_t msg_status);
+void wd_comp_qp_stats_add(struct wd_comp_stats *sum, const struct wd_comp_stats *s);
+
+/* ---- wd_comp_sw.c: the software engine ---- */
+
+/** Software codec a transform runs on. */
+enum wd_comp_sw_codec {
+	WD_COMP_SW_ISAL = 1,
+	WD_COMP_SW_ZLIB,
+};
+
+/** @return the software codec of a resolved transform. */
+enum wd_comp_sw_codec wd_comp_sw_codec_of(const struct wd_comp_xf *xf);
+
+/** Per-queue-pair software state (stateless work). @return NULL on ENOMEM. */
+struct wd_comp_sw_qp *wd_comp_sw_qp_create(int socket_id);
+void wd_comp_sw_qp_free(struct wd_comp_sw_qp *sq);
+
+/** Stream state. @return NULL on ENOMEM. */
+struct wd_comp_sw_stream *wd_comp_sw_stream_create(const struct wd_comp_xf *xf, int socket_id);
+void wd_comp_sw_stream_free(struct wd_comp_sw_stream *ss);
+/** @return true if the stream has taken input or produced output since its start. */
+bool wd_comp_sw_stream_started(const struct wd_comp_sw_stream *ss);
+/** @return true if the stream (gzip: a member) has ended. */
+bool wd_comp_sw_stream_ended(const struct wd_comp_sw_stream *ss);
+
+/**
+ * Run one request. @p ss NULL: stateless (a complete stream, or
+ * independent non-final blocks with FLUSH_FULL on raw deflate).
+ * @p in_chksum: initial checksum of a stateless raw-deflate op (MULTI_PKT).
+ */
+void wd_comp_sw_run(struct wd_comp_sw_qp *sq, struct wd_comp_sw_stream *ss,
+		    const struct wd_comp_xf *xf, const struct wd_comp_buf *src,
+		    const struct wd_comp_buf *dst, uint8_t flush, uint64_t in_chksum,
+		    struct wd_comp_res *res);
+
+/* ---- wd_comp_hw.c: the hardware engine ---- */
+
+int wd_comp_hw_qp_setup(struct wd_comp_qp *qp, uint32_t depth);
+void wd_comp_hw_qp_release(struct wd_comp_qp *qp);
+/** Ops in flight on the hardware. */
+uint32_t wd_comp_hw_qp_inflight(const struct wd_comp_qp *qp);
+
+/** Outcome of wd_comp_hw_submit(). */
+enum wd_comp_hw_verdict {
+	WD_COMP_HW_SENT = 0,      /**< on the hardware; completes through poll */
+	WD_COMP_HW_FULL,          /**< no room now */
+	WD_COMP_HW_UNSUPPORTED,   /**< the hardware cannot do it */
+};
+
+/** Try to send an op to the hardware. */
+enum wd_comp_hw_verdict wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op,
+					  const struct wd_comp_xf *xf,
+					  struct wd_comp_stream *st);
+/**
+ * Collect hardware completions; finished ops are handed to
+ * wd_comp_qp_complete(). @return ops finished.
+ */
+uint16_t wd_comp_hw_poll(struct wd_comp_qp *qp);
+/** @return true if the hardware can run this transform (stateless / stateful). */
+bool wd_comp_hw_supports(const struct wd_comp_dev *dev, const struct wd_comp_xf *xf,
+			 bool stateful);
+int wd_comp_hw_stream_create(struct wd_comp_dev *dev, struct wd_comp_stream *st);
+void wd_comp_hw_stream_free(struct wd_comp_stream *st);
+/** Synchronous request for wd_comp_buf_process() (hw). @return 0, -EAGAIN (go sw), -errno. */
+int wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
+			struct wd_comp_stream *st, const void *src, uint32_t src_len, void *dst,
+			uint32_t dst_len, uint8_t flush, struct wd_comp_res *res);
+
+/** Ring the doorbells for messages sent during a burst. */
+void wd_comp_hw_flush(struct wd_comp_qp *qp);
+
+/** Completion of an op (called by the engines). */
+void wd_comp_qp_complete(struct wd_comp_qp *qp, struct wd_comp_op *op);
+/**
+ * Run on software an op the hardware refused (WD_COMP_MSG_ERR_NOTSUP),
+ * if the queue pair's policy allows. @return false if not allowed.
+ */
+bool wd_comp_qp_retry_sw(struct wd_comp_qp *qp, struct wd_comp_op *op);
+
+/* ---- op internals (wd_comp_op.internal[]) ---- */
+#define WD_COMP_OPI_TSC 0     /**< enqueue TSC */
+#define WD_COMP_OPI_HW 1      /**< hardware engine progress */
+#define WD_COMP_OPI_HW2 2     /**< hardware engine progress */
+#define WD_COMP_OPI_HW3 3     /**< hardware engine progress */
+
+
+#endif /* WD_COMP_PRIVATE_H */

@@ -1,0 +1,1363 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The wd_comp API against one device, in the manner of DPDK's
+ * compressdev_autotest: invalid configuration, stateless fixed/dynamic,
+ * big, multi-op, multi-level, multi-xform, SGL, checksums, out of space,
+ * stateful compression and decompression with tiny steps, external
+ * buffers, windows, multi-member gzip, bad input, op validation, the
+ * synchronous call, statistics and the corpus. Every result is checked
+ * against zlib in both directions.
+ *
+ * Usage: test_comp_api <device spec>   ("sw", "model:type=fakezip", ...)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <zlib.h>
+
+#include "comp_test.h"
+#include "wd_comp.h"
+#include "wd_test.h"
+
+static const char *g_spec = "sw";
+static uint8_t g_dev;
+static bool g_hw;
+
+static const enum wd_comp_alg algs[] = {WD_COMP_ALG_DEFLATE, WD_COMP_ALG_ZLIB, WD_COMP_ALG_GZIP};
+
+static void
+xform_set(struct wd_comp_xform *x, enum wd_op_type t, enum wd_comp_alg a, int level)
+{
+	memset(x, 0, sizeof(*x));
+	x->type = t;
+	x->alg = a;
+	x->level = level;
+	x->window_log = 15;
+	x->huffman = WD_COMP_HUFFMAN_DEFAULT;
+	x->chksum = WD_COMP_CHKSUM_NONE;
+}
+
+static struct wd_comp_op *
+op_make(void *handle, bool stateful, struct rte_mbuf *src, uint32_t soff, uint32_t slen,
+	struct rte_mbuf *dst, uint32_t doff, enum wd_comp_flush fl)
+{
+	struct wd_comp_op *op = wd_comp_op_alloc(ct_op_pool);
+
+	assert_non_null(op);
+	op->op_type = stateful ? WD_COMP_OP_STATEFUL : WD_COMP_OP_STATELESS;
+	if (stateful)
+		op->stream = handle;
+	else
+		op->private_xform = handle;
+	op->m_src = src;
+	op->m_dst = dst;
+	op->src.offset = soff;
+	op->src.length = slen;
+	op->dst.offset = doff;
+	op->flush_flag = fl;
+	return op;
+}
+
+/* One stateless op on the device. Output copied to @p out. @return status. */
+static uint8_t
+eng_stateless(const struct wd_comp_xform *x, const void *in, size_t len, void *out, size_t room,
+	      uint32_t seg_in, uint32_t seg_out, uint32_t lead_in, uint32_t lead_out,
+	      struct wd_comp_op *res)
+{
+	struct rte_mbuf *s, *d;
+	struct wd_comp_op *op;
+	void *px = NULL;
+	uint8_t st;
+	uint8_t guard[16];
+
+	assert_int_equal(wd_comp_private_xform_create(g_dev, x, &px), 0);
+	s = ct_chain_from(in, len, seg_in, lead_in);
+	d = ct_chain_room(room + lead_out, seg_out);
+	assert_non_null(s);
+	assert_non_null(d);
+	op = op_make(px, false, s, lead_in, (uint32_t)len, d, lead_out, WD_COMP_FLUSH_FINAL);
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	st = op->status;
+	if (st == WD_COMP_OP_SUCCESS) {
+		assert_true(op->produced <= room);
+		assert_int_equal(ct_chain_read(d, lead_out, out, op->produced), op->produced);
+		/* nothing written before the offset */
+		if (lead_out > 0) {
+			uint32_t n = RTE_MIN(lead_out, (uint32_t)sizeof(guard));
+
+			ct_chain_read(d, 0, guard, n);
+			for (uint32_t i = 0; i < n; i++)
+				assert_int_equal(guard[i], 0x5a);
+		}
+	}
+	if (res != NULL)
+		*res = *op;
+	rte_pktmbuf_free(s);
+	rte_pktmbuf_free(d);
+	wd_comp_op_free(op);
+	assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+	return st;
+}
+
+/*
+ * Compress @p data on the device, check with zlib; compress with zlib,
+ * decompress on the device; and device to device. Segmenting as given.
+ */
+static void
+roundtrip(const struct wd_comp_xform *cx, const void *data, size_t len, uint32_t seg_in,
+	  uint32_t seg_out, uint32_t lead)
+{
+	struct wd_comp_xform dx;
+	size_t room = wd_comp_bound(cx->alg, len);
+	uint8_t *c = malloc(room + 64), *back = malloc(len + 64);
+	struct wd_comp_op r;
+	long n;
+	int zlevel = cx->level < 0 ? 6 : cx->level;
+
+	assert_non_null(c);
+	assert_non_null(back);
+	/* device -> zlib */
+	assert_int_equal(eng_stateless(cx, data, len, c, room, seg_in, seg_out, lead, lead, &r),
+			 WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.consumed, len);
+	n = ct_zlib_decomp(cx->alg, c, r.produced, back, len + 64, cx->window_log);
+	assert_int_equal(n, (long)len);
+	assert_memory_equal(back, data, len);
+	if (cx->alg != WD_COMP_ALG_DEFLATE)
+		assert_int_equal(r.output_chksum, ct_sum(cx->alg, data, len));
+	/* device -> device */
+	xform_set(&dx, WD_OP_DECOMPRESS, cx->alg, 0);
+	dx.chksum = cx->chksum;
+	memset(back, 0, len + 64);
+	assert_int_equal(eng_stateless(&dx, c, r.produced, back, len + 64, seg_out, seg_in, lead,
+				       lead, &r), WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.produced, len);
+	assert_memory_equal(back, data, len);
+	if (cx->alg != WD_COMP_ALG_DEFLATE)
+		assert_int_equal(r.output_chksum, ct_sum(cx->alg, data, len));
+	/* zlib -> device */
+	n = (long)ct_zlib_comp(cx->alg, zlevel, 15, data, len, c, room + 64);
+	memset(back, 0, len + 64);
+	assert_int_equal(eng_stateless(&dx, c, (size_t)n, back, len + 64, seg_out, seg_in, 0, 0,
+				       &r), WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.consumed, n);
+	assert_int_equal(r.produced, len);
+	assert_memory_equal(back, data, len);
+	free(c);
+	free(back);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_invalid_config(void **state)
+{
+	struct wd_comp_config cfg = {.socket_id = WD_SOCKET_ANY, .nb_queue_pairs = 1};
+	struct wd_comp_xform x;
+	struct wd_comp_dev_info info;
+	struct wd_comp_buf_result br;
+	void *h = NULL;
+	uint8_t buf[64];
+
+	(void)state;
+	assert_int_equal(wd_comp_dev_configure(200, &cfg), -ENODEV);
+	assert_int_equal(wd_comp_dev_configure(g_dev, NULL), -EINVAL);
+	assert_int_equal(wd_comp_dev_info_get(g_dev, NULL), -EINVAL);
+	assert_int_equal(wd_comp_dev_info_get(WD_COMP_MAX_DEVS, &info), -ENODEV);
+	assert_int_equal(wd_comp_dev_get_id("no such device"), -ENODEV);
+	assert_int_equal(wd_comp_dev_get_id(NULL), -ENODEV);
+	assert_int_equal(wd_comp_dev_attach("not a spec!"), -EINVAL);
+	assert_int_equal(wd_comp_dev_attach(NULL), -EINVAL);
+	/* started: no reconfiguration */
+	assert_int_equal(wd_comp_dev_configure(g_dev, &cfg), -EBUSY);
+	assert_int_equal(wd_comp_qp_setup(g_dev, 0, NULL), -EBUSY);
+	assert_int_equal(wd_comp_dev_close(g_dev), -EBUSY);
+	assert_int_equal(wd_comp_qp_setup(g_dev, WD_COMP_MAX_QPS, NULL), -EINVAL);
+	/* transforms */
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 6);
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, NULL), -EINVAL);
+	assert_int_equal(wd_comp_private_xform_create(g_dev, NULL, &h), -EINVAL);
+	assert_int_equal(wd_comp_private_xform_create(99, &x, &h), -ENODEV);
+	x.alg = (enum wd_comp_alg)7;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	x.alg = WD_COMP_ALG_ZLIB;
+	x.window_log = 7;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	x.window_log = 16;
+	assert_int_equal(wd_comp_stream_create(g_dev, &x, &h), -EINVAL);
+	x.window_log = 15;
+	x.level = 10;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	x.level = -2;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	x.level = 6;
+	x.type = (enum wd_op_type)5;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	x.type = WD_OP_COMPRESS;
+	x.huffman = (enum wd_comp_huffman)9;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	x.huffman = WD_COMP_HUFFMAN_DEFAULT;
+	x.chksum = (enum wd_comp_chksum)9;
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &h), -EINVAL);
+	/* freeing what is not ours */
+	assert_int_equal(wd_comp_private_xform_free(g_dev, NULL), -EINVAL);
+	assert_int_equal(wd_comp_private_xform_free(g_dev, buf), -EINVAL);
+	assert_int_equal(wd_comp_stream_free(g_dev, NULL), -EINVAL);
+	assert_int_equal(wd_comp_stream_free(g_dev, buf), -EINVAL);
+	/* pools */
+	assert_null(wd_comp_op_pool_create(NULL, 10, 0, 0, WD_SOCKET_ANY));
+	assert_null(wd_comp_op_pool_create("p0", 0, 0, 0, WD_SOCKET_ANY));
+	assert_null(wd_comp_op_pool_create("p1", 10, 100, 0, WD_SOCKET_ANY));
+	assert_null(wd_comp_op_alloc(NULL));
+	assert_int_equal(wd_comp_op_bulk_alloc(NULL, NULL, 1), -EINVAL);
+	wd_comp_op_free(NULL);
+	/* data path on bad ids */
+	assert_int_equal(wd_comp_enqueue_burst(g_dev, 200, NULL, 1), 0);
+	assert_int_equal(wd_comp_enqueue_burst(200, 0, NULL, 1), 0);
+	assert_int_equal(wd_comp_dequeue_burst(g_dev, 0, NULL, 1), 0);
+	/* synchronous call */
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 6);
+	assert_int_equal(wd_comp_buf_process(g_dev, 0, &x, NULL, 10, buf, sizeof(buf), &br),
+			 -EINVAL);
+	assert_int_equal(wd_comp_buf_process(g_dev, 0, &x, buf, 10, buf, sizeof(buf), NULL),
+			 -EINVAL);
+	assert_int_equal(wd_comp_buf_process(g_dev, 9, &x, buf, 10, buf, sizeof(buf), &br),
+			 -EINVAL);
+	assert_int_equal(wd_comp_buf_process(g_dev, 0, NULL, buf, 10, buf, sizeof(buf), &br),
+			 -EINVAL);
+	/* stats */
+	assert_int_equal(wd_comp_stats_get(g_dev, NULL), -EINVAL);
+	assert_int_equal(wd_comp_qp_stats_get(g_dev, 99, (struct wd_comp_stats *)buf), -EINVAL);
+	/* scheduler */
+	assert_int_equal(wd_comp_sched_create(NULL, 1, NULL, 1, NULL), -EINVAL);
+}
+
+static void
+test_dev_info(void **state)
+{
+	struct wd_comp_dev_info info;
+
+	(void)state;
+	assert_int_equal(wd_comp_dev_info_get(g_dev, &info), 0);
+	assert_int_equal(wd_comp_dev_get_id(info.name), g_dev);
+	assert_int_equal(info.hw, g_hw);
+	assert_true(info.feature_flags & WD_COMP_FF_GZIP_MULTI_MEMBER);
+	assert_true(info.feature_flags & WD_COMP_FF_OOP_SGL_IN_SGL_OUT);
+	assert_true(info.feature_flags & WD_COMP_FF_STATEFUL_DECOMPRESSION);
+	for (int a = 0; a < WD_COMP_ALG_MAX; a++) {
+		assert_true(info.caps[a].comp);
+		assert_true(info.caps[a].decomp);
+		assert_true(info.caps[a].window_size.min >= 8);
+		assert_int_equal(info.caps[a].window_size.max, 15);
+	}
+	if (g_hw)
+		assert_true(info.feature_flags & WD_COMP_FF_SW_FALLBACK);
+	assert_int_equal(wd_comp_qp_count(g_dev), 2);
+}
+
+static void
+test_stateless_fixed(void **state)
+{
+	static uint8_t data[40000];
+	struct wd_comp_xform x;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 11);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		xform_set(&x, WD_OP_COMPRESS, algs[a], 1);
+		x.huffman = WD_COMP_HUFFMAN_FIXED;
+		roundtrip(&x, data, sizeof(data), 0, 0, 0);
+		/* fixed Huffman really is fixed: BTYPE 01 in the first block */
+		if (algs[a] == WD_COMP_ALG_DEFLATE) {
+			uint8_t out[50000];
+			struct wd_comp_op r;
+
+			assert_int_equal(eng_stateless(&x, data, sizeof(data), out, sizeof(out), 0,
+						       0, 0, 0, &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal((out[0] >> 1) & 3, 1);
+		}
+	}
+}
+
+static void
+test_stateless_dynamic(void **state)
+{
+	static const size_t sizes[] = {0, 1, 2, 100, 4096, 65536 + 3};
+	static uint8_t data[65536 + 3];
+	struct wd_comp_xform x;
+
+	(void)state;
+	for (int kind = WD_TEST_DATA_TEXT; kind <= WD_TEST_DATA_MIXED; kind++) {
+		wd_test_gen(data, sizeof(data), (enum wd_test_data)kind, 12 + (uint64_t)kind);
+		for (size_t a = 0; a < RTE_DIM(algs); a++) {
+			for (size_t s = 0; s < RTE_DIM(sizes); s++) {
+				xform_set(&x, WD_OP_COMPRESS, algs[a], WD_COMP_LEVEL_DEFAULT);
+				x.huffman = WD_COMP_HUFFMAN_DYNAMIC;
+				roundtrip(&x, data, sizes[s], 0, 0, 0);
+			}
+		}
+	}
+}
+
+static void
+test_stateless_big(void **state)
+{
+	size_t len = 2u << 20;
+	uint8_t *data = malloc(len);
+	struct wd_comp_xform x;
+
+	(void)state;
+	assert_non_null(data);
+	wd_test_gen(data, len, WD_TEST_DATA_MIXED, 13);
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_GZIP, 1);
+	roundtrip(&x, data, len, 0, 0, 0);
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 6);
+	roundtrip(&x, data, len / 2 + 7, 0, 0, 100);
+	free(data);
+}
+
+static void
+test_multi_op(void **state)
+{
+	enum { N = 48 };
+	static uint8_t data[N][3000];
+	struct wd_comp_op *ops[N];
+	struct rte_mbuf *src[N], *dst[N];
+	struct wd_comp_xform x;
+	uint8_t out[4000], back[3000];
+	void *px;
+
+	(void)state;
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 1);
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+	for (int i = 0; i < N; i++) {
+		size_t len = 100 + (size_t)i * 60;
+
+		wd_test_gen(data[i], sizeof(data[i]), (enum wd_test_data)(i % 4), 100 + (uint64_t)i);
+		src[i] = ct_chain_from(data[i], len, 0, 0);
+		dst[i] = ct_chain_room(wd_comp_bound(x.alg, len), 0);
+		assert_non_null(src[i]);
+		assert_non_null(dst[i]);
+		ops[i] = op_make(px, false, src[i], 0, (uint32_t)len, dst[i], 0,
+				 WD_COMP_FLUSH_FINAL);
+		ops[i]->user_data = (uint64_t)i;
+	}
+	assert_int_equal(ct_run(g_dev, 0, ops, N), 0);
+	for (int i = 0; i < N; i++) {
+		size_t len = 100 + (size_t)i * 60;
+
+		assert_int_equal(ops[i]->status, WD_COMP_OP_SUCCESS);
+		assert_int_equal(ops[i]->user_data, (uint64_t)i);
+		assert_int_equal(ops[i]->consumed, len);
+		ct_chain_read(dst[i], 0, out, ops[i]->produced);
+		assert_int_equal(ct_zlib_decomp(x.alg, out, ops[i]->produced, back, sizeof(back),
+						0), (long)len);
+		assert_memory_equal(back, data[i], len);
+		assert_int_equal(ops[i]->output_chksum, ct_sum(x.alg, data[i], len));
+		rte_pktmbuf_free(src[i]);
+		rte_pktmbuf_free(dst[i]);
+		wd_comp_op_free(ops[i]);
+	}
+	assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+}
+
+static void
+test_multi_level(void **state)
+{
+	static uint8_t data[100000];
+	struct wd_comp_xform x;
+	size_t stored = 0;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 14);
+	for (int lvl = WD_COMP_LEVEL_DEFAULT; lvl <= WD_COMP_LEVEL_MAX; lvl++) {
+		for (size_t a = 0; a < RTE_DIM(algs); a++) {
+			uint8_t *out = malloc(wd_comp_bound(algs[a], sizeof(data)));
+			struct wd_comp_op r;
+
+			xform_set(&x, WD_OP_COMPRESS, algs[a], lvl);
+			roundtrip(&x, data, sizeof(data), 0, 0, 0);
+			assert_int_equal(eng_stateless(&x, data, sizeof(data), out,
+						       wd_comp_bound(algs[a], sizeof(data)), 0, 0, 0,
+						       0, &r), WD_COMP_OP_SUCCESS);
+			if (lvl == WD_COMP_LEVEL_NONE) {
+				/* stored blocks: no smaller than the input */
+				assert_true(r.produced >= sizeof(data));
+				stored = r.produced;
+			} else {
+				assert_true(r.produced < sizeof(data) / 2);
+			}
+			free(out);
+		}
+	}
+	assert_true(stored > 0);
+}
+
+static void
+test_multi_xform(void **state)
+{
+	enum { N = 12 };
+	static uint8_t data[N][5000];
+	struct wd_comp_op *ops[N];
+	struct rte_mbuf *src[N], *dst[N];
+	struct wd_comp_xform x[3];
+	void *px[3];
+	uint8_t out[6000], back[5000];
+
+	(void)state;
+	xform_set(&x[0], WD_OP_COMPRESS, WD_COMP_ALG_DEFLATE, 1);
+	xform_set(&x[1], WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 9);
+	xform_set(&x[2], WD_OP_COMPRESS, WD_COMP_ALG_GZIP, WD_COMP_LEVEL_DEFAULT);
+	x[0].chksum = WD_COMP_CHKSUM_CRC32;
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(wd_comp_private_xform_create(g_dev, &x[k], &px[k]), 0);
+	for (int i = 0; i < N; i++) {
+		wd_test_gen(data[i], sizeof(data[i]), WD_TEST_DATA_MIXED, 200 + (uint64_t)i);
+		src[i] = ct_chain_from(data[i], sizeof(data[i]), 0, 0);
+		dst[i] = ct_chain_room(6000, 0);
+		ops[i] = op_make(px[i % 3], false, src[i], 0, sizeof(data[i]), dst[i], 0,
+				 WD_COMP_FLUSH_FINAL);
+	}
+	assert_int_equal(ct_run(g_dev, 0, ops, N), 0);
+	for (int i = 0; i < N; i++) {
+		enum wd_comp_alg a = x[i % 3].alg;
+
+		assert_int_equal(ops[i]->status, WD_COMP_OP_SUCCESS);
+		ct_chain_read(dst[i], 0, out, ops[i]->produced);
+		assert_int_equal(ct_zlib_decomp(a, out, ops[i]->produced, back, sizeof(back), 0),
+				 sizeof(back));
+		assert_memory_equal(back, data[i], sizeof(back));
+		assert_int_equal(ops[i]->output_chksum, ct_sum(a, data[i], sizeof(back)));
+		rte_pktmbuf_free(src[i]);
+		rte_pktmbuf_free(dst[i]);
+		wd_comp_op_free(ops[i]);
+	}
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(wd_comp_private_xform_free(g_dev, px[k]), 0);
+}
+
+static void
+test_sgl(void **state)
+{
+	static uint8_t data[70000];
+	static const uint32_t segs[] = {7, 100, 1000, 4096};
+	struct wd_comp_xform x;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_MIXED, 15);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		xform_set(&x, WD_OP_COMPRESS, algs[a], 1);
+		for (size_t i = 0; i < RTE_DIM(segs); i++) {
+			size_t len = segs[i] < 100 ? 1500 : segs[i] < 4096 ? 20000 : sizeof(data);
+
+			roundtrip(&x, data, len, segs[i], 0, 0);        /* SGL in, LB out */
+			roundtrip(&x, data, len, 0, segs[i], 0);        /* LB in, SGL out */
+			roundtrip(&x, data, len, segs[i], segs[i], 3);  /* SGL both, offsets */
+		}
+		/* one-byte segments */
+		roundtrip(&x, data, 300, 1, 1, 0);
+		/* an offset beyond the first segment */
+		roundtrip(&x, data, 5000, 1000, 1000, 2500);
+	}
+}
+
+static void
+test_checksum(void **state)
+{
+	static uint8_t data[30000];
+	static uint8_t out[40000], back[30000];
+	struct wd_comp_xform x, dx;
+	struct wd_comp_op r;
+	uint32_t crc, adl;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 16);
+	crc = (uint32_t)crc32(0, data, sizeof(data));
+	adl = (uint32_t)adler32(1, data, sizeof(data));
+	for (int c = WD_COMP_CHKSUM_NONE; c <= WD_COMP_CHKSUM_CRC32_ADLER32; c++) {
+		uint64_t want = c == WD_COMP_CHKSUM_CRC32 ? crc :
+				c == WD_COMP_CHKSUM_ADLER32 ? adl :
+				c == WD_COMP_CHKSUM_CRC32_ADLER32 ? ((uint64_t)adl << 32 | crc) : 0;
+
+		xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_DEFLATE, 1);
+		x.chksum = (enum wd_comp_chksum)c;
+		assert_int_equal(eng_stateless(&x, data, sizeof(data), out, sizeof(out), 0, 0, 0,
+					       0, &r), WD_COMP_OP_SUCCESS);
+		assert_int_equal(r.output_chksum, want);
+		xform_set(&dx, WD_OP_DECOMPRESS, WD_COMP_ALG_DEFLATE, 0);
+		dx.chksum = (enum wd_comp_chksum)c;
+		assert_int_equal(eng_stateless(&dx, out, r.produced, back, sizeof(back), 0, 0, 0, 0,
+					       &r), WD_COMP_OP_SUCCESS);
+		assert_int_equal(r.output_chksum, want);
+		assert_memory_equal(back, data, sizeof(data));
+		/* zlib and gzip return their own whatever is asked */
+		xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 1);
+		x.chksum = (enum wd_comp_chksum)c;
+		assert_int_equal(eng_stateless(&x, data, sizeof(data), out, sizeof(out), 0, 0, 0,
+					       0, &r), WD_COMP_OP_SUCCESS);
+		assert_int_equal(r.output_chksum, adl);
+		x.alg = WD_COMP_ALG_GZIP;
+		assert_int_equal(eng_stateless(&x, data, sizeof(data), out, sizeof(out), 0, 0, 0,
+					       0, &r), WD_COMP_OP_SUCCESS);
+		assert_int_equal(r.output_chksum, crc);
+	}
+	/* MULTI_PKT: three stateless raw deflate ops chained by input_chksum */
+	{
+		struct rte_mbuf *s, *d;
+		struct wd_comp_op *op;
+		void *px;
+		size_t part = sizeof(data) / 3, total = 0;
+		uint64_t chk = 0;
+		uint8_t *cat = malloc(sizeof(out) * 2);
+
+		assert_non_null(cat);
+		for (int c = WD_COMP_CHKSUM_CRC32; c <= WD_COMP_CHKSUM_CRC32_ADLER32; c++) {
+			xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_DEFLATE, 1);
+			x.chksum = (enum wd_comp_chksum)c;
+			assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+			chk = 0;
+			total = 0;
+			for (int i = 0; i < 3; i++) {
+				size_t len = i == 2 ? sizeof(data) - 2 * part : part;
+
+				s = ct_chain_from(data + i * part, len, 0, 0);
+				d = ct_chain_room(sizeof(out), 0);
+				op = op_make(px, false, s, 0, (uint32_t)len, d, 0,
+					     i == 2 ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_FULL);
+				op->input_chksum = chk;
+				assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+				assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+				ct_chain_read(d, 0, cat + total, op->produced);
+				total += op->produced;
+				chk = op->output_chksum;
+				rte_pktmbuf_free(s);
+				rte_pktmbuf_free(d);
+				wd_comp_op_free(op);
+			}
+			assert_int_equal(chk, c == WD_COMP_CHKSUM_CRC32 ? crc :
+					 c == WD_COMP_CHKSUM_ADLER32 ? adl :
+					 ((uint64_t)adl << 32 | crc));
+			assert_int_equal(ct_zlib_decomp(WD_COMP_ALG_DEFLATE, cat, total, back,
+							sizeof(back), 0), sizeof(data));
+			assert_memory_equal(back, data, sizeof(data));
+			assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+		}
+		free(cat);
+	}
+}
+
+static void
+test_out_of_space(void **state)
+{
+	static uint8_t data[20000], out[30000], back[20000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+	size_t clen;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_MIXED, 17);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		xform_set(&x, WD_OP_COMPRESS, algs[a], 1);
+		assert_int_equal(eng_stateless(&x, data, sizeof(data), out, 100, 0, 0, 0, 0, &r),
+				 WD_COMP_OP_OUT_OF_SPACE_TERMINATED);
+		assert_int_equal(r.produced, 0);
+		assert_int_equal(eng_stateless(&x, data, sizeof(data), out, 0, 0, 0, 0, 0, &r),
+				 WD_COMP_OP_OUT_OF_SPACE_TERMINATED);
+		clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), out, sizeof(out));
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(eng_stateless(&x, out, clen, back, sizeof(data) - 1, 0, 0, 0, 0,
+					       &r), WD_COMP_OP_OUT_OF_SPACE_TERMINATED);
+		assert_int_equal(r.produced, 0);
+		/* exactly enough is enough */
+		assert_int_equal(eng_stateless(&x, out, clen, back, sizeof(data), 0, 0, 0, 0, &r),
+				 WD_COMP_OP_SUCCESS);
+	}
+}
+
+/* Stateful compression: input in pieces, output in small pieces (RECOVERABLE). */
+static size_t
+stream_compress(const struct wd_comp_xform *x, const uint8_t *data, size_t len, size_t in_step,
+		size_t out_step, enum wd_comp_flush mid, uint8_t *out, size_t room,
+		uint64_t *chk)
+{
+	void *st;
+	size_t in_done = 0, out_done = 0;
+	bool fin = false;
+	unsigned int guard = 0;
+
+	assert_int_equal(wd_comp_stream_create(g_dev, x, &st), 0);
+	while (!fin) {
+		size_t n = RTE_MIN(in_step, len - in_done);
+		enum wd_comp_flush fl = in_done + n == len ? WD_COMP_FLUSH_FINAL : mid;
+		bool again = true;
+
+		while (again) {
+			struct rte_mbuf *s = ct_chain_from(data + in_done, n, 0, 0);
+			struct rte_mbuf *d = ct_chain_room(out_step, 0);
+			struct wd_comp_op *op = op_make(st, true, s, 0, (uint32_t)n, d, 0, fl);
+
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_true(op->status == WD_COMP_OP_SUCCESS ||
+				    op->status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+			assert_true(op->consumed <= n);
+			assert_true(out_done + op->produced <= room);
+			ct_chain_read(d, 0, out + out_done, op->produced);
+			out_done += op->produced;
+			in_done += op->consumed;
+			n -= op->consumed;
+			*chk = op->output_chksum;
+			again = op->status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE || n > 0;
+			if (!again && fl == WD_COMP_FLUSH_FINAL)
+				fin = true;
+			rte_pktmbuf_free(s);
+			rte_pktmbuf_free(d);
+			wd_comp_op_free(op);
+			assert_true(++guard < 1000000);
+		}
+	}
+	assert_int_equal(in_done, len);
+	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	return out_done;
+}
+
+static void
+test_stateful_comp(void **state)
+{
+	static uint8_t data[100000], out[120000], back[100000];
+	static const size_t in_steps[] = {1, 1000, 33333, 100000};
+	static const size_t out_steps[] = {1, 64, 5000, 120000};
+	struct wd_comp_xform x;
+	uint64_t chk = 0;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_MIXED, 18);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		for (size_t i = 0; i < RTE_DIM(in_steps); i++) {
+			for (enum wd_comp_flush fl = WD_COMP_FLUSH_NONE; fl <= WD_COMP_FLUSH_FULL;
+			     fl++) {
+				size_t len = in_steps[i] == 1 ? 3000 : sizeof(data);
+				size_t os = out_steps[(i + (size_t)fl) % RTE_DIM(out_steps)];
+				size_t n;
+
+				if (os == 1 && len > 3000)
+					os = 64;
+				xform_set(&x, WD_OP_COMPRESS, algs[a], 1 + (int)(i * 3) % 9);
+				x.chksum = WD_COMP_CHKSUM_CRC32;
+				n = stream_compress(&x, data, len, in_steps[i], os, fl, out,
+						    sizeof(out), &chk);
+				assert_int_equal(ct_zlib_decomp(algs[a], out, n, back, sizeof(back),
+								0), (long)len);
+				assert_memory_equal(back, data, len);
+				assert_int_equal(chk, algs[a] == WD_COMP_ALG_ZLIB ?
+						 adler32(1, data, (uInt)len) :
+						 crc32(0, data, (uInt)len));
+			}
+		}
+	}
+	/* a SYNC flush makes everything so far decodable */
+	{
+		void *st;
+		struct rte_mbuf *s, *d;
+		struct wd_comp_op *op;
+		z_stream zs;
+
+		xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_DEFLATE, 2);
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		s = ct_chain_from(data, 5000, 0, 0);
+		d = ct_chain_room(20000, 0);
+		op = op_make(st, true, s, 0, 5000, d, 0, WD_COMP_FLUSH_SYNC);
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+		ct_chain_read(d, 0, out, op->produced);
+		memset(&zs, 0, sizeof(zs));
+		assert_int_equal(inflateInit2(&zs, -15), Z_OK);
+		zs.next_in = out;
+		zs.avail_in = op->produced;
+		zs.next_out = back;
+		zs.avail_out = sizeof(back);
+		assert_int_equal(inflate(&zs, Z_SYNC_FLUSH), Z_OK);
+		assert_int_equal(zs.total_out, 5000);
+		assert_memory_equal(back, data, 5000);
+		inflateEnd(&zs);
+		/* the stream ends with a final op without input */
+		op->src.length = 0;
+		op->flush_flag = WD_COMP_FLUSH_FINAL;
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+		assert_true(op->produced > 0);
+		rte_pktmbuf_free(s);
+		rte_pktmbuf_free(d);
+		wd_comp_op_free(op);
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	}
+}
+
+/* Stateful decompression in steps. @return bytes out. */
+static size_t
+stream_decompress(const struct wd_comp_xform *x, const uint8_t *in, size_t len, size_t in_step,
+		  size_t out_step, uint8_t *out, size_t room, uint64_t *chk)
+{
+	void *st;
+	size_t in_done = 0, out_done = 0;
+	unsigned int guard = 0;
+
+	assert_int_equal(wd_comp_stream_create(g_dev, x, &st), 0);
+	for (;;) {
+		size_t n = RTE_MIN(in_step, len - in_done);
+		struct rte_mbuf *s = ct_chain_from(in + in_done, n, 0, 0);
+		struct rte_mbuf *d = ct_chain_room(RTE_MIN(out_step, room - out_done), 0);
+		struct wd_comp_op *op = op_make(st, true, s, 0, (uint32_t)n, d, 0,
+						in_done + n == len ? WD_COMP_FLUSH_FINAL :
+						WD_COMP_FLUSH_NONE);
+		uint8_t status;
+
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		status = op->status;
+		assert_true(status == WD_COMP_OP_SUCCESS ||
+			    status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+		ct_chain_read(d, 0, out + out_done, op->produced);
+		out_done += op->produced;
+		in_done += op->consumed;
+		*chk = op->output_chksum;
+		rte_pktmbuf_free(s);
+		rte_pktmbuf_free(d);
+		wd_comp_op_free(op);
+		assert_true(++guard < 2000000);
+		if (in_done == len && status == WD_COMP_OP_SUCCESS)
+			break;
+	}
+	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	return out_done;
+}
+
+static void
+test_stateful_decomp_tiny(void **state)
+{
+	static uint8_t data[20000], comp[30000], out[20000];
+	static const size_t steps[][2] = {{1, 1}, {3, 7}, {100, 1}, {1, 100}, {333, 17},
+					  {30000, 3}, {30000, 20000}};
+	struct wd_comp_xform x;
+	uint64_t chk;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 19);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		size_t clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp, sizeof(comp));
+
+		for (size_t i = 0; i < RTE_DIM(steps); i++) {
+			/* tiny steps on a shorter input keep the test quick */
+			size_t len = steps[i][0] * steps[i][1] < 50 ? 3000 : sizeof(data);
+			size_t cl = len == sizeof(data) ? clen :
+				    ct_zlib_comp(algs[a], 6, 15, data, len, comp, sizeof(comp));
+
+			xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+			x.chksum = WD_COMP_CHKSUM_CRC32;
+			memset(out, 0, sizeof(out));
+			assert_int_equal(stream_decompress(&x, comp, cl, steps[i][0], steps[i][1],
+							   out, sizeof(out), &chk), len);
+			assert_memory_equal(out, data, len);
+			assert_int_equal(chk, algs[a] == WD_COMP_ALG_ZLIB ?
+					 adler32(1, data, (uInt)len) : crc32(0, data, (uInt)len));
+			if (len != sizeof(data))
+				clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp,
+						    sizeof(comp));
+		}
+	}
+}
+
+static void
+ext_free_cb(void *addr, void *opaque)
+{
+	(void)addr;
+	(void)opaque;
+}
+
+/* An mbuf over external memory @p buf of @p len bytes (data_len = len). */
+static struct rte_mbuf *
+ext_mbuf(void *buf, uint16_t len, struct rte_mbuf_ext_shared_info *shinfo)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ct_mbuf_pool);
+
+	assert_non_null(m);
+	shinfo->free_cb = ext_free_cb;
+	shinfo->fcb_opaque = NULL;
+	rte_mbuf_ext_refcnt_set(shinfo, 1);
+	rte_pktmbuf_attach_extbuf(m, buf, rte_malloc_virt2iova(buf), len, shinfo);
+	m->data_off = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+	return m;
+}
+
+static void
+test_extbuf(void **state)
+{
+	struct rte_mbuf_ext_shared_info si_in, si_out, si_back;
+	uint8_t *in = rte_malloc(NULL, 30000, 0), *out = rte_malloc(NULL, 40000, 0);
+	uint8_t *back = rte_malloc(NULL, 30000, 0);
+	struct wd_comp_xform x;
+	struct wd_comp_op *op;
+	struct rte_mbuf *s, *d;
+	void *px;
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(back);
+	wd_test_gen(in, 30000, WD_TEST_DATA_TEXT, 20);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		uint32_t clen;
+
+		xform_set(&x, WD_OP_COMPRESS, algs[a], 1);
+		assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+		s = ext_mbuf(in, 30000, &si_in);
+		d = ext_mbuf(out, 40000, &si_out);
+		op = op_make(px, false, s, 0, 30000, d, 0, WD_COMP_FLUSH_FINAL);
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+		clen = op->produced;
+		assert_int_equal(ct_zlib_decomp(algs[a], out, clen, back, 30000, 0), 30000);
+		assert_memory_equal(back, in, 30000);
+		rte_pktmbuf_free(s);
+		rte_pktmbuf_free(d);
+		wd_comp_op_free(op);
+		assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+		s = ext_mbuf(out, (uint16_t)clen, &si_out);
+		d = ext_mbuf(back, 30000, &si_back);
+		memset(back, 0, 30000);
+		op = op_make(px, false, s, 0, clen, d, 0, WD_COMP_FLUSH_FINAL);
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+		assert_int_equal(op->produced, 30000);
+		assert_memory_equal(back, in, 30000);
+		rte_pktmbuf_free(s);
+		rte_pktmbuf_free(d);
+		wd_comp_op_free(op);
+		assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+	}
+	rte_free(in);
+	rte_free(out);
+	rte_free(back);
+}
+
+static void
+test_windows(void **state)
+{
+	static uint8_t data[60000], out[70000], back[60000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	/* repeats at distances beyond small windows */
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 21);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		for (int w = 8; w <= 15; w++) {
+			for (int lvl = 1; lvl <= 9; lvl += 4) {
+				xform_set(&x, WD_OP_COMPRESS, algs[a], lvl);
+				x.window_log = (uint8_t)w;
+				assert_int_equal(eng_stateless(&x, data, sizeof(data), out,
+							       sizeof(out), 0, 0, 0, 0, &r),
+						 WD_COMP_OP_SUCCESS);
+				/* zlib with exactly that window must decode it */
+				assert_int_equal(ct_zlib_decomp(algs[a], out, r.produced, back,
+								sizeof(back), w < 9 && algs[a] !=
+								WD_COMP_ALG_DEFLATE ? 9 : w),
+						 sizeof(data));
+				assert_memory_equal(back, data, sizeof(data));
+				if (algs[a] == WD_COMP_ALG_ZLIB)
+					assert_int_equal(out[0] >> 4, w - 8); /* CINFO */
+			}
+		}
+	}
+}
+
+/* A gzip member with header fields, made by zlib. */
+static size_t
+gz_member(const uint8_t *in, size_t len, uint8_t *out, size_t room, bool fields)
+{
+	z_stream zs;
+	gz_header gh;
+	static uint8_t extra[] = {'A', 'B', 4, 0, 1, 2, 3, 4};
+
+	memset(&zs, 0, sizeof(zs));
+	memset(&gh, 0, sizeof(gh));
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	if (fields) {
+		gh.name = (Bytef *)"member.txt";
+		gh.comment = (Bytef *)"a comment";
+		gh.extra = extra;
+		gh.extra_len = sizeof(extra);
+		gh.hcrc = 1;
+		gh.time = 123456;
+		assert_int_equal(deflateSetHeader(&zs, &gh), Z_OK);
+	}
+	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)room;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&zs);
+	return zs.total_out;
+}
+
+static void
+test_gzip_members(void **state)
+{
+	static uint8_t data[50000], gz[70000], out[50000];
+	size_t parts[] = {20000, 0, 1, 29999}, glen = 0, off = 0;
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+	uint64_t chk;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_MIXED, 22);
+	for (size_t i = 0; i < RTE_DIM(parts); i++) {
+		glen += gz_member(data + off, parts[i], gz + glen, sizeof(gz) - glen, i % 2 == 0);
+		off += parts[i];
+	}
+	xform_set(&x, WD_OP_DECOMPRESS, WD_COMP_ALG_GZIP, 0);
+	assert_int_equal(eng_stateless(&x, gz, glen, out, sizeof(out), 0, 0, 0, 0, &r),
+			 WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.consumed, glen);
+	assert_int_equal(r.produced, sizeof(data));
+	assert_memory_equal(out, data, sizeof(data));
+	assert_int_equal(r.output_chksum, crc32(0, data, sizeof(data)));
+	/* SGL input */
+	memset(out, 0, sizeof(out));
+	assert_int_equal(eng_stateless(&x, gz, glen, out, sizeof(out), 999, 4096, 5, 0, &r),
+			 WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.produced, sizeof(data));
+	assert_memory_equal(out, data, sizeof(data));
+	/* stateful, in pieces across the member boundaries */
+	memset(out, 0, sizeof(out));
+	assert_int_equal(stream_decompress(&x, gz, glen, 777, 3000, out, sizeof(out), &chk),
+			 sizeof(data));
+	assert_memory_equal(out, data, sizeof(data));
+	assert_int_equal(chk, crc32(0, data, sizeof(data)));
+	/* trailing bytes that are not a member are left unconsumed */
+	gz[glen] = 0x00;
+	gz[glen + 1] = 0x42;
+	assert_int_equal(eng_stateless(&x, gz, glen + 2, out, sizeof(out), 0, 0, 0, 0, &r),
+			 WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.consumed, glen);
+	assert_int_equal(r.produced, sizeof(data));
+}
+
+static void
+test_bad_input(void **state)
+{
+	static uint8_t data[10000], comp[12000], out[12000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+	size_t clen;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 23);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp, sizeof(comp));
+		/* truncated: a stateless op must hold the whole stream */
+		assert_int_equal(eng_stateless(&x, comp, clen - 9, out, sizeof(out), 0, 0, 0, 0,
+					       &r), WD_COMP_OP_ERR_DATA);
+		if (algs[a] != WD_COMP_ALG_DEFLATE) {
+			/* trailer changed (zlib: Adler-32; gzip: CRC-32, then ISIZE) */
+			size_t t = algs[a] == WD_COMP_ALG_ZLIB ? clen - 2 : clen - 6;
+
+			comp[t] ^= 0x10;
+			assert_int_equal(eng_stateless(&x, comp, clen, out, sizeof(out), 0, 0, 0,
+						       0, &r), WD_COMP_OP_ERR_CHECKSUM);
+			comp[t] ^= 0x10;
+			t = clen - 1; /* zlib: Adler-32; gzip: ISIZE */
+			comp[t] ^= 0x01;
+			assert_int_equal(eng_stateless(&x, comp, clen, out, sizeof(out), 0, 0, 0,
+						       0, &r), WD_COMP_OP_ERR_CHECKSUM);
+			comp[t] ^= 0x01;
+			/* header changed */
+			comp[0] ^= 0x01;
+			assert_int_equal(eng_stateless(&x, comp, clen, out, sizeof(out), 0, 0, 0,
+						       0, &r), WD_COMP_OP_ERR_DATA);
+			comp[0] ^= 0x01;
+		}
+		/* garbage */
+		wd_test_gen(comp, 3000, WD_TEST_DATA_RANDOM, 24);
+		comp[0] = algs[a] == WD_COMP_ALG_GZIP ? 0x1f : algs[a] == WD_COMP_ALG_ZLIB ?
+			  0x78 : 0x07; /* deflate: reserved block type 11 */
+		comp[1] = algs[a] == WD_COMP_ALG_GZIP ? 0x8b : algs[a] == WD_COMP_ALG_ZLIB ?
+			  0x9c : comp[1];
+		if (algs[a] == WD_COMP_ALG_GZIP) {
+			comp[2] = 8;
+			comp[3] = 0;
+		}
+		assert_int_equal(eng_stateless(&x, comp, 3000, out, sizeof(out), 0, 0, 0, 0, &r),
+				 WD_COMP_OP_ERR_DATA);
+	}
+	/* zlib FDICT */
+	{
+		z_stream zs;
+		static const uint8_t dict[] = "compression dictionary";
+
+		memset(&zs, 0, sizeof(zs));
+		assert_int_equal(deflateInit(&zs, 6), Z_OK);
+		assert_int_equal(deflateSetDictionary(&zs, dict, sizeof(dict)), Z_OK);
+		zs.next_in = data;
+		zs.avail_in = 1000;
+		zs.next_out = comp;
+		zs.avail_out = sizeof(comp);
+		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+		deflateEnd(&zs);
+		xform_set(&x, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0);
+		assert_int_equal(eng_stateless(&x, comp, zs.total_out, out, sizeof(out), 0, 0, 0,
+					       0, &r), WD_COMP_OP_ERR_DICT);
+	}
+	/* gzip reserved flag bit */
+	clen = ct_zlib_comp(WD_COMP_ALG_GZIP, 6, 15, data, 1000, comp, sizeof(comp));
+	comp[3] |= 0x80;
+	xform_set(&x, WD_OP_DECOMPRESS, WD_COMP_ALG_GZIP, 0);
+	assert_int_equal(eng_stateless(&x, comp, clen, out, sizeof(out), 0, 0, 0, 0, &r),
+			 WD_COMP_OP_ERR_DATA);
+	/* empty input */
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(eng_stateless(&x, comp, 0, out, sizeof(out), 0, 0, 0, 0, &r),
+				 WD_COMP_OP_ERR_DATA);
+	}
+}
+
+static void
+test_op_validation(void **state)
+{
+	static uint8_t data[2000];
+	struct wd_comp_xform x;
+	struct wd_comp_op *op, *ops[2];
+	struct rte_mbuf *s, *d, *s2;
+	void *px, *st;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 25);
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_GZIP, 1);
+	assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+	s = ct_chain_from(data, sizeof(data), 500, 0);
+	d = ct_chain_room(4000, 0);
+	op = op_make(px, false, s, 0, sizeof(data), d, 0, WD_COMP_FLUSH_FINAL);
+	/* length past the end of the chain */
+	op->src.length = sizeof(data) + 1;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->src.offset = 1;
+	op->src.length = sizeof(data);
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->src.offset = UINT32_MAX;
+	op->src.length = 2;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->src.offset = 0;
+	/* output offset past the end */
+	op->dst.offset = 4001;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->dst.offset = 0;
+	/* a chain whose lengths disagree */
+	s->pkt_len += 10;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	s->pkt_len -= 10;
+	s->nb_segs++;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	s->nb_segs--;
+	/* no buffers */
+	op->m_src = NULL;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->m_src = s;
+	op->m_dst = NULL;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->m_dst = d;
+	/* a stateless compression is a whole stream */
+	op->flush_flag = WD_COMP_FLUSH_NONE;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->flush_flag = (enum wd_comp_flush)9;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->flush_flag = WD_COMP_FLUSH_FINAL;
+	/* not an xform */
+	op->private_xform = data;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->private_xform = NULL;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->private_xform = px;
+	op->op_type = (enum wd_comp_op_type)7;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	/* a stream given as a private xform */
+	assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+	op->op_type = WD_COMP_OP_STATELESS;
+	op->private_xform = st;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	/* and back to a good op */
+	op->private_xform = px;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	/* a NULL op ends the burst */
+	ops[0] = op;
+	ops[1] = NULL;
+	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 2), 1);
+	{
+		unsigned int got = 0, spins = 0;
+
+		while (got < 1 && spins++ < 10000000)
+			got += wd_comp_dequeue_burst(g_dev, 0, ops, 2);
+		assert_int_equal(got, 1);
+	}
+	/* two ops of one stream in flight: the second is refused (hardware keeps the first) */
+	s2 = ct_chain_from(data, sizeof(data), 0, 0);
+	ops[0] = op_make(st, true, s2, 0, sizeof(data), d, 0, WD_COMP_FLUSH_NONE);
+	ops[1] = op_make(st, true, s2, 0, sizeof(data), d, 0, WD_COMP_FLUSH_NONE);
+	assert_int_equal(ct_run(g_dev, 0, ops, 2), 0);
+	if (g_hw && ops[0]->engine == WD_COMP_ENGINE_HW) {
+		assert_int_equal(ops[1]->status, WD_COMP_OP_INVALID_STATE);
+	} else {
+		/* software ops finish at enqueue: the stream is free again */
+		assert_int_equal(ops[1]->status, WD_COMP_OP_SUCCESS);
+	}
+	assert_int_equal(ops[0]->status, WD_COMP_OP_SUCCESS);
+	wd_comp_op_free(ops[0]);
+	wd_comp_op_free(ops[1]);
+	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	rte_pktmbuf_free(s2);
+	rte_pktmbuf_free(s);
+	rte_pktmbuf_free(d);
+	wd_comp_op_free(op);
+	assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+	/* freed handles are refused */
+	assert_int_equal(wd_comp_private_xform_free(g_dev, px), -EINVAL);
+}
+
+static void
+test_buf_process(void **state)
+{
+	static const size_t sizes[] = {0, 1, 4096, 1u << 20, (9u << 20) + 5};
+	size_t maxlen = (9u << 20) + 5;
+	uint8_t *data = malloc(maxlen), *comp = malloc(wd_comp_bound(WD_COMP_ALG_GZIP, maxlen));
+	uint8_t *back = malloc(maxlen);
+	struct wd_comp_buf_result r;
+	struct wd_comp_xform x;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(comp);
+	assert_non_null(back);
+	wd_test_gen(data, maxlen, WD_TEST_DATA_MIXED, 26);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		for (size_t i = 0; i < RTE_DIM(sizes); i++) {
+			size_t len = sizes[i], clen;
+
+			xform_set(&x, WD_OP_COMPRESS, algs[a], 1);
+			assert_int_equal(wd_comp_buf_process(g_dev, 1, &x, data, len, comp,
+							     wd_comp_bound(algs[a], len), &r), 0);
+			assert_int_equal(r.status, WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, len);
+			clen = r.produced;
+			assert_int_equal(ct_zlib_decomp(algs[a], comp, clen, back, maxlen, 0),
+					 (long)len);
+			assert_memory_equal(back, data, len);
+			xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+			assert_int_equal(wd_comp_buf_process(g_dev, 1, &x, comp, clen, back,
+							     maxlen, &r), 0);
+			assert_int_equal(r.produced, len);
+			assert_int_equal(r.consumed, clen);
+			assert_memory_equal(back, data, len);
+			if (algs[a] != WD_COMP_ALG_DEFLATE)
+				assert_int_equal(r.checksum, ct_sum(algs[a], data, len));
+			if (len > 100) {
+				assert_int_equal(wd_comp_buf_process(g_dev, 1, &x, comp, clen, back,
+								     len - 1, &r), -ENOSPC);
+				assert_int_equal(wd_comp_buf_process(g_dev, 1, &x, comp, clen / 2,
+								     back, maxlen, &r), -EBADMSG);
+			}
+		}
+	}
+	/* checksum error */
+	{
+		size_t clen = ct_zlib_comp(WD_COMP_ALG_GZIP, 6, 15, data, 10000, comp, 20000);
+
+		comp[clen - 6] ^= 1;
+		xform_set(&x, WD_OP_DECOMPRESS, WD_COMP_ALG_GZIP, 0);
+		assert_int_equal(wd_comp_buf_process(g_dev, 1, &x, comp, clen, back, 10000, &r),
+				 -EILSEQ);
+	}
+	free(data);
+	free(comp);
+	free(back);
+}
+
+static void
+test_stats(void **state)
+{
+	static uint8_t data[8000], out[9000];
+	struct wd_comp_stats s, q;
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+	uint64_t lat = 0;
+
+	(void)state;
+	wd_comp_stats_reset(g_dev);
+	assert_int_equal(wd_comp_stats_get(g_dev, &s), 0);
+	assert_int_equal(s.enqueued_count, 0);
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 27);
+	xform_set(&x, WD_OP_COMPRESS, WD_COMP_ALG_ZLIB, 1);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(eng_stateless(&x, data, sizeof(data), out, sizeof(out), 0, 0, 0,
+					       0, &r), WD_COMP_OP_SUCCESS);
+	assert_int_equal(eng_stateless(&x, data, sizeof(data), out, 10, 0, 0, 0, 0, &r),
+			 WD_COMP_OP_OUT_OF_SPACE_TERMINATED);
+	assert_int_equal(wd_comp_stats_get(g_dev, &s), 0);
+	assert_int_equal(wd_comp_qp_stats_get(g_dev, 0, &q), 0);
+	assert_int_equal(s.enqueued_count, 6);
+	assert_int_equal(s.dequeued_count, 6);
+	assert_int_equal(s.dequeue_err_count, 1);
+	assert_int_equal(s.status[WD_COMP_OP_SUCCESS], 5);
+	assert_int_equal(s.status[WD_COMP_OP_OUT_OF_SPACE_TERMINATED], 1);
+	assert_int_equal(s.bytes_in, 5 * sizeof(data));
+	assert_true(s.bytes_out > 0 && s.bytes_out < s.bytes_in);
+	assert_int_equal(s.hw_ops + s.sw_ops, 6);
+	if (!g_hw)
+		assert_int_equal(s.sw_ops, 6);
+	for (int i = 0; i < WD_COMP_LAT_BUCKETS; i++)
+		lat += s.lat_hist[i];
+	assert_int_equal(lat, 6);
+	assert_memory_equal(&s, &q, sizeof(s));
+	wd_comp_stats_reset(g_dev);
+	assert_int_equal(wd_comp_qp_stats_get(g_dev, 0, &q), 0);
+	assert_int_equal(q.dequeued_count, 0);
+}
+
+static void
+test_bound(void **state)
+{
+	static uint8_t data[200000], out[210000];
+	static const size_t sizes[] = {0, 1, 10, 1000, 65535, 65536, 200000};
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_RANDOM, 28);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		for (int lvl = WD_COMP_LEVEL_DEFAULT; lvl <= 9; lvl += 2) {
+			for (size_t i = 0; i < RTE_DIM(sizes); i++) {
+				size_t b = wd_comp_bound(algs[a], sizes[i]);
+
+				xform_set(&x, WD_OP_COMPRESS, algs[a], lvl);
+				assert_true(b <= sizeof(out));
+				assert_int_equal(eng_stateless(&x, data, sizes[i], out, b, 0, 0, 0,
+							       0, &r), WD_COMP_OP_SUCCESS);
+				assert_true(r.produced <= b);
+			}
+		}
+	}
+	assert_int_equal(wd_comp_bound(WD_COMP_ALG_DEFLATE, 0), 5);
+	assert_true(wd_comp_bound(WD_COMP_ALG_GZIP, 100) >= 100 + 18);
+}
+
+static void
+test_corpus(void **state)
+{
+	const char *dir = wd_test_corpus_dir();
+	const char *const *files = wd_test_corpus_files();
+	struct wd_comp_xform x;
+
+	(void)state;
+	if (dir == NULL) {
+		fprintf(stderr, "corpus not found: corpus cases skipped\n");
+		skip();
+	}
+	for (int f = 0; files[f] != NULL; f++) {
+		char path[4400];
+		size_t len = 0;
+		uint8_t *data;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[f]);
+		data = wd_test_read_file(path, &len);
+		assert_non_null(data);
+		if (len > (1u << 20))
+			len = 1u << 20; /* enough to cover each kind of data */
+		for (size_t a = 0; a < RTE_DIM(algs); a++) {
+			xform_set(&x, WD_OP_COMPRESS, algs[a], a == 0 ? 1 : 6);
+			roundtrip(&x, data, len, 4096, 0, 0);
+		}
+		free(data);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_invalid_config),
+		cmocka_unit_test(test_dev_info),
+		cmocka_unit_test(test_stateless_fixed),
+		cmocka_unit_test(test_stateless_dynamic),
+		cmocka_unit_test(test_stateless_big),
+		cmocka_unit_test(test_multi_op),
+		cmocka_unit_test(test_multi_level),
+		cmocka_unit_test(test_multi_xform),
+		cmocka_unit_test(test_sgl),
+		cmocka_unit_test(test_checksum),
+		cmocka_unit_test(test_out_of_space),
+		cmocka_unit_test(test_stateful_comp),
+		cmocka_unit_test(test_stateful_decomp_tiny),
+		cmocka_unit_test(test_extbuf),
+		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_gzip_members),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_op_validation),
+		cmocka_unit_test(test_buf_process),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_corpus),
+	};
+	struct wd_comp_dev_info info;
+	char name[128];
+	int dev, ret;
+
+	if (argc > 1)
+		g_spec = argv[1];
+	wd_test_eal_init(argv[0], 0);
+	ret = wd_comp_init();
+	if (ret < 0) {
+		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+		return 1;
+	}
+	ct_pools_init();
+	dev = ct_dev_open(g_spec, 2, NULL);
+	if (dev < 0) {
+		fprintf(stderr, "cannot open device %s: %s\n", g_spec, strerror(-dev));
+		return 1;
+	}
+	g_dev = (uint8_t)dev;
+	wd_comp_dev_info_get(g_dev, &info);
+	g_hw = info.hw;
+	snprintf(name, sizeof(name), "wd_comp_api[%s]", g_spec);
+	ret = cmocka_run_group_tests_name(name, tests, NULL, NULL);
+	ct_dev_close(g_dev);
+	wd_test_eal_cleanup();
+	return ret;
+}
