@@ -111,6 +111,7 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 	bool tty = isatty(STDERR_FILENO);
 	bool printed_progress = false;
 	char what[128];
+	bool failed = false;
 	int ret;
 
 	ret = perf_assign_qps(o, p->devs, dev_idx, nb_dev_idx, p->lcores, p->nb_lcores, qps);
@@ -204,7 +205,7 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 				j->err[0] != '\0' ? j->err : "",
 				j->err[0] != '\0' && j->rc < 0 ? ": " : "",
 				j->rc < 0 && j->err[0] == '\0' ? strerror(-j->rc) : "");
-			p->failures++;
+			failed = true;
 		}
 		rows[i] = malloc(sizeof(**rows));
 		if (rows[i] == NULL)
@@ -216,7 +217,7 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 	if (agg == NULL)
 		return -ENOMEM;
 	perf_result_aggregate(agg, rows, p->nb_lcores, o);
-	if (agg->errors > 0)
+	if (failed || agg->errors > 0)
 		p->failures++;
 	if (!o->quiet) {
 		if (p->nb_lcores > 1)

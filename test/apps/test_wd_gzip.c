@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wd-gzip, run as a program on the device model: round trips (files,
+ * stdin/stdout, sizes from 0 bytes to several ops), interop with gzip
+ * both ways (gzip -d reads ours; we read gzip's files, a file with every
+ * header field and several members), bad input (not gzip, corrupt,
+ * truncated) with no partial output file, and gzip's file rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "apps_util.h"
+#include "wd_test.h"
+
+#define WD_GZIP "examples/wd-gzip/wd-gzip"
+#define TIMEOUT 180
+
+static char *dir;
+static bool have_gzip;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	dir = apps_tmpdir("gzip");
+	have_gzip = access("/bin/gzip", X_OK) == 0 || access("/usr/bin/gzip", X_OK) == 0;
+	/* wd-gzip picks its own EAL defaults; these keep the tests private and small */
+	setenv("WD_GZIP_EAL_ARGS", apps_eal_string(64), 1);
+	return dir == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	apps_rmtree(dir);
+	free(dir);
+	return 0;
+}
+
+static const char *
+path(const char *name)
+{
+	static char buf[4][1024];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+/* wd-gzip on the model with the given options (NULL-terminated). */
+static int
+gz(struct apps_result *r, const char *in, ...)
+{
+	struct apps_cmd c;
+	va_list ap;
+	const char *a;
+
+	apps_cmd_init(&c, WD_GZIP);
+	apps_cmd_add(&c, "--dev=model");
+	va_start(ap, in);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		apps_cmd_add(&c, a);
+	va_end(ap);
+	assert_int_equal(apps_run(&c, in, dir, TIMEOUT, r), 0);
+	if (r->timed_out)
+		apps_result_dump(&c, r);
+	assert_false(r->timed_out);
+	return r->status;
+}
+
+/* A system command (gzip) with output to a file. */
+static int
+sys_cmd(const char *out_file, const char *in_file, const char *prog, ...)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	va_list ap;
+	const char *a;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	apps_cmd_add(&c, prog);
+	va_start(ap, prog);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		apps_cmd_add(&c, a);
+	va_end(ap);
+	assert_int_equal(apps_run(&c, in_file, dir, TIMEOUT, &r), 0);
+	st = r.status;
+	if (out_file != NULL)
+		assert_int_equal(apps_write_file(out_file, r.out, r.out_len), 0);
+	apps_result_free(&r);
+	return st;
+}
+
+static const char *
+gzip_bin(void)
+{
+	return access("/bin/gzip", X_OK) == 0 ? "/bin/gzip" : "/usr/bin/gzip";
+}
+
+static void
+assert_file_eq(const char *p, const uint8_t *data, size_t len)
+{
+	size_t got;
+	uint8_t *buf = apps_read_file(p, &got);
+
+	assert_non_null(buf);
+	assert_int_equal(got, len);
+	assert_memory_equal(buf, data, len);
+	free(buf);
+}
+
+static uint8_t *
+make_data(size_t len, enum wd_test_data kind, uint64_t seed)
+{
+	uint8_t *p = malloc(len ? len : 1);
+
+	assert_non_null(p);
+	wd_test_gen(p, len, kind, seed);
+	return p;
+}
+
+/* No temporary file may be left behind. */
+static void
+assert_no_tmp(void)
+{
+	assert_int_equal(apps_count_entries(dir, ".wd-gzip."), 0);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+test_round_trip_files(void **state)
+{
+	static const struct { size_t len; enum wd_test_data kind; } cases[] = {
+		{ 0, WD_TEST_DATA_TEXT },
+		{ 1, WD_TEST_DATA_TEXT },
+		{ 1000, WD_TEST_DATA_RANDOM },
+		{ 300000, WD_TEST_DATA_MIXED },        /* two ops */
+		{ 262144, WD_TEST_DATA_TEXT },         /* exactly one op's input */
+		{ 1200000, WD_TEST_DATA_ZEROS },       /* large expansion on the way back */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct apps_result r;
+		uint8_t *data = make_data(cases[i].len, cases[i].kind, i + 1);
+		struct stat sb;
+
+		assert_int_equal(apps_write_file(path("f"), data, cases[i].len), 0);
+		chmod(path("f"), 0640);
+		assert_int_equal(gz(&r, NULL, "f", NULL), 0);
+		apps_result_free(&r);
+		assert_false(apps_exists(path("f")));      /* replaced, as gzip does */
+		assert_true(apps_exists(path("f.gz")));
+		assert_int_equal(stat(path("f.gz"), &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0640);  /* mode kept */
+		if (have_gzip)
+			assert_int_equal(sys_cmd(NULL, NULL, gzip_bin(), "-t", "f.gz", NULL), 0);
+		assert_int_equal(gz(&r, NULL, "-d", "f.gz", NULL), 0);
+		apps_result_free(&r);
+		assert_false(apps_exists(path("f.gz")));
+		assert_file_eq(path("f"), data, cases[i].len);
+		unlink(path("f"));
+		assert_no_tmp();
+		free(data);
+	}
+}
+
+static void
+test_stdin_stdout_keep_levels(void **state)
+{
+	struct apps_result r;
+	size_t len = 200000;
+	uint8_t *data = make_data(len, WD_TEST_DATA_TEXT, 7);
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("in"), data, len), 0);
+	/* stdin -> stdout */
+	assert_int_equal(gz(&r, path("in"), "-9", NULL), 0);
+	assert_int_equal(apps_write_file(path("s.gz"), r.out, r.out_len), 0);
+	assert_true(r.out_len > 18 && r.out_len < len);
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, path("s.gz"), "-d", NULL), 0);
+	assert_int_equal(r.out_len, len);
+	assert_memory_equal(r.out, data, len);
+	apps_result_free(&r);
+	/* -c with files: output on stdout, inputs kept; two files make two members */
+	assert_int_equal(gz(&r, NULL, "-c", "-1", "in", "in", NULL), 0);
+	assert_true(apps_exists(path("in")));
+	assert_int_equal(apps_write_file(path("two.gz"), r.out, r.out_len), 0);
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, NULL, "-dc", "two.gz", NULL), 0);
+	assert_int_equal(r.out_len, 2 * len);
+	assert_memory_equal(r.out, data, len);
+	assert_memory_equal(r.out + len, data, len);
+	apps_result_free(&r);
+	/* -k keeps the input, -v reports */
+	assert_int_equal(gz(&r, NULL, "-k", "-v", "in", NULL), 0);
+	assert_non_null(strstr(r.err, "created in.gz"));
+	apps_result_free(&r);
+	assert_true(apps_exists(path("in")));
+	assert_true(apps_exists(path("in.gz")));
+	/* -t */
+	assert_int_equal(gz(&r, NULL, "-t", "-v", "in.gz", NULL), 0);
+	assert_non_null(strstr(r.err, "OK"));
+	apps_result_free(&r);
+	unlink(path("in"));
+	unlink(path("in.gz"));
+	unlink(path("s.gz"));
+	unlink(path("two.gz"));
+	free(data);
+}
+
+/* Our output through gzip -d, gzip's output through us. */
+static void
+test_gzip_interop(void **state)
+{
+	struct apps_result r;
+	size_t len = 700000;
+	uint8_t *data = make_data(len, WD_TEST_DATA_MIXED, 11);
+
+	(void)state;
+	if (!have_gzip) {
+		fprintf(stderr, "gzip is not installed: interop with the gzip program skipped\n");
+		free(data);
+		return;
+	}
+	assert_int_equal(apps_write_file(path("x"), data, len), 0);
+	assert_int_equal(gz(&r, NULL, "-k", "x", NULL), 0);
+	apps_result_free(&r);
+	assert_int_equal(sys_cmd(path("x.back"), NULL, gzip_bin(), "-dc", "x.gz", NULL), 0);
+	assert_file_eq(path("x.back"), data, len);
+	unlink(path("x.gz"));
+	/* gzip (with the file name in the header, as it does by default) -> us */
+	assert_int_equal(sys_cmd(NULL, NULL, gzip_bin(), "-k", "-N", "x", NULL), 0);
+	unlink(path("x"));
+	assert_int_equal(gz(&r, NULL, "-d", "x.gz", NULL), 0);
+	apps_result_free(&r);
+	assert_file_eq(path("x"), data, len);
+	unlink(path("x"));
+	unlink(path("x.back"));
+	free(data);
+}
+
+/* Write a gzip member with every optional header field (zlib's deflateSetHeader). */
+static size_t
+gzip_member(const uint8_t *in, size_t len, uint8_t *out, size_t cap, int level)
+{
+	z_stream zs = { 0 };
+	gz_header h = { 0 };
+	static unsigned char extra[] = { 'W', 'D', 4, 0, 1, 2, 3, 4 };
+	int ret;
+
+	assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	h.text = 1;
+	h.time = 1700000000;
+	h.os = 3;
+	h.extra = extra;
+	h.extra_len = sizeof(extra);
+	h.name = (Bytef *)(uintptr_t)"a-rather-long-original-file-name.txt";
+	h.comment = (Bytef *)(uintptr_t)"made by the wd-gzip test, with FHCRC";
+	h.hcrc = 1;
+	assert_int_equal(deflateSetHeader(&zs, &h), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	ret = deflate(&zs, Z_FINISH);
+	assert_int_equal(ret, Z_STREAM_END);
+	len = zs.total_out;
+	deflateEnd(&zs);
+	return len;
+}
+
+static void
+test_all_header_fields_and_members(void **state)
+{
+	struct apps_result r;
+	size_t l1 = 90000, l2 = 400000, cap = 2 * (l1 + l2) + 4096, n;
+	uint8_t *d1 = make_data(l1, WD_TEST_DATA_TEXT, 21);
+	uint8_t *d2 = make_data(l2, WD_TEST_DATA_MIXED, 22);
+	uint8_t *gzbuf = malloc(cap), *all = malloc(l1 + l2 + l1);
+
+	(void)state;
+	assert_non_null(gzbuf);
+	assert_non_null(all);
+	/* three members: fields, then fields with level 1, then an empty one, then d1 */
+	n = gzip_member(d1, l1, gzbuf, cap, 9);
+	n += gzip_member(d2, l2, gzbuf + n, cap - n, 1);
+	n += gzip_member(d1, 0, gzbuf + n, cap - n, 6);
+	n += gzip_member(d1, l1, gzbuf + n, cap - n, 6);
+	assert_int_equal(apps_write_file(path("m.gz"), gzbuf, n), 0);
+	memcpy(all, d1, l1);
+	memcpy(all + l1, d2, l2);
+	memcpy(all + l1 + l2, d1, l1);
+	assert_int_equal(gz(&r, NULL, "-d", "m.gz", NULL), 0);
+	apps_result_free(&r);
+	assert_file_eq(path("m"), all, l1 + l2 + l1);
+	unlink(path("m"));
+	free(d1);
+	free(d2);
+	free(gzbuf);
+	free(all);
+}
+
+/* Bad input: a clear error, exit 1, the input left alone, no output file. */
+static void
+test_bad_input(void **state)
+{
+	struct apps_result r;
+	size_t len = 300000, n;
+	uint8_t *data = make_data(len, WD_TEST_DATA_TEXT, 31);
+	uint8_t *gzbuf = malloc(len + 4096);
+	static const char *const notgz = "this is plain text, not gzip data\n";
+
+	(void)state;
+	assert_non_null(gzbuf);
+	n = gzip_member(data, len, gzbuf, len + 4096, 6);
+
+	/* not gzip */
+	assert_int_equal(apps_write_file(path("plain.gz"), notgz, strlen(notgz)), 0);
+	assert_int_equal(gz(&r, NULL, "-d", "plain.gz", NULL), 1);
+	assert_non_null(strstr(r.err, "not in gzip format"));
+	apps_result_free(&r);
+	assert_true(apps_exists(path("plain.gz")));
+	assert_false(apps_exists(path("plain")));
+
+	/* empty */
+	assert_int_equal(apps_write_file(path("empty.gz"), "", 0), 0);
+	assert_int_equal(gz(&r, NULL, "-d", "empty.gz", NULL), 1);
+	assert_non_null(strstr(r.err, "unexpected end of file"));
+	apps_result_free(&r);
+	assert_false(apps_exists(path("empty")));
+
+	/* corrupt deflate data in the middle */
+	{
+		uint8_t *bad = malloc(n);
+
+		assert_non_null(bad);
+		memcpy(bad, gzbuf, n);
+		for (size_t i = n / 2; i < n / 2 + 64; i++)
+			bad[i] ^= 0x5a;
+		assert_int_equal(apps_write_file(path("corrupt.gz"), bad, n), 0);
+		assert_int_equal(gz(&r, NULL, "-d", "corrupt.gz", NULL), 1);
+		assert_non_null(strstr(r.err, "corrupt.gz: invalid compressed data"));
+		apps_result_free(&r);
+		assert_false(apps_exists(path("corrupt")));
+		assert_true(apps_exists(path("corrupt.gz")));
+
+		/* a wrong CRC in the trailer */
+		memcpy(bad, gzbuf, n);
+		bad[n - 8] ^= 0xff;
+		assert_int_equal(apps_write_file(path("crc.gz"), bad, n), 0);
+		assert_int_equal(gz(&r, NULL, "-d", "crc.gz", NULL), 1);
+		assert_non_null(strstr(r.err, "crc.gz: invalid compressed data"));
+		apps_result_free(&r);
+		assert_false(apps_exists(path("crc")));
+		free(bad);
+	}
+
+	/* truncated: at several places, including inside the trailer */
+	{
+		size_t cuts[] = { 5, 12, n / 3, n - 9, n - 3 };
+
+		for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+			assert_int_equal(apps_write_file(path("trunc.gz"), gzbuf, cuts[i]), 0);
+			assert_int_equal(gz(&r, NULL, "-d", "trunc.gz", NULL), 1);
+			if (strstr(r.err, "trunc.gz:") == NULL)
+				fprintf(stderr, "cut at %zu: %s\n", cuts[i], r.err);
+			assert_non_null(strstr(r.err, "trunc.gz:"));
+			apps_result_free(&r);
+			assert_false(apps_exists(path("trunc")));
+			/* -t says the same */
+			assert_int_equal(gz(&r, NULL, "-t", "trunc.gz", NULL), 1);
+			apps_result_free(&r);
+		}
+	}
+	/* trailing garbage: data OK, a warning (exit 2) as gzip gives */
+	memcpy(gzbuf + n, "garbage!", 8);
+	assert_int_equal(apps_write_file(path("tail.gz"), gzbuf, n + 8), 0);
+	assert_int_equal(gz(&r, NULL, "-d", "tail.gz", NULL), 2);
+	assert_non_null(strstr(r.err, "trailing garbage ignored"));
+	apps_result_free(&r);
+	assert_file_eq(path("tail"), data, len);
+	unlink(path("tail"));
+	assert_no_tmp();
+	free(data);
+	free(gzbuf);
+}
+
+static void
+test_file_rules(void **state)
+{
+	struct apps_result r;
+	uint8_t *data = make_data(5000, WD_TEST_DATA_TEXT, 41);
+	size_t got;
+	char *old;
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("a"), data, 5000), 0);
+	assert_int_equal(apps_write_file(path("a.gz"), "old", 3), 0);
+	/* an existing output is not overwritten without -f (warning, exit 2) */
+	assert_int_equal(gz(&r, NULL, "a", NULL), 2);
+	assert_non_null(strstr(r.err, "already exists"));
+	apps_result_free(&r);
+	old = apps_read_file(path("a.gz"), &got);
+	assert_int_equal(got, 3);
+	free(old);
+	assert_true(apps_exists(path("a")));
+	/* with -f it is */
+	assert_int_equal(gz(&r, NULL, "-f", "a", NULL), 0);
+	apps_result_free(&r);
+	assert_false(apps_exists(path("a")));
+	/* compressing a .gz file again is refused */
+	assert_int_equal(gz(&r, NULL, "a.gz", NULL), 2);
+	assert_non_null(strstr(r.err, "already has .gz suffix"));
+	apps_result_free(&r);
+	/* an unknown suffix on decompression is refused */
+	assert_int_equal(apps_write_file(path("b.txt"), "x", 1), 0);
+	assert_int_equal(gz(&r, NULL, "-d", "b.txt", NULL), 2);
+	assert_non_null(strstr(r.err, "unknown suffix"));
+	apps_result_free(&r);
+	/* -S, a missing file, a directory */
+	assert_int_equal(gz(&r, NULL, "-d", "-S", ".gz", "a.gz", NULL), 0);
+	apps_result_free(&r);
+	assert_file_eq(path("a"), data, 5000);
+	assert_int_equal(gz(&r, NULL, "nosuchfile", NULL), 1);
+	assert_non_null(strstr(r.err, "nosuchfile"));
+	apps_result_free(&r);
+	mkdir(path("d"), 0755);
+	assert_int_equal(gz(&r, NULL, "d", NULL), 2);
+	assert_non_null(strstr(r.err, "is a directory"));
+	apps_result_free(&r);
+	/* a bad option and a bad device spec */
+	assert_int_equal(gz(&r, NULL, "--frobnicate", NULL), 1);
+	assert_non_null(strstr(r.err, "unrecognized option"));
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, NULL, "--dev=bogus:::", "a", NULL), 1);
+	assert_non_null(strstr(r.err, "not a device specification"));
+	apps_result_free(&r);
+	assert_no_tmp();
+	unlink(path("a"));
+	unlink(path("b.txt"));
+	free(data);
+}
+
+/* The software engine (no device) gives the same results. */
+static void
+test_sw_device(void **state)
+{
+	struct apps_result r;
+	struct apps_cmd c;
+	size_t len = 300001;
+	uint8_t *data = make_data(len, WD_TEST_DATA_MIXED, 51);
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("s"), data, len), 0);
+	apps_cmd_init(&c, WD_GZIP);
+	apps_cmd_add(&c, "--dev=sw");
+	apps_cmd_add(&c, "-v");
+	apps_cmd_add(&c, "s");
+	assert_int_equal(apps_run(&c, NULL, dir, TIMEOUT, &r), 0);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "software engine"));
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, NULL, "-d", "s.gz", NULL), 0);
+	apps_result_free(&r);
+	assert_file_eq(path("s"), data, len);
+	unlink(path("s"));
+	free(data);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_files),
+		cmocka_unit_test(test_stdin_stdout_keep_levels),
+		cmocka_unit_test(test_gzip_interop),
+		cmocka_unit_test(test_all_header_fields_and_members),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_file_rules),
+		cmocka_unit_test(test_sw_device),
+	};
+
+	if (!apps_built(WD_GZIP)) {
+		fprintf(stderr, "wd-gzip is not built: skipped\n");
+		return 77;
+	}
+	return cmocka_run_group_tests_name("wd-gzip", tests, setup, teardown);
+}

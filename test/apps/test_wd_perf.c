@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wd-perf, run as a program on the device model: every mode with its JSON
+ * output parsed and checked, several devices side by side, stateful
+ * runs, fallback counts, CSV, --list, the default run (the README's
+ * quick start), errors turned into a failing exit status, bad options.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "apps_util.h"
+
+#define WD_PERF "app/wd-perf/wd-perf"
+#define MEM_MB 256
+#define TIMEOUT 240
+
+static char *tmpdir;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	tmpdir = apps_tmpdir("perf");
+	return tmpdir == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	apps_rmtree(tmpdir);
+	free(tmpdir);
+	return 0;
+}
+
+/* Run wd-perf with the test EAL arguments and app options (NULL-terminated). */
+static void
+run_perf(struct apps_cmd *c, struct apps_result *r, const char *lcores, ...)
+{
+	va_list ap;
+	const char *a;
+
+	apps_cmd_init(c, WD_PERF);
+	apps_cmd_eal(c, MEM_MB, lcores);
+	apps_cmd_add(c, "--log-level=model.*:critical");
+	apps_cmd_add(c, "--");
+	va_start(ap, lcores);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		apps_cmd_add(c, a);
+	va_end(ap);
+	assert_int_equal(apps_run(c, NULL, NULL, TIMEOUT, r), 0);
+	assert_false(r->timed_out);
+}
+
+#define CHECK_STATUS(c, r, want) do { \
+	if ((r)->status != (want)) \
+		apps_result_dump((c), (r)); \
+	assert_int_equal((r)->status, (want)); \
+} while (0)
+
+static json_t *
+load_json(const char *path)
+{
+	json_error_t jerr;
+	json_t *j = json_load_file(path, 0, &jerr);
+
+	if (j == NULL)
+		fprintf(stderr, "%s: JSON error line %d: %s\n", path, jerr.line, jerr.text);
+	assert_non_null(j);
+	assert_true(json_is_array(j));
+	return j;
+}
+
+static double
+num(const json_t *row, const char *key)
+{
+	const json_t *v = json_object_get(row, key);
+
+	if (v == NULL || !json_is_number(v)) {
+		fprintf(stderr, "field %s is %s\n", key, v == NULL ? "missing" : "not a number");
+		fail();
+	}
+	return json_number_value(v);
+}
+
+static const char *
+str(const json_t *row, const char *key)
+{
+	const json_t *v = json_object_get(row, key);
+
+	if (v == NULL || !json_is_string(v)) {
+		fprintf(stderr, "field %s is %s\n", key, v == NULL ? "missing" : "not a string");
+		fail();
+	}
+	return json_string_value(v);
+}
+
+static bool
+is_null(const json_t *row, const char *key)
+{
+	const json_t *v = json_object_get(row, key);
+
+	assert_non_null(v); /* present, maybe null */
+	return json_is_null(v);
+}
+
+static bool
+is_aggregate(const json_t *row)
+{
+	const json_t *l = json_object_get(row, "lcore");
+
+	assert_non_null(l);
+	if (json_is_string(l)) {
+		assert_string_equal(json_string_value(l), "all");
+		return true;
+	}
+	assert_true(json_is_integer(l));
+	return false;
+}
+
+/* Fields every row carries, with the types issue 6 names. */
+static void
+check_common(const json_t *row, const char *mode)
+{
+	static const char *const numbers[] = {
+		"size", "bytes_in", "bytes_out", "fallback_ops", "errors", "ops", "hw_ops",
+		"sw_ops", "verified",
+	};
+	static const char *const maybe[] = {
+		"gbps_in", "gbps_out", "ops_per_sec", "ratio", "cycles_per_op", "lat_p50_us",
+		"lat_p99_us", "lat_p999_us",
+	};
+
+	assert_true(json_is_object(row));
+	assert_true(strlen(str(row, "device")) > 0);
+	assert_string_equal(str(row, "mode"), mode);
+	(void)str(row, "format");
+	assert_true(strcmp(str(row, "op"), "compress") == 0 ||
+		    strcmp(str(row, "op"), "decompress") == 0);
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		assert_true(num(row, numbers[i]) >= 0);
+	for (size_t i = 0; i < sizeof(maybe) / sizeof(maybe[0]); i++)
+		if (!is_null(row, maybe[i]))
+			assert_true(num(row, maybe[i]) >= 0);
+	(void)is_aggregate(row);
+}
+
+/* A successful run's row: work done, no error, outputs checked. */
+static void
+check_ok_row(const json_t *row)
+{
+	double size = num(row, "size"), ops = num(row, "ops");
+
+	assert_true(ops > 0);
+	assert_int_equal((int)num(row, "errors"), 0);
+	assert_true(num(row, "bytes_in") > 0);
+	assert_true(num(row, "bytes_out") > 0);
+	assert_true(num(row, "verified") > 0);
+	assert_int_equal((uint64_t)num(row, "hw_ops") + (uint64_t)num(row, "sw_ops"),
+			 (uint64_t)ops);
+	if (strcmp(str(row, "op"), "compress") == 0 && !json_is_true(json_object_get(row,
+										  "stateful")))
+		assert_true(fabs(num(row, "bytes_in") - ops * size) < 0.5);
+	if (strcmp(str(row, "op"), "decompress") == 0 &&
+	    !json_is_true(json_object_get(row, "stateful")))
+		assert_true(fabs(num(row, "bytes_out") - ops * size) < 0.5);
+}
+
+static unsigned int
+count_rows(const json_t *arr, const char *device, const char *op, double size, bool agg)
+{
+	unsigned int n = 0;
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(arr, i, row) {
+		if (device != NULL && strcmp(str(row, "device"), device) != 0)
+			continue;
+		if (op != NULL && strcmp(str(row, "op"), op) != 0)
+			continue;
+		if (size > 0 && num(row, "size") != size)
+			continue;
+		if (is_aggregate(row) != agg)
+			continue;
+		n++;
+	}
+	return n;
+}
+
+static const json_t *
+find_agg(const json_t *arr, const char *label, const char *op, double size)
+{
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(arr, i, row) {
+		if (is_aggregate(row) && strcmp(str(row, "op"), op) == 0 &&
+		    num(row, "size") == size &&
+		    (label == NULL || strcmp(str(row, "label"), label) == 0))
+			return row;
+	}
+	fprintf(stderr, "no aggregate row for %s %s %.0f\n", label ? label : "*", op, size);
+	fail();
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+test_mode_throughput(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr, *row;
+	size_t i;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/tp.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model", "--mode", "throughput", "--size", "4K,16K",
+		 "--duration", "0.2", "--json", json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.out, "Gbps in"));
+	arr = load_json(json);
+	/* 2 sizes x (compress, decompress) x (one lcore row + the aggregate) */
+	assert_int_equal(count_rows(arr, NULL, NULL, 0, true), 4);
+	assert_int_equal(json_array_size(arr) % 4, 0);
+	json_array_foreach(arr, i, row) {
+		check_common(row, "throughput");
+		check_ok_row(row);
+		assert_string_equal(str(row, "device"), "model0");
+		assert_true(num(row, "gbps_in") > 0);
+		assert_true(num(row, "gbps_out") > 0);
+		assert_true(num(row, "ops_per_sec") > 0);
+		assert_true(num(row, "cycles_per_op") > 0);
+		/* text data: the real engine compresses it well below its size */
+		assert_true(num(row, "ratio") > 0.1 && num(row, "ratio") < 0.8);
+		assert_true(num(row, "hw_ops") > 0);
+	}
+	/* decompress reads what compress made: the same ratio, the same bytes */
+	assert_true(fabs(num(find_agg(arr, NULL, "compress", 4096), "ratio") -
+			 num(find_agg(arr, NULL, "decompress", 4096), "ratio")) < 0.05);
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+static void
+test_mode_latency(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr, *row;
+	size_t i;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/lat.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model", "--mode", "latency", "--size", "4K",
+		 "--op", "compress", "--duration", "0.2", "--json", json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.out, "p99.9 us"));
+	arr = load_json(json);
+	assert_int_equal(count_rows(arr, "model0", "compress", 4096, true), 1);
+	assert_int_equal(count_rows(arr, "model0", "decompress", 0, true), 0);
+	json_array_foreach(arr, i, row) {
+		double p50 = num(row, "lat_p50_us"), p99 = num(row, "lat_p99_us");
+		double p999 = num(row, "lat_p999_us"), max = num(row, "lat_max_us");
+
+		check_common(row, "latency");
+		check_ok_row(row);
+		assert_true(p50 > 0);
+		assert_true(p50 <= p99 && p99 <= p999 && p999 <= max);
+		/* latency mode: one op in flight */
+		assert_int_equal((int)num(row, "inflight"), 1);
+		assert_int_equal((int)num(row, "burst"), 1);
+	}
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+static void
+test_mode_cyclecount(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr, *row;
+	size_t i;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/cc.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model:engine=store", "--mode", "cyclecount",
+		 "--size", "4K", "--iterations", "1", "--cc-delay-us", "50", "--segments", "4",
+		 "--json", json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.out, "enq cyc"));
+	arr = load_json(json);
+	assert_int_equal(count_rows(arr, NULL, NULL, 0, true), 2);
+	json_array_foreach(arr, i, row) {
+		double enq = num(row, "enq_cycles_per_op"), deq = num(row, "deq_cycles_per_op");
+
+		check_common(row, "cyclecount");
+		check_ok_row(row);
+		assert_true(enq > 0 && deq > 0);
+		assert_true(fabs(num(row, "cycles_per_op") - (enq + deq)) <= 1 + 1e-6 * (enq + deq));
+		/* wall-clock rates make no sense with the enqueue/dequeue delay */
+		assert_true(is_null(row, "gbps_in"));
+		assert_true(is_null(row, "lat_p50_us"));
+		assert_int_equal((int)num(row, "segments"), 4);
+		/* the store engine writes stored blocks: no smaller than the input */
+		if (strcmp(str(row, "op"), "compress") == 0)
+			assert_true(num(row, "ratio") >= 1.0);
+	}
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+static void
+test_mode_verify_stateful(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr, *row;
+	size_t i;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/verify.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model", "--mode", "verify", "--format", "gzip",
+		 "--stateful", "--chunk", "5000", "--size", "40000", "--segments", "3",
+		 "--iterations", "1", "--inflight", "8", "--burst", "4", "--json", json,
+		 "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	arr = load_json(json);
+	assert_int_equal(count_rows(arr, NULL, NULL, 0, true), 2);
+	json_array_foreach(arr, i, row) {
+		check_common(row, "verify");
+		check_ok_row(row);
+		assert_true(json_is_true(json_object_get(row, "stateful")));
+		assert_string_equal(str(row, "format"), "gzip");
+		/* 40000 bytes in ops of 5000: 8 ops per request (compress) */
+		if (strcmp(str(row, "op"), "compress") == 0)
+			assert_true(num(row, "ops") >= 8 * num(row, "requests"));
+		/* every request's output was checked with zlib */
+		assert_true(num(row, "verified") >= num(row, "requests"));
+		assert_int_equal((int)num(row, "verify_failures"), 0);
+	}
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+static void
+test_side_by_side_and_csv(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100], csv[1100];
+	json_t *arr;
+	char *text, *line, *save = NULL;
+	size_t len;
+	unsigned int lines = 0;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/sbs.json", tmpdir);
+	snprintf(csv, sizeof(csv), "%s/sbs.csv", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model:engine=store", "--dev", "model:engine=real",
+		 "--dev", "sw", "--size", "4K,64K", "--duration", "0.1", "--json", json,
+		 "--csv", csv, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.out, "side by side"));
+	arr = load_json(json);
+	/* 3 devices x 2 sizes x 2 directions */
+	assert_int_equal(count_rows(arr, NULL, NULL, 0, true), 12);
+	assert_int_equal(count_rows(arr, "sw", NULL, 0, true), 4);
+	assert_true(num(find_agg(arr, "model0:engine=store", "compress", 65536), "ratio") >= 1.0);
+	assert_true(num(find_agg(arr, "model1:engine=real", "compress", 65536), "ratio") < 0.8);
+	assert_true(num(find_agg(arr, "sw", "compress", 4096), "hw_ops") == 0);
+	assert_true(num(find_agg(arr, "sw", "compress", 4096), "sw_ops") > 0);
+	assert_string_equal(str(find_agg(arr, "model0:engine=store", "compress", 4096), "spec"),
+			    "model:engine=store");
+
+	/* CSV: a header with the same field names, one line per JSON row */
+	text = apps_read_file(csv, &len);
+	assert_non_null(text);
+	line = strtok_r(text, "\n", &save);
+	assert_non_null(line);
+	assert_non_null(strstr(line, "device,"));
+	assert_non_null(strstr(line, ",lcore,"));
+	assert_non_null(strstr(line, ",gbps_in,gbps_out,ops_per_sec,ratio,cycles_per_op,"));
+	assert_non_null(strstr(line, ",lat_p50_us,lat_p99_us,lat_p999_us,"));
+	assert_non_null(strstr(line, ",fallback_ops,"));
+	assert_non_null(strstr(line, ",errors"));
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+		lines++;
+	assert_int_equal(lines, json_array_size(arr));
+	free(text);
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+/* Raw deflate decompression is not in v2 hardware: it runs in software and is counted. */
+static void
+test_fallback_counts(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr;
+	const json_t *row;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/fb.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model", "--format", "deflate", "--op", "decompress",
+		 "--size", "8K", "--iterations", "2", "--json", json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	arr = load_json(json);
+	row = find_agg(arr, NULL, "decompress", 8192);
+	check_ok_row(row);
+	assert_true(num(row, "sw_ops") > 0);
+	assert_true(num(row, "fallback_ops") > 0);
+	assert_true(num(row, "fallback_unsupported") == num(row, "fallback_ops"));
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+/*
+ * Failing ops (the model's fault injection) make the exit status non-zero.
+ * Without a fallback policy the device's errors reach the ops (with the
+ * default policy wd_comp may redo such ops in software).
+ */
+static void
+test_errors_fail_the_run(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr;
+	const json_t *row;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/err.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model:fail=3,fail_status=0x10", "--fallback", "none",
+		 "--op", "compress", "--size", "4K", "--iterations", "1", "--json", json,
+		 "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 1);
+	assert_non_null(strstr(r.err, "op failed"));
+	arr = load_json(json);
+	row = find_agg(arr, NULL, "compress", 4096);
+	assert_int_equal((int)num(row, "errors"), 3);
+	assert_int_equal((int)num(row, "sw_ops"), 0);
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
+/* The README's quick start: no options at all. */
+static void
+test_default_run(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+
+	(void)state;
+	run_perf(&c, &r, NULL, NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.out, "device: model0"));
+	assert_non_null(strstr(r.out, "no accelerator is bound to vfio-pci"));
+	assert_non_null(strstr(r.out, "ops/s"));
+	assert_non_null(strstr(r.out, "compress"));
+	assert_non_null(strstr(r.out, "decompress"));
+	apps_result_free(&r);
+}
+
+static void
+test_list(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+
+	(void)state;
+	run_perf(&c, &r, "0", "--list", "--dev", "model:vf=1", "--dev", "sw", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.out, "model0"));
+	assert_non_null(strstr(r.out, "driver hisi_zip"));
+	assert_non_null(strstr(r.out, "algorithms:"));
+	assert_non_null(strstr(r.out, "queues:"));
+	assert_non_null(strstr(r.out, "NUMA node"));
+	assert_non_null(strstr(r.out, "VF"));
+	assert_non_null(strstr(r.out, "sw"));
+	assert_non_null(strstr(r.out, "compress"));
+	apps_result_free(&r);
+}
+
+static void
+test_bad_options(void **state)
+{
+	static const char *const cases[][4] = {
+		{ "--mode", "fast", "throughput, latency", NULL },
+		{ "--size", "0", "--size", NULL },
+		{ "--size", "9M", "--size", NULL },
+		{ "--burst", "0", "--burst", NULL },
+		{ "--format", "lz4", "deflate, zlib, gzip", NULL },
+		{ "--op", "both,compress", "compress, decompress, both", NULL },
+		{ "--level", "10", "--level", NULL },
+		{ "--window", "16", "--window", NULL },
+		{ "--segments", "x", "--segments", NULL },
+		{ "--bogus", "1", "unknown option", NULL },
+		{ "--dev", "nonsense:::", "--dev", NULL },
+		{ "--dev", "0000:7f:00.7", "cannot attach", NULL },
+		{ "--file", "/nonexistent/file", "--file", NULL },
+		{ "--duration", "-1", "--duration", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct apps_cmd c;
+		struct apps_result r;
+
+		run_perf(&c, &r, "0", cases[i][0], cases[i][1], NULL);
+		if (r.status != 2 || strstr(r.err, cases[i][2]) == NULL)
+			apps_result_dump(&c, &r);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, cases[i][2]));
+		apps_result_free(&r);
+	}
+	{
+		struct apps_cmd c;
+		struct apps_result r;
+
+		/* options that do not go together */
+		run_perf(&c, &r, "0", "--mode", "cyclecount", "--stateful", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "stateless"));
+		apps_result_free(&r);
+		run_perf(&c, &r, "0", "--burst", "64", "--inflight", "8", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "--inflight"));
+		apps_result_free(&r);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_default_run),
+		cmocka_unit_test(test_mode_throughput),
+		cmocka_unit_test(test_mode_latency),
+		cmocka_unit_test(test_mode_cyclecount),
+		cmocka_unit_test(test_mode_verify_stateful),
+		cmocka_unit_test(test_side_by_side_and_csv),
+		cmocka_unit_test(test_fallback_counts),
+		cmocka_unit_test(test_errors_fail_the_run),
+	};
+
+	if (!apps_built(WD_PERF)) {
+		fprintf(stderr, "wd-perf is not built: skipped\n");
+		return 77;
+	}
+	return cmocka_run_group_tests_name("wd-perf", tests, setup, teardown);
+}
