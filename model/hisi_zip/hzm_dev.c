@@ -421,7 +421,8 @@ sum_sq(const struct hzip_model *m, size_t field_off, int qsel)
 	for (unsigned int q = 0; q < HZM_MAX_QUEUES; q++) {
 		if (qsel >= 0 && (unsigned int)qsel != q)
 			continue;
-		s += *(const uint64_t *)(const void *)((const char *)&m->sqs[q] + field_off);
+		s += __atomic_load_n((const uint64_t *)(const void *)((const char *)&m->sqs[q] +
+								       field_off), __ATOMIC_RELAXED);
 	}
 	return s;
 }
@@ -450,38 +451,35 @@ dfx_counter(struct hzip_model *m, uint64_t now, uint64_t *clr_base)
 static uint32_t
 core_dfx_read(struct hzip_model *m, unsigned int core, unsigned int field)
 {
-	struct hzm_core_dfx *c = &m->core_dfx[core], *z = &m->core_dfx_clr[core];
+	struct hzm_core_dfx c, *z = &m->core_dfx_clr[core];
 	bool clr = (m->regval[reg_index(HZM_ZIP_SOFT_CTRL_CNT_CLR_CE)] & 1) != 0;
-	uint64_t *cur = NULL, *base = NULL;
-	uint64_t done;
+	uint64_t cur, *base;
 
+	hzm_core_dfx_sum(m, core, &c);
 	switch (field) {
-	case HZM_ZIP_CORE_DFX_GET_BD: cur = &c->get_bd; base = &z->get_bd; break;
-	case HZM_ZIP_CORE_DFX_GOOD_BD: cur = &c->good_bd; base = &z->good_bd; break;
-	case HZM_ZIP_CORE_DFX_ERR_BD: cur = &c->err_bd; base = &z->err_bd; break;
-	case HZM_ZIP_CORE_DFX_DONE_BD: cur = &c->done_bd; base = &z->done_bd; break;
-	case HZM_ZIP_CORE_DFX_WORK_CYCLE: cur = &c->work_ns; base = &z->work_ns; break;
-	case HZM_ZIP_CORE_DFX_CONSUMED: cur = &c->consumed; base = &z->consumed; break;
-	case HZM_ZIP_CORE_DFX_PRODUCED: cur = &c->produced; base = &z->produced; break;
+	case HZM_ZIP_CORE_DFX_GET_BD: cur = c.get_bd; base = &z->get_bd; break;
+	case HZM_ZIP_CORE_DFX_GOOD_BD: cur = c.good_bd; base = &z->good_bd; break;
+	case HZM_ZIP_CORE_DFX_ERR_BD: cur = c.err_bd; base = &z->err_bd; break;
+	case HZM_ZIP_CORE_DFX_DONE_BD: cur = c.done_bd; base = &z->done_bd; break;
+	case HZM_ZIP_CORE_DFX_WORK_CYCLE: cur = c.work_ns; base = &z->work_ns; break;
+	case HZM_ZIP_CORE_DFX_CONSUMED: cur = c.consumed; base = &z->consumed; break;
+	case HZM_ZIP_CORE_DFX_PRODUCED: cur = c.produced; base = &z->produced; break;
 	case HZM_ZIP_CORE_DFX_MAX_DELAY:
-		return (uint32_t)__atomic_load_n(&c->max_delay_us, __ATOMIC_RELAXED);
+		return (uint32_t)c.max_delay_us;
 	case HZM_ZIP_CORE_DFX_MIN_DELAY:
-		return (uint32_t)__atomic_load_n(&c->min_delay_us, __ATOMIC_RELAXED);
+		return (uint32_t)c.min_delay_us;
 	case HZM_ZIP_CORE_DFX_AVG_DELAY:
-		done = __atomic_load_n(&c->done_bd, __ATOMIC_RELAXED);
-		return done == 0 ? 0 : (uint32_t)(__atomic_load_n(&c->sum_delay_us,
-							       __ATOMIC_RELAXED) / done);
+		return c.done_bd == 0 ? 0 : (uint32_t)(c.sum_delay_us / c.done_bd);
 	default:
 		return 0;
 	}
-	{
-		uint64_t now = __atomic_load_n(cur, __ATOMIC_RELAXED);
-		uint64_t v = now - *base;
+	if (clr) {
+		uint64_t v = cur - *base;
 
-		if (clr)
-			*base = now;
+		*base = cur;
 		return (uint32_t)v;
 	}
+	return (uint32_t)(cur - *base);
 }
 
 /* ---- register read/write (reg_lock held) ------------------------------------ */
@@ -618,6 +616,7 @@ reg_read(struct hzip_model *m, uint64_t off)
 
 		for (unsigned int t = 0; t < m->nthreads; t++)
 			n += __atomic_load_n(&m->threads[t].requests, __ATOMIC_RELAXED);
+		/* one write-back and one finish per executed SQE */
 		return dfx_counter(m, n, off == HZM_DFX_WB_SQE_FROM_ACC ? &m->dfx_clr_wb :
 						&m->dfx_clr_fin);
 	}
@@ -625,7 +624,7 @@ reg_read(struct hzip_model *m, uint64_t off)
 		return dfx_counter(m, __atomic_load_n(&m->cqe_errors, __ATOMIC_RELAXED),
 				   &m->dfx_clr_cqe_err);
 	case HZM_IN_IDLE_ST:
-		return __atomic_load_n(&m->executing, __ATOMIC_ACQUIRE) == 0 ? 1 : 0;
+		return hzm_engines_idle(m) ? 1 : 0;
 	case HZM_CQE_OUT:
 	case HZM_EQE_OUT:
 	case HZM_AEQE_OUT:
@@ -639,8 +638,7 @@ reg_read(struct hzip_model *m, uint64_t off)
 		return m->rob_ecc_sts;
 	case HZM_ACC_MASTER_TRANS_RETURN:
 		/* 3 when no request is being executed (AXI master idle) */
-		return __atomic_load_n(&m->executing, __ATOMIC_ACQUIRE) == 0 ?
-		       HZM_MASTER_TRANS_IDLE : 0;
+		return hzm_engines_idle(m) ? HZM_MASTER_TRANS_IDLE : 0;
 	case HZM_ZIP_CLOCK_GATE_CTRL:
 		return __atomic_load_n(&m->clock_gate, __ATOMIC_RELAXED);
 	case HZM_ZIP_CORE_INT_SOURCE:
@@ -1148,8 +1146,9 @@ power_on_state(struct hzip_model *m, bool keep_mem_init)
 	m->vft_rdy = HZM_VFT_RDY_BIT;
 	m->dfx_sel_mb = m->dfx_sel_db = m->dfx_sel_sqe = m->dfx_sel_cqe = 0;
 	m->dfx_ecc_mbit = 0;
-	memset(m->core_dfx, 0, sizeof(m->core_dfx));
 	memset(m->core_dfx_clr, 0, sizeof(m->core_dfx_clr));
+	for (unsigned int t = 0; t < m->nthreads; t++)
+		memset(m->threads[t].core, 0, sizeof(m->threads[t].core));
 	m->warned_cores_off = false;
 	if (m->vf) {
 		/* the kernel PF driver did the global init and gave this VF its queues */

@@ -125,6 +125,14 @@ struct hzm_eq {
 	bool overflow;
 };
 
+/** ZIP core DFX counters [9.1]. */
+struct hzm_core_dfx {
+	uint64_t get_bd, good_bd, err_bd, done_bd;
+	uint64_t work_ns;
+	uint64_t max_delay_us, min_delay_us, sum_delay_us;
+	uint64_t consumed, produced;
+};
+
 /** One engine thread. */
 struct hzm_thread {
 	struct hzip_model *m;
@@ -134,24 +142,17 @@ struct hzm_thread {
 	uint64_t pending[HZM_PENDING_WORDS] __rte_cache_aligned;	/* SQ doorbell bits */
 	uint32_t sleeping __rte_cache_aligned;	/* futex: 1 = asleep or about to sleep */
 	uint32_t in_pass;	/* inside a processing pass (see hzm_engines_pause) */
-	uint32_t busy;		/* executing a request right now */
+	uint32_t busy;		/* executing a request right now (TRANS_RETURN, IN_IDLE_ST) */
 	uint32_t rescan;	/* re-examine every queue (gate lifted, CQ space, reset) */
 	struct hzm_sq **active;	/* queues with work or completions pending */
 	unsigned int n_active;
 	uint64_t requests;	/* counters (read by stats) */
 	uint64_t bytes_in;
 	uint64_t bytes_out;
+	struct hzm_core_dfx core[HZM_ZIP_CORES];	/* this thread's share of the core DFX */
 	unsigned int rr_comp;	/* next core for DFX accounting */
 	unsigned int rr_decomp;
 	uint8_t sqe[HZM_SQE_SIZE];
-};
-
-/** ZIP core DFX counters [9.1]. */
-struct hzm_core_dfx {
-	uint64_t get_bd, good_bd, err_bd, done_bd;
-	uint64_t work_ns;
-	uint64_t max_delay_us, min_delay_us, sum_delay_us;
-	uint64_t consumed, produced;
 };
 
 /** Latched mailbox state [4.3]. */
@@ -207,8 +208,7 @@ struct hzip_model {
 	uint64_t dfx_clr_send, dfx_clr_wb, dfx_clr_fin, dfx_clr_cqe_err;
 	uint64_t dfx_ecc_mbit;
 	uint64_t cqe_errors;
-	struct hzm_core_dfx core_dfx[HZM_ZIP_CORES];
-	struct hzm_core_dfx core_dfx_clr[HZM_ZIP_CORES];
+	struct hzm_core_dfx core_dfx_clr[HZM_ZIP_CORES];	/* read-clear bases */
 
 	/* queues and events */
 	uint64_t sqc_bt, cqc_bt;
@@ -231,7 +231,6 @@ struct hzip_model {
 	uint32_t gate;			/* HZM_GATE_* (atomic) */
 	uint32_t paused;		/* engines must not start a pass */
 	uint32_t stop;			/* engines exit */
-	uint32_t executing;		/* requests being executed (TRANS_RETURN) */
 	bool warned_cores_off;
 
 	/* timing model */
@@ -283,6 +282,10 @@ hzm_qnum(const struct hzip_model *m)
 {
 	return __atomic_load_n(&m->qnum, __ATOMIC_ACQUIRE);
 }
+/** @return true if no engine thread is executing a request (AXI master idle). */
+bool hzm_engines_idle(const struct hzip_model *m);
+/** Sum (max/min for delays) of the core DFX counters of every thread. */
+void hzm_core_dfx_sum(const struct hzip_model *m, unsigned int core, struct hzm_core_dfx *c);
 /** @return true once memory init has completed (PF) or always (VF). reg_lock held. */
 bool hzm_mem_ready(struct hzip_model *m);
 /** Stored value of a plain read/write register (reg_lock held). */

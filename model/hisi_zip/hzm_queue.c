@@ -204,8 +204,8 @@ cq_doorbell(struct hzip_model *m, uint16_t qn, uint16_t rand, uint16_t idx, uint
 	wrap = old >> 16;
 	if ((old & 0xffff) + n >= depth)
 		wrap ^= 1;
-	__atomic_store_n(&cq->head, idx | (wrap << 16), __ATOMIC_SEQ_CST);
-	__atomic_fetch_add(&cq->doorbells, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&cq->head, idx | (wrap << 16), __ATOMIC_RELEASE);
+	__atomic_store_n(&cq->doorbells, cq->doorbells + 1, __ATOMIC_RELAXED);
 	if (prio & 1) {
 		/* re-arm the event [5.2]; CQEs already waiting raise it at once */
 		__atomic_store_n(&cq->c_flag, 1, __ATOMIC_SEQ_CST);
@@ -213,7 +213,8 @@ cq_doorbell(struct hzip_model *m, uint16_t qn, uint16_t rand, uint16_t idx, uint
 		if (tail != idx && __atomic_exchange_n(&cq->c_flag, 0, __ATOMIC_ACQ_REL))
 			post_eqe(m, qn, false);
 	}
-	if (unlikely(__atomic_load_n(&cq->overflow, __ATOMIC_ACQUIRE)))
+	/* a queue held by a full CQ (the engine also re-checks it every millisecond) */
+	if (unlikely(__atomic_load_n(&cq->overflow, __ATOMIC_RELAXED)))
 		hzm_engines_rescan(m);
 }
 
@@ -278,7 +279,8 @@ hzm_doorbell_sq_cq(struct hzip_model *m, uint64_t v)
 	if (m->timing)
 		__atomic_store_n(&sq->db_ns, hzm_now_ns(), __ATOMIC_RELAXED);
 	__atomic_store_n(&sq->db_tail, idx | (wrap << 16), __ATOMIC_RELEASE);
-	__atomic_fetch_add(&sq->doorbells, 1, __ATOMIC_RELAXED);
+	/* one driver thread per queue: a plain count (no locked instruction) */
+	__atomic_store_n(&sq->doorbells, sq->doorbells + 1, __ATOMIC_RELAXED);
 	if (n > 0)
 		hzm_sq_kick(m, sq);
 }
@@ -400,11 +402,10 @@ static void
 core_account(struct hzm_thread *t, struct hzm_sq *sq, const struct hzm_zip_result *res,
 	     bool ok, uint64_t t0, uint64_t t1)
 {
-	struct hzip_model *m = t->m;
-	uint32_t gate = __atomic_load_n(&m->clock_gate, __ATOMIC_RELAXED);
+	uint32_t gate = __atomic_load_n(&t->m->clock_gate, __ATOMIC_RELAXED);
 	unsigned int first, n, core = 0;
 	struct hzm_core_dfx *c;
-	uint64_t us = (t1 - t0) / 1000, cur;
+	uint64_t us = (t1 - t0) / 1000;
 	unsigned int *rr;
 
 	if (sq->type == HZM_SQC_TYPE_COMP) {
@@ -426,19 +427,23 @@ core_account(struct hzm_thread *t, struct hzm_sq *sq, const struct hzm_zip_resul
 			break;
 		}
 	}
-	c = &m->core_dfx[core];
-	__atomic_fetch_add(&c->get_bd, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(ok ? &c->good_bd : &c->err_bd, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->done_bd, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->work_ns, t1 - t0, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->consumed, res->bytes_in, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->produced, res->bytes_out, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->sum_delay_us, us, __ATOMIC_RELAXED);
-	cur = __atomic_load_n(&c->max_delay_us, __ATOMIC_RELAXED);
-	if (us > cur)
+	/* this thread is the only writer of its counters: relaxed stores, no RMW */
+	c = &t->core[core];
+#define HZM_ADD(f, v) __atomic_store_n(&c->f, c->f + (v), __ATOMIC_RELAXED)
+	HZM_ADD(get_bd, 1);
+	if (ok)
+		HZM_ADD(good_bd, 1);
+	else
+		HZM_ADD(err_bd, 1);
+	HZM_ADD(done_bd, 1);
+	HZM_ADD(work_ns, t1 - t0);
+	HZM_ADD(consumed, res->bytes_in);
+	HZM_ADD(produced, res->bytes_out);
+	HZM_ADD(sum_delay_us, us);
+#undef HZM_ADD
+	if (us > c->max_delay_us)
 		__atomic_store_n(&c->max_delay_us, us, __ATOMIC_RELAXED);
-	cur = __atomic_load_n(&c->min_delay_us, __ATOMIC_RELAXED);
-	if (cur == 0 || us < cur)
+	if (c->min_delay_us == 0 || us < c->min_delay_us)
 		__atomic_store_n(&c->min_delay_us, us, __ATOMIC_RELAXED);
 }
 
@@ -524,9 +529,9 @@ execute_one(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now)
 		return false;
 	}
 	sq->exec = ring_next(sq->exec, sq->depth);
-	__atomic_fetch_add(&sq->sqe_count, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&sq->sqe_count, sq->sqe_count + 1, __ATOMIC_RELAXED);
 	memset(&res, 0, sizeof(res));
-	__atomic_fetch_add(&m->executing, 1, __ATOMIC_ACQ_REL);
+	__atomic_store_n(&t->busy, 1, __ATOMIC_RELEASE);
 	t0 = hzm_now_ns();
 	if (unlikely(act.fail)) {
 		uint32_t st = act.fail_status;
@@ -539,7 +544,7 @@ execute_one(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now)
 		hzm_zip_exec(m->zip, m->mmu, t->sqe, sq->type, &res);
 	}
 	t1 = hzm_now_ns();
-	__atomic_fetch_sub(&m->executing, 1, __ATOMIC_ACQ_REL);
+	__atomic_store_n(&t->busy, 0, __ATOMIC_RELEASE);
 	core_account(t, sq, &res, !res.dma_fault && !act.fail && (t->sqe[SQE_STATUS_OFF] == 0 ||
 		     t->sqe[SQE_STATUS_OFF] == 0x0d || t->sqe[SQE_STATUS_OFF] == 0x13), t0, t1);
 	if (write_back(m, slot, iova, t->sqe) < 0) {
@@ -658,9 +663,16 @@ post_due(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now, uint64_t *next_d
 		if (unlikely(cq->overflow))
 			__atomic_store_n(&cq->overflow, false, __ATOMIC_RELEASE);
 		sq->cq_wait = false;
-		/* the slot is the driver's again once the CQE is visible */
+		/*
+		 * The slot is the driver's again once the CQE is visible, and the
+		 * CQ tail moves before the CQE appears: a driver that saw the CQE
+		 * and rings the CQ doorbell must find the tail past it.
+		 */
 		__atomic_store_n(&sq->done, ring_next(sq->done, sq->depth), __ATOMIC_RELEASE);
 		phase = cq->phase;
+		__atomic_store_n(&cq->tail, ring_next(tail, cq->depth), __ATOMIC_SEQ_CST);
+		if ((ring_next(tail, cq->depth) & 0xffff) == 0)
+			cq->phase ^= 1;
 		if (unlikely(rec->flags & HZM_SLOT_BAD_PHASE)) {
 			phase ^= 1;
 			hzm_trace_note(m, "EV injected bad phase: CQ %u entry %u", sq->cqn,
@@ -672,11 +684,7 @@ post_due(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now, uint64_t *next_d
 				  HZM_CQE_SIZE, true);
 			break;
 		}
-		tail = ring_next(tail, cq->depth);
-		if ((tail & 0xffff) == 0)
-			cq->phase ^= 1;
-		__atomic_store_n(&cq->tail, tail, __ATOMIC_SEQ_CST);
-		__atomic_fetch_add(&sq->cqe_count, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&sq->cqe_count, sq->cqe_count + 1, __ATOMIC_RELAXED);
 		work++;
 		if (__atomic_load_n(&cq->c_flag, __ATOMIC_SEQ_CST) &&
 		    __atomic_exchange_n(&cq->c_flag, 0, __ATOMIC_ACQ_REL))

@@ -32,6 +32,7 @@
 
 #define HZM_SPIN_NS		100000ull	/* spin this long without work, then sleep */
 #define HZM_SPIN_WAIT_NS	200000ull	/* timing: spin waits up to this, sleep above */
+#define HZM_CQ_RECHECK_NS	1000000ull	/* CQ full: look for space this often */
 
 static long
 futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
@@ -115,6 +116,39 @@ hzm_timing_due(struct hzip_model *m, struct hzm_sq *sq, uint64_t now, uint64_t s
 	due = RTE_MAX(due, sq->last_due);
 	sq->last_due = due;
 	return due;
+}
+
+bool
+hzm_engines_idle(const struct hzip_model *m)
+{
+	for (unsigned int i = 0; i < m->nthreads; i++)
+		if (__atomic_load_n(&m->threads[i].busy, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+void
+hzm_core_dfx_sum(const struct hzip_model *m, unsigned int core, struct hzm_core_dfx *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (unsigned int i = 0; i < m->nthreads; i++) {
+		const struct hzm_core_dfx *t = &m->threads[i].core[core];
+		uint64_t mn = __atomic_load_n(&t->min_delay_us, __ATOMIC_RELAXED);
+		uint64_t mx = __atomic_load_n(&t->max_delay_us, __ATOMIC_RELAXED);
+
+		c->get_bd += __atomic_load_n(&t->get_bd, __ATOMIC_RELAXED);
+		c->good_bd += __atomic_load_n(&t->good_bd, __ATOMIC_RELAXED);
+		c->err_bd += __atomic_load_n(&t->err_bd, __ATOMIC_RELAXED);
+		c->done_bd += __atomic_load_n(&t->done_bd, __ATOMIC_RELAXED);
+		c->work_ns += __atomic_load_n(&t->work_ns, __ATOMIC_RELAXED);
+		c->consumed += __atomic_load_n(&t->consumed, __ATOMIC_RELAXED);
+		c->produced += __atomic_load_n(&t->produced, __ATOMIC_RELAXED);
+		c->sum_delay_us += __atomic_load_n(&t->sum_delay_us, __ATOMIC_RELAXED);
+		if (mx > c->max_delay_us)
+			c->max_delay_us = mx;
+		if (mn != 0 && (c->min_delay_us == 0 || mn < c->min_delay_us))
+			c->min_delay_us = mn;
+	}
 }
 
 /* ---- active lists ---------------------------------------------------------------- */
@@ -297,6 +331,9 @@ engine_main(void *arg)
 			struct hzm_sq *sq = t->active[i];
 
 			work += hzm_sq_run(t, sq, now, &next_due);
+			/* a queue held by a full CQ: look again within a millisecond */
+			if (unlikely(sq->cq_wait) && next_due > now + HZM_CQ_RECHECK_NS)
+				next_due = now + HZM_CQ_RECHECK_NS;
 			if (sq_idle(sq)) {
 				sq->active = false;
 				t->active[i] = t->active[--t->n_active];
