@@ -702,6 +702,18 @@ req_to_sw(struct wd_comp_qp *qp, struct hw_req *r, uint64_t debug)
 	wd_comp_qp_complete(qp, op);
 }
 
+/*
+ * Incompressible data the device could not fit where stored blocks fit:
+ * a stateless compression with at least wd_comp_bound() bytes of output
+ * must not fail, so software does it.
+ */
+static bool
+bound_promised(const struct hw_req *r)
+{
+	return r->st == NULL && r->xf->op == WD_OP_COMPRESS &&
+	       r->dst.len >= wd_comp_fmt_bound(r->xf->alg, r->src.len);
+}
+
 /* A message came back. */
 static void
 req_done(struct wd_comp_qp *qp, struct hw_req *r)
@@ -714,6 +726,10 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	bool dec = xf->op == WD_OP_DECOMPRESS, progress;
 	uint64_t *cl;
 
+	if (ms != WD_COMP_MSG_OK && ms != WD_COMP_MSG_STREAM_END)
+		WD_COMP_LOG(DEBUG, "%s: message status %u (hw 0x%x), mode %u, in %u/%u, out %u/%u",
+			    qp->dev->name, ms, m->hw_status, r->mode, r->in_done + m->consumed,
+			    r->src.len, r->out_done + m->produced, r->dst.len);
 	if (ms == WD_COMP_MSG_ERR_NOTSUP && r->in_done == 0 && r->out_done == 0 &&
 	    !r->members && (hs == NULL || !hs->started)) {
 		/* the device cannot do it after all (e.g. raw deflate decompression) */
@@ -722,6 +738,9 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 		req_to_sw(qp, r, m->hw_status);
 		return;
 	}
+	/* an output larger than one message can carry: as out of space with more room */
+	if (ms == WD_COMP_MSG_ERR_TOO_BIG && r->st == NULL && r->dst.len - r->out_done > max)
+		ms = WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
 	if (ms != WD_COMP_MSG_OK && ms != WD_COMP_MSG_STREAM_END &&
 	    ms != WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE &&
 	    ms != WD_COMP_MSG_OUT_OF_SPACE_TERMINATED) {
@@ -744,12 +763,7 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 			req_to_sw(qp, r, m->hw_status);
 			return;
 		}
-		if (r->st == NULL && !dec && r->mode == REQ_SINGLE &&
-		    r->dst.len >= wd_comp_fmt_bound(xf->alg, r->src.len)) {
-			/*
-			 * Incompressible data the device did not fit in stored-block
-			 * size: software keeps the promise of wd_comp_bound().
-			 */
+		if (bound_promised(r)) {
 			req_to_sw(qp, r, m->hw_status);
 			return;
 		}
@@ -814,7 +828,9 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	/* SPLIT or STREAM */
 	if (ms == WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE) {
 		if (out_left == 0 || !progress) {
-			if (r->mode == REQ_SPLIT)
+			if (r->mode == REQ_SPLIT && bound_promised(r))
+				req_to_sw(qp, r, m->hw_status);
+			else if (r->mode == REQ_SPLIT)
 				req_finish(qp, r, WD_COMP_OP_OUT_OF_SPACE_TERMINATED, 0,
 					   m->hw_status);
 			else
