@@ -560,6 +560,17 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 			resps[k++] = m;
 	}
 	hisi_qp_cq_consumed(qp, got);
+	if (unlikely(zq->reset_due)) {
+		/* an error status came with a device error that needs a reset */
+		uint32_t epoch = qp->epoch;
+
+		zq->reset_due = false;
+		(void)hisi_qm_reset(zq->qm, epoch);
+		hzip_qp_recover(zq);
+		if (zq->sw_count > 0 && k < n)
+			k += sw_pop(zq, resps + k, n - k);
+		return k;
+	}
 	if (unlikely((++zq->polls & 255) == 0) && zq->inflight > 0) {
 		check_stall(zq);
 		if (unlikely(zq->sw_count > 0) && k < n)

@@ -156,6 +156,7 @@ struct hzip_qp {
 	uint32_t sw_size;
 	uint8_t op;                  /**< enum wd_op_type */
 	bool dead;                   /**< device out of service */
+	bool reset_due;              /**< a completion found an error that needs a reset */
 	uint16_t oldest;             /**< oldest slot that may be busy */
 	uint32_t polls;
 	uint64_t last_err_check;

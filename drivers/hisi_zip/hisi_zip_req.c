@@ -688,6 +688,23 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 
 /* ---- completion ----------------------------------------------------------------- */
 
+/*
+ * A status no reference documents. The PF's error registers tell a device
+ * fault (DMA outside the IOMMU mappings, ECC: they need a function reset)
+ * from bad input; a VF cannot see them.
+ */
+static uint8_t
+undocumented(struct hzip_qp *zq, uint32_t hs)
+{
+	if (hisi_qm_check_errors(zq->qm)) {
+		zq->reset_due = true;
+		return WD_COMP_MSG_ERR_DEVICE;
+	}
+	HZIP_DP_LOG(zq->name, DEBUG, "queue %u: status %#x", zq->qp.qn, hs);
+	(void)hs;
+	return zq->op == WD_OP_DECOMPRESS ? WD_COMP_MSG_ERR_DATA : WD_COMP_MSG_ERR_DEVICE;
+}
+
 static void
 slot_release(struct hzip_qp *zq, struct hzip_slot *sl)
 {
@@ -811,7 +828,7 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 			status = (flags & HZIP_SLOT_CLAMPED) ? WD_COMP_MSG_ERR_TOO_BIG :
 				 WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
 		} else {
-			status = WD_COMP_MSG_ERR_DEVICE;
+			status = undocumented(zq, hs);
 		}
 	} else {
 		if (hs == HZIP_ST_DECOMP_END && (dw3 & HZIP_LAST_BLOCK)) {
@@ -836,7 +853,7 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 			status = (flags & HZIP_SLOT_CLAMPED) ? WD_COMP_MSG_ERR_TOO_BIG :
 				 WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
 		} else {
-			status = WD_COMP_MSG_ERR_DATA;
+			status = undocumented(zq, hs);
 		}
 	}
 
