@@ -521,6 +521,112 @@ test_iommu_faults(void **state)
 	rd_close(&d);
 }
 
+static bool
+is_error(uint32_t st)
+{
+	return st != RD_ST_OK && st != RD_ST_NEGACOMPRESS && st != RD_ST_DECOMP_END;
+}
+
+/* Limits of 10.3 and malformed requests: error statuses, never a hang or a crash. */
+static void
+test_error_statuses(void **state)
+{
+	struct rd_dev d;
+	struct rd_queue cq, dq;
+	uint8_t *src, *dst, *z, *big, *hdr, sqe[128];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(rd_open(&d, ""), 0);
+	assert_int_equal(rd_pf_init(&d, 4, 0), 0);
+	assert_int_equal(rd_queue_create(&d, &cq, 0, 16, 0, 0, false), 0);
+	assert_int_equal(rd_queue_create(&d, &dq, 1, 16, 1, 0, false), 0);
+	src = rd_alloc(&d, 65536, 64);
+	dst = rd_alloc(&d, 80000, 64);
+	z = rd_alloc(&d, 80000, 64);
+	wd_test_gen(src, 65536, WD_TEST_DATA_TEXT, 4);
+	/* input above 8 MiB */
+	big = rd_alloc(&d, (8u << 20) + 4096, 4096);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, big, (8u << 20) + 1, dst, 80000, 0);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	assert_int_equal(rd_sqe_dw(sqe, 1), 0);
+	/* dest_avail_out above 8 MiB */
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 100, big, (8u << 20) + 1, 0);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	/* exactly 8 MiB in and out is accepted */
+	memset(big, 'x', 8u << 20);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, big, 8u << 20, z, 80000, 0);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_int_equal(rd_sqe_status(sqe), RD_ST_OK);
+	assert_int_equal(rd_sqe_dw(sqe, 0), 8u << 20);
+	/* compression window code above 4 (32 KiB) */
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 1000, dst, 80000, 0);
+	rd_sqe_set_dw(sqe, 9, RD_REQ_ZLIB | (5u << 12));
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	/* ... while decompression ignores the field [17.2] */
+	n = z_deflate(src, 1000, 15, z, 80000);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, z + 2, (uint32_t)n - 2, dst, 80000, 0);
+	rd_sqe_set_dw(sqe, 9, RD_REQ_ZLIB | (0xfu << 12));
+	assert_int_equal(rd_run(&dq, sqe), 1);
+	assert_int_equal(rd_sqe_status(sqe), RD_ST_DECOMP_END);
+	/* stateless decompression of a truncated stream */
+	n = z_deflate(src, 65536, 15, z, 80000);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, z + 2, (uint32_t)n / 2, dst, 80000, 0);
+	assert_int_equal(rd_run(&dq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	/* an SGL with data but no entries */
+	hdr = rd_alloc(&d, 64, 64);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, hdr, 1000, dst, 80000, 0);
+	rd_sqe_set_dw(sqe, 9, RD_REQ_ZLIB | (1u << 8));
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	/* buffer type 2 does not exist; SQE type 3 is the v3 layout */
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 1000, dst, 80000, 0);
+	rd_sqe_set_dw(sqe, 9, RD_REQ_ZLIB | (2u << 8));
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 1000, dst, 80000, 3u << 28);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_true(is_error(rd_sqe_status(sqe)));
+	/* stream request whose context buffer is not mapped */
+	{
+		uint8_t *ctx = rd_alloc_unmapped(&d, 65536, 64);
+		uint64_t c = iova(ctx) + 64;
+
+		rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 1000, dst, 80000, RD_DW7_STATEFUL | RD_DW7_NEW);
+		rd_sqe_set_dw(sqe, 22, (uint32_t)c);
+		rd_sqe_set_dw(sqe, 23, (uint32_t)(c >> 32));
+		assert_int_equal(rd_run(&cq, sqe), 1);
+		assert_true(is_error(rd_sqe_status(sqe)));
+	}
+	/* dest_avail_out below 0x10: the hardware ignores the request [10.3]; it completes */
+	memset(dst, 0x5c, 16);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 1000, dst, 8, 0);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_int_equal(rd_sqe_dw(sqe, 1), 0);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(dst[i], 0x5c);
+	/* zero-length stateless compression: a valid empty stream */
+	rd_sqe_flat(sqe, RD_REQ_GZIP, src, 0, dst + 10, 1000, 0);
+	memcpy(dst, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_int_equal(rd_sqe_status(sqe), RD_ST_OK);
+	{
+		size_t got = 1;
+
+		assert_int_equal(z_inflate(dst, rd_sqe_dw(sqe, 1) + 10, 31, z, 100, &got), 0);
+		assert_int_equal(got, 0);
+	}
+	/* the queues keep working */
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 1000, dst, 80000, 0);
+	assert_int_equal(rd_run(&cq, sqe), 1);
+	assert_int_equal(rd_sqe_status(sqe), RD_ST_OK);
+	rd_close(&d);
+}
+
 /* ---- stream mode [12], [17.1] ----------------------------------------------------------- */
 
 struct stream {
@@ -943,6 +1049,7 @@ main(void)
 		cmocka_unit_test(test_drain),
 		cmocka_unit_test(test_rand_check),
 		cmocka_unit_test(test_status_codes),
+		cmocka_unit_test(test_error_statuses),
 		cmocka_unit_test(test_iommu_faults),
 		cmocka_unit_test(test_stream_mode),
 		cmocka_unit_test(test_sgl),
