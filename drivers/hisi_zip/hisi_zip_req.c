@@ -840,7 +840,8 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 				    ctx_st == HZIP_CTX_ST_DECOMPING_NO_SPACE;
 
 			if (flags & HZIP_SLOT_STREAM)
-				status = full ? WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE : WD_COMP_MSG_OK;
+				status = full ? WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE :
+					 WD_COMP_MSG_OK;
 			else
 				/* a stateless request must reach the end of the stream */
 				status = produced >= sl->hw_out ?

@@ -244,7 +244,7 @@ main(int argc, char **argv)
 		m->flush = WD_COMP_FLUSH_FINAL;
 		if (o.segs == 0) {
 			m->src = (struct wd_comp_buf){ .type = WD_COMP_BUF_FLAT,
-						       .addr = (void *)(uintptr_t)in, .len = inlen };
+				.addr = (void *)(uintptr_t)in, .len = inlen };
 			m->dst = (struct wd_comp_buf){ .type = WD_COMP_BUF_FLAT,
 						       .addr = dst + (size_t)i * dlen,
 						       .len = outlen };
@@ -313,10 +313,11 @@ main(int argc, char **argv)
 			} else {
 				preempted++;
 			}
-			for (uint16_t i = 0; i < k; i++)
-				errors += ((struct wd_comp_msg *)out[i])->status != WD_COMP_MSG_OK &&
-					  ((struct wd_comp_msg *)out[i])->status !=
-					  WD_COMP_MSG_STREAM_END;
+			for (uint16_t i = 0; i < k; i++) {
+				uint8_t st = ((struct wd_comp_msg *)out[i])->status;
+
+				errors += st != WD_COMP_MSG_OK && st != WD_COMP_MSG_STREAM_END;
+			}
 			done += k;
 			tail += k;
 		} else {

@@ -341,13 +341,33 @@ test_limits(void **state)
 	assert_int_equal(wd_release_queue(qd), 0);
 }
 
+/* One stream made by zlib (a: 0 zlib, 1 gzip, 2 gzip with every header field). */
+static void
+zlib_made_one(struct wd_queue **qd, size_t len, int level, int wb, int a)
+{
+	uint8_t alg = a == 0 ? WD_COMP_ALG_ZLIB : WD_COMP_ALG_GZIP;
+	long clen = z_deflate(alg == WD_COMP_ALG_ZLIB ? wb : wb + 16, level, a == 2, ibuf, len,
+			      obuf, BUF_SIZE);
+	struct wd_comp_msg m;
+
+	assert_true(clen > 0);
+	msg_init(&m, alg, WD_OP_DECOMPRESS, obuf, (uint32_t)clen, rbuf, (uint32_t)len + 300);
+	run1(qd[alg == WD_COMP_ALG_GZIP], &m);
+	if (m.status != WD_COMP_MSG_STREAM_END)
+		fail_msg("size %zu level %d wbits %d alg %u fields %d: %s (hw %#x)", len, level,
+			 wb, alg, a == 2, st_name(m.status), m.hw_status);
+	assert_int_equal(m.produced, len);
+	assert_int_equal(m.consumed, clen);
+	assert_int_equal(m.checksum, plain_chksum(alg, ibuf, len));
+	assert_memory_equal(rbuf, ibuf, len);
+}
+
 /* streams made by zlib (levels, windows, every gzip header field) -> our decompression */
 static void
 test_zlib_made(void **state)
 {
 	static const size_t sizes[] = { 0, 1, 1000, 65536, 1000000 };
 	struct wd_queue *qd[2];
-	struct wd_comp_msg m;
 
 	(void)state;
 	qd[0] = queue_on(pf, "zlib", WD_OP_DECOMPRESS, 8, 0);
@@ -356,27 +376,8 @@ test_zlib_made(void **state)
 		wd_test_gen(ibuf, sizes[i], WD_TEST_DATA_MIXED, 500 + i);
 		for (int level = 0; level <= 9; level += 3) {
 			for (int wb = 9; wb <= 15; wb += 3) {
-				for (int a = 0; a < 3; a++) {
-					uint8_t alg = a == 0 ? WD_COMP_ALG_ZLIB : WD_COMP_ALG_GZIP;
-					bool fields = a == 2;
-					long clen = z_deflate(alg == WD_COMP_ALG_ZLIB ? wb : wb + 16,
-							      level, fields, ibuf, sizes[i], obuf,
-							      BUF_SIZE);
-
-					assert_true(clen > 0);
-					msg_init(&m, alg, WD_OP_DECOMPRESS, obuf, (uint32_t)clen,
-						 rbuf, (uint32_t)sizes[i] + 300);
-					run1(qd[alg == WD_COMP_ALG_GZIP], &m);
-					if (m.status != WD_COMP_MSG_STREAM_END)
-						fail_msg("size %zu level %d wbits %d alg %u fields %d: "
-							 "%s (hw %#x)", sizes[i], level, wb, alg,
-							 fields, st_name(m.status), m.hw_status);
-					assert_int_equal(m.produced, sizes[i]);
-					assert_int_equal(m.consumed, clen);
-					assert_int_equal(m.checksum,
-							 plain_chksum(alg, ibuf, sizes[i]));
-					assert_memory_equal(rbuf, ibuf, sizes[i]);
-				}
+				for (int a = 0; a < 3; a++)
+					zlib_made_one(qd, sizes[i], level, wb, a);
 			}
 		}
 	}
@@ -929,7 +930,8 @@ test_corrupt(void **state)
 			}
 			msg_init(&m, alg, WD_OP_DECOMPRESS, obuf, (uint32_t)clen, rbuf, 200000);
 			run1(qd[a], &m);
-			if (m.status != WD_COMP_MSG_ERR_DATA && m.status != WD_COMP_MSG_ERR_CHECKSUM)
+			if (m.status != WD_COMP_MSG_ERR_DATA &&
+			    m.status != WD_COMP_MSG_ERR_CHECKSUM)
 				fail_msg("garbage: %s (hw %#x)", st_name(m.status), m.hw_status);
 		}
 		/* bad header */
@@ -987,7 +989,7 @@ run_fault_case(const struct fault_case *fc)
 	struct wd_comp_msg ma[16], mb[4];
 	void *reqs[16];
 	unsigned int seen_a[16] = { 0 }, seen_b[4] = { 0 }, got_a = 0, got_b = 0;
-	uint64_t end;
+	uint64_t t0, end;
 	uint8_t *src = ibuf, *dst = obuf;
 
 	assert_int_equal(wd_dev_attach(fc->spec, &dev), 0);
@@ -1012,7 +1014,8 @@ run_fault_case(const struct fault_case *fc)
 		}
 		assert_int_equal(wd_send_burst(qb, reqs, 4), 4);
 	}
-	end = rte_get_timer_cycles() + 15 * rte_get_timer_hz();
+	t0 = rte_get_timer_cycles();
+	end = t0 + 15 * rte_get_timer_hz();
 	while ((got_a < fc->nreq || (qb != NULL && got_b < 4)) && rte_get_timer_cycles() < end) {
 		void *out[16];
 		uint16_t k = wd_recv_burst(qa, out, 16);
@@ -1022,10 +1025,9 @@ run_fault_case(const struct fault_case *fc)
 
 			seen_a[(uintptr_t)o->user_data]++;
 			if (getenv("HZIP_TEST_VERBOSE"))
-				print_message("  %.3f s: request %u %s\n",
-					      (double)(rte_get_timer_cycles() + 15 * rte_get_timer_hz() -
-						       end) / (double)rte_get_timer_hz(),
-					      (unsigned int)(uintptr_t)o->user_data, st_name(o->status));
+				print_message("  %.3f s: request %u %s\n", (double)(
+					rte_get_timer_cycles() - t0) / (double)rte_get_timer_hz(),
+					(unsigned int)(uintptr_t)o->user_data, st_name(o->status));
 		}
 		if (qb != NULL) {
 			k = wd_recv_burst(qb, out, 4);
