@@ -603,8 +603,8 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 			return;
 		}
 		if (!rec_matches(&rec, r)) {
-			HZM_LOG(DEBUG, "decompress: context 0x%" PRIx64 " does not continue a stream",
-				r->ctx);
+			HZM_LOG(DEBUG, "decompress: context 0x%" PRIx64
+				" does not continue a stream", r->ctx);
 			r->status = HZM_ST_CTX_ERR;
 			return;
 		}
@@ -772,7 +772,8 @@ sqe_decode(struct hzm_req *r, unsigned int sqc_type)
 	r->ctx = (uint64_t)dw[HZM_SQE_DW_CTXBUF_H] << 32 | dw[HZM_SQE_DW_CTXBUF_L];
 	/* SGL skips apply to SGL buffers; flat buffers are advanced by the driver */
 	r->in_off = r->buf_type == HZM_BUF_SGL ? (dw7 & HZM_DW7_IN_SGL_OFF_MASK) : 0;
-	r->out_off = r->buf_type == HZM_BUF_SGL ? (dw[HZM_SQE_DW_DW8] & HZM_DW8_OUT_SGL_OFF_MASK) : 0;
+	r->out_off = r->buf_type == HZM_BUF_SGL ?
+		     (dw[HZM_SQE_DW_DW8] & HZM_DW8_OUT_SGL_OFF_MASK) : 0;
 
 	if (sqc_type != HZM_SQC_COMPRESS && sqc_type != HZM_SQC_DECOMPRESS)
 		return HZM_ST_BAD_REQ;

@@ -109,7 +109,8 @@ deflate_zlib(struct hzm_worker *w, const struct hzm_deflate_args *a)
 
 	if (!w->zdef_ok[k]) {
 		memset(zs, 0, sizeof(*zs));
-		if (deflateInit2(zs, 1, Z_DEFLATED, -(int)a->hist_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		if (deflateInit2(zs, 1, Z_DEFLATED, -(int)a->hist_bits, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
 			return -2;
 		w->zdef_ok[k] = true;
 	} else if (deflateReset(zs) != Z_OK) {

@@ -149,7 +149,8 @@ enum hzm_sqc_type {
  * kernel -EIO, UADK "bad request"). Values below 0x0d, where no documented
  * code lives; see doc/model.md.
  */
-#define HZM_ST_BAD_REQ       0x01u  /**< request type not zlib/gzip, SQE type != 0, buffer type > 1 */
+/** request type not zlib/gzip, SQE type != 0, buffer type > 1, unknown queue type */
+#define HZM_ST_BAD_REQ       0x01u
 #define HZM_ST_LEN_ERR       0x02u  /**< input_data_length or dest_avail_out above 8 MiB */
 #define HZM_ST_WIN_ERR       0x03u  /**< compression window code above 4 */
 #define HZM_ST_SGL_ERR       0x04u  /**< malformed hardware SGL */
@@ -163,7 +164,8 @@ enum hzm_sqc_type {
 
 #define HZM_CTX0_ST_MASK         0x0000000fu
 #define HZM_CTX_ST_NONE          0x0u  /**< nothing pending */
-#define HZM_CTX_ST_DECOMP_NO_SPACE   0x1u  /**< final block decoded (or being decoded), output full */
+/** output full while the final block is decoded (all input of the request used) */
+#define HZM_CTX_ST_DECOMP_NO_SPACE   0x1u
 #define HZM_CTX_ST_DECOMPING_NO_SPACE 0x2u /**< output full mid-stream */
 #define HZM_CTX0_BFINAL          0x00000080u
 #define HZM_CTX1_STORE_MASK      0x0007ffffu  /**< pending stored-block bytes */

@@ -119,11 +119,12 @@ hzm_sgl_walk(struct hzm_iommu *mmu, uint64_t sgl, uint64_t skip, uint64_t want, 
 			uint64_t addr, len, take;
 
 			if (++walked > HZM_SGL_MAX_WALK) {
-				HZM_LOG(DEBUG, "SGL chain longer than %u entries", HZM_SGL_MAX_WALK);
+				HZM_LOG(DEBUG, "SGL chain longer than %u entries",
+					HZM_SGL_MAX_WALK);
 				return HZM_ST_SGL_ERR;
 			}
-			st = dma_fetch(mmu, hdr_iova + HZM_SGL_HDR_SIZE + (uint64_t)i * HZM_SGL_ENTRY_SIZE,
-				       &e, sizeof(e), f);
+			st = dma_fetch(mmu, hdr_iova + HZM_SGL_HDR_SIZE +
+					       (uint64_t)i * HZM_SGL_ENTRY_SIZE, &e, sizeof(e), f);
 			if (st != HZM_ST_OK)
 				return st;
 			addr = rte_le_to_cpu_64(e.buf);

@@ -109,7 +109,8 @@ run(struct bench *b, unsigned int dir, unsigned int type, uint64_t in_off, const
 			hzm_zip_exec(b->z, b->mmu, (uint8_t *)dw, dir, &res);
 			hzm_iommu_end(b->mmu);
 			st = dw[3] & 0xff;
-			if (st != HZM_ST_OK && st != HZM_ST_NEGACOMPRESS && st != HZM_ST_DECOMP_END) {
+			if (st != HZM_ST_OK && st != HZM_ST_NEGACOMPRESS &&
+			    st != HZM_ST_DECOMP_END) {
 				fprintf(stderr, "request %u: status 0x%x (%s)\n", i, st,
 					hzm_zip_status_str(st));
 				return -1;
@@ -187,14 +188,16 @@ bench_real_file(double secs, const char *name, const uint8_t *data, size_t len,
 			offs[i] = (uint64_t)i * chunk;
 			lens[i] = (uint32_t)(len - offs[i] < chunk ? len - offs[i] : chunk);
 		}
-		if (run(&b, HZM_SQC_COMPRESS, HZM_REQ_GZIP, 0, offs, lens, n, cap, &rs, &gc, &out) != 0)
+		if (run(&b, HZM_SQC_COMPRESS, HZM_REQ_GZIP, 0, offs, lens, n, cap, &rs, &gc,
+			&out) != 0)
 			return -1;
 		/* decompression input: the engine's own output, request by request */
 		for (unsigned int i = 0; i < n; i++) {
 			uint32_t dw[32];
 			struct hzm_zip_result res;
 
-			sqe_fill(dw, HZM_REQ_GZIP, IOVA0 + offs[i], lens[i], IOVA0 + zbase + zpos, cap);
+			sqe_fill(dw, HZM_REQ_GZIP, IOVA0 + offs[i], lens[i], IOVA0 + zbase + zpos,
+				 cap);
 			hzm_iommu_begin(b.mmu);
 			hzm_zip_exec(b.z, b.mmu, (uint8_t *)dw, HZM_SQC_COMPRESS, &res);
 			hzm_iommu_end(b.mmu);
@@ -235,7 +238,8 @@ main(int argc, char **argv)
 			setenv("WD_CORPUS_DIR", optarg, 1);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-t seconds per case] [-c corpus_dir]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-t seconds per case] [-c corpus_dir]\n",
+				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}

@@ -37,7 +37,8 @@ static void
 expect_checksum(const struct tsqe *s, unsigned int type, const uint8_t *data, size_t len)
 {
 	if (type == HZM_REQ_ZLIB) {
-		assert_int_equal(s->dw[31], (uint32_t)adler32(adler32(0, NULL, 0), data, (uInt)len));
+		assert_int_equal(s->dw[31],
+				 (uint32_t)adler32(adler32(0, NULL, 0), data, (uInt)len));
 	} else {
 		uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), data, (uInt)len);
 
@@ -114,7 +115,8 @@ roundtrip_decompress(struct tz *t, unsigned int type, int level, const uint8_t *
 	st = tz_oneshot(t, HZM_SQC_DECOMPRESS, type, 0, z + hl, (uint32_t)(zlen - hl), out, cap,
 			&consumed, &produced);
 	if (st != HZM_ST_DECOMP_END)
-		fail_msg("decompress %zu bytes type %u level %d: status 0x%x", len, type, level, st);
+		fail_msg("decompress %zu bytes type %u level %d: status 0x%x", len, type, level,
+			 st);
 	assert_int_equal(consumed, zlen - hl);   /* trailer counted */
 	assert_int_equal(produced, len);
 	assert_memory_equal(out, data, len);
@@ -213,7 +215,8 @@ test_zero_length(void **state)
 			uint64_t dst = g_alloc(&t, 64, 64);
 			struct tsqe s;
 
-			tsqe_init(&s, types[ty], HZM_BUF_FLAT, 0, 0, 0x10 /* unmapped */, 0, dst, 64);
+			tsqe_init(&s, types[ty], HZM_BUF_FLAT, 0, 0, 0x10 /* unmapped */, 0, dst,
+				  64);
 			assert_int_equal(tz_exec(&t, &s, HZM_SQC_COMPRESS, NULL), HZM_ST_OK);
 			assert_true(s.dw[1] >= (types[ty] == HZM_REQ_GZIP ? 8u : 4u) + 2u);
 			assert_int_equal(hzm_iommu_fault_count(t.mmu), 0);
@@ -247,12 +250,14 @@ test_dest_too_small(void **state)
 		z = tz_zlib_deflate(types[ty], 1, 15, d, 65536, &zlen);
 		tz_header(types[ty], &hl);
 		assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, types[ty], 0, z + hl,
-					    (uint32_t)(zlen - hl), out, 65535, &consumed, &produced),
+					    (uint32_t)(zlen - hl), out, 65535, &consumed,
+					    &produced),
 				 HZM_ST_DSTLEN_OUT);
 		assert_int_equal(consumed, 0);
 		assert_int_equal(produced, 0);
 		assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, types[ty], 0, z + hl,
-					    (uint32_t)(zlen - hl), out, 65536, &consumed, &produced),
+					    (uint32_t)(zlen - hl), out, 65536, &consumed,
+					    &produced),
 				 HZM_ST_DECOMP_END);
 		free(z);
 	}
@@ -314,7 +319,8 @@ test_tiny_output_ignored(void **state)
 	g_fill(&t, src, 'a', 100);
 	g_fill(&t, dst, 0xee, 32);
 	for (unsigned int dir = 0; dir < 2; dir++) {
-		tsqe_init(&s, HZM_REQ_ZLIB, HZM_BUF_FLAT, 0, 0, src, 100, dst, HZM_MIN_AVAIL_OUT - 1);
+		tsqe_init(&s, HZM_REQ_ZLIB, HZM_BUF_FLAT, 0, 0, src, 100, dst,
+			  HZM_MIN_AVAIL_OUT - 1);
 		s.dw[15] = 0x11;
 		s.dw[28] = 0x22;
 		s.dw[29] = 0x33;
@@ -603,7 +609,8 @@ test_store_engine(void **state)
 
 			assert_int_equal(tz_oneshot(&t, HZM_SQC_COMPRESS, types[ty], 4, d,
 						    (uint32_t)sizes[i], out,
-						    (uint32_t)sizes[i] + 1024, &consumed, &produced),
+						    (uint32_t)sizes[i] + 1024, &consumed,
+						    &produced),
 					 HZM_ST_OK);
 			/* stored blocks only: the exact size is known */
 			assert_int_equal(produced, sizes[i] + 5 * blocks + tl);

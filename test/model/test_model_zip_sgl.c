@@ -75,7 +75,8 @@ sgl_decompress(struct tz *t, unsigned int type, const uint8_t *d, size_t len, un
 		  out.sgl, (uint32_t)(len + 1 < 16 ? 16 : len + 1));
 	st = tz_exec(t, &q, HZM_SQC_DECOMPRESS, NULL);
 	if (st != HZM_ST_DECOMP_END)
-		fail_msg("SGL decompress %zu bytes, %u/%u entries: status 0x%x", len, nin, nout, st);
+		fail_msg("SGL decompress %zu bytes, %u/%u entries: status 0x%x", len, nin, nout,
+			 st);
 	assert_true(tsqe_last(&q));
 	assert_int_equal(q.dw[0], zlen - hl);
 	assert_int_equal(q.dw[1], len);
@@ -366,7 +367,7 @@ test_sgl_faults(void **state)
 	}
 	/* an entry: the header's first 16 bytes readable, the entries not */
 	{
-		uint64_t h = g_alloc(&t, 8192, 4096) + 4096 - 64;   /* header at the end of a page */
+		uint64_t h = g_alloc(&t, 8192, 4096) + 4096 - 64; /* header at the end of a page */
 		uint64_t b = in.iova[0];
 		uint32_t l = in.len[0];
 

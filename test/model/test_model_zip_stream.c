@@ -150,7 +150,8 @@ ts_check_ctx_limits(struct ts *s, const uint8_t *pattern_first64, uint8_t tail_f
 	       CTX_BUF_SIZE - CTX_HW_OFF - HZM_CTX_HW_LIMIT);
 	for (size_t i = 0; i < CTX_BUF_SIZE - CTX_HW_OFF - HZM_CTX_HW_LIMIT; i++)
 		if (tail[i] != tail_fill)
-			fail_msg("device wrote the session buffer at HW+0x%zx", HZM_CTX_HW_LIMIT + i);
+			fail_msg("device wrote the session buffer at HW+0x%zx",
+				 HZM_CTX_HW_LIMIT + i);
 	free(tail);
 }
 
@@ -210,7 +211,8 @@ stream_compress(struct tz *t, unsigned int type, unsigned int win, const uint8_t
 		out = z + n;
 		if (n + cap > cap_total + hl)
 			fail_msg("test buffer too small");
-		assert_int_equal(ts_req(&s, data + pos, (uint32_t)c, out, cap, last, &q), HZM_ST_OK);
+		assert_int_equal(ts_req(&s, data + pos, (uint32_t)c, out, cap, last, &q),
+				 HZM_ST_OK);
 		assert_int_equal(q.dw[0], c);
 		n += q.dw[1];
 		ts_expect_running(&s, data + pos, c);
@@ -269,13 +271,14 @@ test_compress_chunkings(void **state)
 		uint8_t *d = tz_data(len, kind, 31 + kind);
 
 		for (unsigned int mode = 0; mode < 7; mode++) {
-			size_t l = mode == 0 ? 3000 : (mode == 1 ? 20000 : len);  /* 1-byte chunks: short */
+			/* 1- and 7-byte chunks: shorter data */
+			size_t l = mode == 0 ? 3000 : (mode == 1 ? 20000 : len);
 
 			for (unsigned int ty = 0; ty < 2; ty++) {
 				for (int ef = 0; ef < 2; ef++) {
 					size_t zlen;
-					uint8_t *z = stream_compress(&t, types[ty], 4, d, l, mode, ef,
-								     &zlen);
+					uint8_t *z = stream_compress(&t, types[ty], 4, d, l, mode,
+								     ef, &zlen);
 
 					check_inflates(types[ty], z, zlen, d, l);
 					free(z);
@@ -469,8 +472,8 @@ stream_decompress(struct tz *t, unsigned int type, const uint8_t *body, size_t b
 		st = ts_req(&s, body + ipos, (uint32_t)c, out + opos, osz, false, &q);
 		reqs++;
 		if (st != HZM_ST_OK && st != HZM_ST_DECOMP_END)
-			fail_msg("request %u: status 0x%x (in %zu/%zu, out %zu)", reqs, st, ipos, blen,
-				 opos);
+			fail_msg("request %u: status 0x%x (in %zu/%zu, out %zu)", reqs, st, ipos,
+				 blen, opos);
 		ipos += q.dw[0];
 		ts_expect_running(&s, out + opos, q.dw[1]);
 		opos += q.dw[1];
@@ -519,7 +522,8 @@ test_decompress_chunkings(void **state)
 
 		for (unsigned int ty = 0; ty < 2; ty++) {
 			size_t zlen;
-			uint8_t *z = tz_zlib_deflate(types[ty], 1 + 2 * (int)kind, 15, d, len, &zlen);
+			uint8_t *z =
+				tz_zlib_deflate(types[ty], 1 + 2 * (int)kind, 15, d, len, &zlen);
 			unsigned int hl;
 
 			tz_header(types[ty], &hl);
@@ -598,7 +602,8 @@ test_decompress_drain(void **state)
 			size_t blen = zlen - hl - tl;
 
 			ts_restart(&s);
-			st = ts_req(&s, z + hl, (uint32_t)blen, out, (uint32_t)(len - 100), false, &q);
+			st = ts_req(&s, z + hl, (uint32_t)blen, out, (uint32_t)(len - 100), false,
+				    &q);
 			assert_int_equal(st, HZM_ST_OK);
 			assert_int_equal(q.dw[1], len - 100);
 			assert_true((q.dw[15] & 0xf) == 1 || (q.dw[15] & 0xf) == 2);
@@ -637,7 +642,8 @@ static void
 test_new_stream_ignores_stale(void **state)
 {
 	struct tz t;
-	uint8_t *a = tz_data(50000, WD_TEST_DATA_TEXT, 71), *b = tz_data(40000, WD_TEST_DATA_MIXED, 72);
+	uint8_t *a = tz_data(50000, WD_TEST_DATA_TEXT, 71),
+		*b = tz_data(40000, WD_TEST_DATA_MIXED, 72);
 	uint8_t out[120000];
 
 	(void)state;
@@ -668,7 +674,8 @@ test_new_stream_ignores_stale(void **state)
 				s.ctx0 = s.ctx1 = s.ctx2 = s.isize = s.checksum = 0xffffffffu;
 			}
 			n = hl;
-			assert_int_equal(ts_req(&s, b, 25000, out + n, 40000, false, &q), HZM_ST_OK);
+			assert_int_equal(ts_req(&s, b, 25000, out + n, 40000, false, &q),
+					 HZM_ST_OK);
 			n += q.dw[1];
 			ts_expect_running(&s, b, 25000);
 			assert_int_equal(ts_req(&s, b + 25000, 15000, out + n, 30000, true, &q),
@@ -790,7 +797,8 @@ test_stream_data_errors(void **state)
 	z[zlen - 1] ^= 1;
 	/* invalid deflate data after a valid block: error, then the stream is dead */
 	{
-		static const uint8_t blk[] = { 0x00, 0x05, 0x00, 0xfa, 0xff, 'h', 'e', 'l', 'l', 'o' };
+		static const uint8_t blk[] = {0x00, 0x05, 0x00, 0xfa, 0xff,
+					      'h',  'e',  'l',	'l',  'o'};
 		static const uint8_t bad[] = { 0x07, 0x00 };   /* BFINAL, BTYPE 11 */
 
 		ts_restart(&s);

@@ -92,8 +92,8 @@ tz_unhole(struct tz *t, uint64_t iova, uint64_t len)
 		uint64_t in_piece = TZ_PIECE - (iova - TZ_IOVA_BASE) % TZ_PIECE;
 		uint64_t n = len < in_piece ? len : in_piece;
 
-		assert_int_equal(hzm_iommu_map(t->mmu, (uint64_t)(uintptr_t)g_ptr(t, iova), iova, n),
-				 0);
+		assert_int_equal(
+			hzm_iommu_map(t->mmu, (uint64_t)(uintptr_t)g_ptr(t, iova), iova, n), 0);
 		iova += n;
 		len -= n;
 	}
