@@ -264,7 +264,8 @@ test_map_races_with_brackets(void **state)
 		time_t t0 = time(NULL);
 		unsigned long i;
 
-		for (i = 0; (i < 20000 || atomic_load(&r.iters) < 2000) && time(NULL) - t0 < 60; i++) {
+		for (i = 0; (i < 20000 || atomic_load(&r.iters) < 2000) && time(NULL) - t0 < 60;
+		     i++) {
 			/* map in two halves, unmap the middle, unmap the rest */
 			assert_int_equal(hzm_iommu_map(r.m, va_of(r.churn), 0x200000, 4096), 0);
 			assert_int_equal(hzm_iommu_map(r.m, va_of(r.churn) + 4096, 0x201000, 4096),
