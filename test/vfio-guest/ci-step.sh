@@ -36,11 +36,12 @@ rc1=${PIPESTATUS[0]}
 if [ "$rc1" = 77 ]; then
     reason=$(sed -n 's/^0 passed, 0 failed (skipped: \(.*\))$/\1/p' "$out1" | tail -n 1)
     echo "-- vfio-guest: SKIPPED on this host: ${reason:-unknown reason} ($(elapsed) s)"
-    echo "0 passed, 0 failed (skipped: ${reason:-unknown reason})"
     if [ "${WD_VFIO_GUEST_REQUIRE:-0}" = 1 ]; then
         echo "-- vfio-guest: WD_VFIO_GUEST_REQUIRE=1: a skip counts as a failure"
+        echo "0 passed, 1 failed (skipped but required: ${reason:-unknown reason})"
         exit 1
     fi
+    echo "0 passed, 0 failed (skipped: ${reason:-unknown reason})"
     exit 0
 fi
 t1=$(elapsed)

@@ -50,7 +50,7 @@ while [ $# -gt 0 ]; do
     --timeout) TIMEOUT=$2; shift 2 ;;
     --quiet) QUIET=1; shift ;;
     --no-install) INSTALL=0; shift ;;
-    -h|--help) sed -n '3,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -97,9 +97,10 @@ apt_install() {
     fi
 }
 
-[ "$(id -u)" = 0 ] || skip "needs root (apt-get, mknod, hugepages in the guest)"
-command -v apt-get > /dev/null && command -v dpkg-deb > /dev/null ||
+[ "$(id -u)" = 0 ] || skip "needs root (apt-get, mknod)"
+if ! command -v apt-get > /dev/null || ! command -v dpkg-deb > /dev/null; then
     skip "not a Debian host (no apt-get/dpkg-deb)"
+fi
 [ "$(uname -m)" = x86_64 ] || skip "needs an x86_64 host (the guest runs this host's build)"
 
 mkdir -p "$CACHE" || broken "cannot create the cache folder $CACHE"
@@ -148,9 +149,10 @@ if [ -z "$KPKG" ]; then
 fi
 if [ -z "$KPKG" ]; then
     # Offline: fall back to the newest kernel already in the cache.
-    KDIR=$(ls -d "$CACHE"/kernel-*/ 2>/dev/null | sort -V | tail -n 1)
+    KDIR=$(find "$CACHE" -maxdepth 2 -path "$CACHE/kernel-*/complete" ! -path '*.new/*' |
+        sort -V | tail -n 1)
+    KDIR=${KDIR%/complete}
     [ -n "$KDIR" ] || skip "no Debian kernel package found (apt-cache depends linux-image-amd64)"
-    KDIR=${KDIR%/}
     KREL=${KDIR##*/kernel-}
     say "no kernel package in the apt lists; using the cached $KREL"
 else
@@ -266,6 +268,7 @@ LOG=$BUILD/vfio-guest${BREAK:+-$BREAK}${MODE:+-$MODE}.log
 # on 2 host cores; edu behind a root port so that VFIO can reset it; a
 # 64-bit edu DMA mask for IOVAs above 4 GiB; a 48-bit IOMMU so that
 # wd_dma_map() can map malloc'ed memory at IOVA = VA.
+# shellcheck disable=SC2054  # commas belong to QEMU's option syntax
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 1G
     -M q35,kernel-irqchip=split
     -device intel-iommu,intremap=on,caching-mode=on,aw-bits=48
@@ -316,6 +319,6 @@ if [ "$QUIET" = 1 ] && [ $verdict = fail ]; then
     grep -E '^(RESULT FAIL|WD-VFIO-GUEST|qemu|Kernel panic|EDU)' "$LOG" | sed 's/^/  | /'
 fi
 grep '^RESULT FAIL ' "$LOG" | sed 's/^/  /'
-say "$(echo $verdict | tr a-z A-Z): $why; guest run $BOOT_S s, total $(elapsed) s; log $LOG"
+say "${verdict^^}: $why; guest run $BOOT_S s, total $(elapsed) s; log $LOG"
 echo "$passed passed, $failed failed"
 [ $verdict = pass ]
