@@ -375,6 +375,19 @@ buffers_dst(struct hzm_iommu *mmu, struct hzm_worker *w, struct hzm_req *r, uint
 
 /* ---- compression ---- */
 
+/*
+ * 0x0e: the request has no effect. A new stream exists nevertheless (its
+ * fresh state is what the completion reports), so that the driver may
+ * resend with more room without the new-stream bit, as UADK does.
+ */
+static void
+dstlen_out(struct hzm_iommu *mmu, struct hzm_req *r, const struct hzm_ctx_rec *rec)
+{
+	if (r->stateful && r->new_stream)
+		hzm_ctx_store(mmu, r->ctx, rec);
+	r->status = HZM_ST_DSTLEN_OUT;
+}
+
 static void
 do_compress(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu, struct hzm_req *r)
 {
@@ -415,8 +428,6 @@ do_compress(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu, stru
 				r->status = st;
 				return;
 			}
-			/* the new stream exists from now on, whatever happens next */
-			hzm_ctx_store(mmu, r->ctx, &rec);
 		}
 	}
 	if (r->stateful)
@@ -432,7 +443,7 @@ do_compress(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu, stru
 	}
 	cap = w->dst.total;
 	if (r->finish && cap < tl) {
-		r->status = HZM_ST_DSTLEN_OUT;
+		dstlen_out(mmu, r, &rec);
 		return;
 	}
 	body_cap = r->finish ? cap - tl : cap;
@@ -472,7 +483,7 @@ do_compress(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu, stru
 		}
 	}
 	if (n < 0) {
-		r->status = HZM_ST_DSTLEN_OUT;
+		dstlen_out(mmu, r, &rec);
 		return;
 	}
 	chk_update(r, &chk, in, r->in_len);
@@ -633,7 +644,6 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 			r->status = st;
 			return;
 		}
-		hzm_ctx_store(mmu, r->ctx, &rec);
 		chk_fresh(r, &chk);
 	}
 	rec_set_result(r, &rec);
@@ -643,8 +653,11 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 	if (st == HZM_ST_OK)
 		st = buffers_dst(mmu, w, r, &out, &direct);
 	if (st != HZM_ST_OK) {
-		/* nothing consumed: the stream is as before the request */
-		hzm_stab_put(&z->stab, e, false);
+		/*
+		 * Nothing consumed, nothing written: a continuing stream is as it
+		 * was; a new one never started (its record was not written).
+		 */
+		hzm_stab_put(&z->stab, e, r->new_stream);
 		r->status = st;
 		return;
 	}
@@ -702,8 +715,12 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 	r->consumed = used;
 	r->produced = prod;
 	r->comp_len = used;
-	if (!r->fault.hit)
-		hzm_hist_append(mmu, r->ctx, &rec, out, prod);
+	if (r->fault.hit) {
+		/* a faulting request writes nothing; the record stays, the state goes */
+		hzm_stab_put(&z->stab, e, true);
+		return;
+	}
+	hzm_hist_append(mmu, r->ctx, &rec, out, prod);
 	rec.seq++;
 	rec.ctx_dw0 = ctx_st | (bfinal ? HZM_CTX0_BFINAL : 0);
 	rec.ctx_dw1 = 0;  /* zlib does not expose pending stored bytes */

@@ -438,6 +438,80 @@ test_engine_ctx_faults(void **state)
 	free(z);
 }
 
+/* A faulting stream request writes nothing: neither output nor context. */
+static void
+test_engine_fault_writes_nothing(void **state)
+{
+	struct tz t;
+	uint8_t *d = tz_data(60000, WD_TEST_DATA_TEXT, 3);
+	size_t zlen;
+	uint8_t *z = tz_zlib_deflate(HZM_REQ_GZIP, 6, 15, d, 60000, &zlen);
+	uint8_t *before = malloc(HZM_CTX_USED), *after = malloc(HZM_CTX_USED);
+	uint64_t src, dst, zs, ctx, hole;
+	struct tsqe q, next;
+
+	(void)state;
+	tz_init(&t, 4, HZIP_MODEL_ENGINE_REAL, HZM_ZIP_BACKEND_AUTO);
+	src = g_alloc(&t, 60000, 4096);
+	zs = g_alloc(&t, zlen, 64);
+	dst = g_alloc(&t, 65536, 4096);
+	ctx = g_alloc(&t, 0x10000, 4096) + 64;
+	g_write(&t, src, d, 60000);
+	g_write(&t, zs, z, zlen);
+	hole = dst + 4096;
+	for (unsigned int dir = 0; dir < 2; dir++) {
+		uint64_t in = dir == HZM_SQC_COMPRESS ? src : zs + 10;
+		uint32_t n1 = dir == HZM_SQC_COMPRESS ? 20000 : 5000;
+
+		/* a new stream whose source faults leaves the context as it was */
+		g_fill(&t, ctx, 0x61, HZM_CTX_USED);
+		tz_hole(&t, in + 4096, 4096);
+		tsqe_init(&q, HZM_REQ_GZIP, HZM_BUF_FLAT, 4, HZM_DW7_STATEFUL | HZM_DW7_NEW_STREAM,
+			  in, n1, dst, 65536);
+		tsqe_set_ctx(&q, ctx);
+		assert_int_equal(tz_exec(&t, &q, dir, NULL), HZM_ST_AXI_ERR);
+		check_fill(&t, ctx, 0x61, HZM_CTX_USED);
+		tz_unhole(&t, in + 4096, 4096);
+		/* one good request, then one whose output faults */
+		tsqe_init(&q, HZM_REQ_GZIP, HZM_BUF_FLAT, 4, HZM_DW7_STATEFUL | HZM_DW7_NEW_STREAM,
+			  in, n1, dst, 65536);
+		tsqe_set_ctx(&q, ctx);
+		assert_int_equal(tz_exec(&t, &q, dir, NULL), HZM_ST_OK);
+		tsqe_init(&next, HZM_REQ_GZIP, HZM_BUF_FLAT, 4, HZM_DW7_STATEFUL, in + q.dw[0], n1,
+			  dst, 65536);
+		tsqe_set_ctx(&next, ctx);
+		next.dw[15] = q.dw[15];
+		next.dw[28] = q.dw[28];
+		next.dw[29] = q.dw[29];
+		next.dw[30] = q.dw[30];
+		next.dw[31] = q.dw[31];
+		q = next;
+		g_read(&t, ctx, before, HZM_CTX_USED);
+		g_fill(&t, dst, 0x3c, 4096);
+		tz_hole(&t, hole, 4096);
+		assert_int_equal(tz_exec(&t, &q, dir, NULL), HZM_ST_AXI_ERR);
+		tz_unhole(&t, hole, 4096);
+		g_read(&t, ctx, after, HZM_CTX_USED);
+		assert_memory_equal(before, after, HZM_CTX_USED);
+		check_fill(&t, dst, 0x3c, 4096);
+		/* the result words are the state before the request */
+		assert_int_equal(q.dw[29], next.dw[29]);
+		assert_int_equal(q.dw[30], next.dw[30]);
+		assert_int_equal(q.dw[31], next.dw[31]);
+		/*
+		 * Compression keeps its state in the context: the same request again
+		 * works. Decompression lost its inflater with the output: 0x07.
+		 */
+		assert_int_equal(tz_exec(&t, &next, dir, NULL),
+				 dir == HZM_SQC_COMPRESS ? HZM_ST_OK : HZM_ST_CTX_ERR);
+	}
+	tz_fini(&t);
+	free(d);
+	free(z);
+	free(before);
+	free(after);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -448,6 +522,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_map_races_with_brackets),
 		cmocka_unit_test(test_engine_flat_faults),
 		cmocka_unit_test(test_engine_ctx_faults),
+		cmocka_unit_test(test_engine_fault_writes_nothing),
 	};
 	int rc;
 
