@@ -270,8 +270,18 @@ hzip_qp_fini(struct wd_dev *dev, void *qpriv)
 	struct hzip_qp *zq = qpriv;
 
 	(void)dev;
-	/* requests still in flight are abandoned; their streams stay busy until reset */
+	/* requests still in flight are abandoned (never returned); once the queue is
+	 * stopped their streams may take new requests after a stream reset */
 	hisi_qm_qp_destroy(&zq->qp);
+	for (uint16_t i = 0; i < zq->qp.depth; i++) {
+		struct wd_comp_msg *m = zq->slots[i].msg;
+		struct hzip_stream *st = m != NULL ? m->stream : NULL;
+
+		if (st != NULL && st->magic == HZIP_STREAM_MAGIC) {
+			st->busy = false;
+			st->broken = true;
+		}
+	}
 	hzip_qp_free(zq);
 }
 

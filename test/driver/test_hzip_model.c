@@ -341,6 +341,39 @@ test_limits(void **state)
 	assert_int_equal(wd_release_queue(qd), 0);
 }
 
+/* Compression windows: zlib inflates with exactly the window the header declares. */
+static void
+test_windows(void **state)
+{
+	struct wd_queue *qc = queue_on(pf, "zlib", WD_OP_COMPRESS, 8, 0);
+	struct wd_comp_msg m;
+
+	(void)state;
+	/* repeats at long distances: a bigger window than declared would show */
+	wd_test_gen(ibuf, 100000, WD_TEST_DATA_RANDOM, 8);
+	for (int k = 1; k < 8; k++)
+		memcpy(ibuf + k * 100000, ibuf, 100000);
+	for (uint8_t wlog = 8; wlog <= 15; wlog++) {
+		msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 800000, obuf, BUF_SIZE);
+		m.window_log = wlog;
+		run1(qc, &m);
+		if (wlog < 12) {
+			assert_status(&m, WD_COMP_MSG_ERR_NOTSUP);
+			continue;
+		}
+		assert_status(&m, WD_COMP_MSG_OK);
+		assert_int_equal(obuf[0] >> 4, wlog - 8);
+		if (z_inflate(wlog, obuf, m.produced, rbuf, BUF_SIZE) != 800000)
+			fail_msg("window 2^%u: zlib cannot inflate with the declared window", wlog);
+		assert_memory_equal(rbuf, ibuf, 800000);
+	}
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 1000, obuf, BUF_SIZE);
+	m.window_log = 16;
+	run1(qc, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	assert_int_equal(wd_release_queue(qc), 0);
+}
+
 /* One stream made by zlib (a: 0 zlib, 1 gzip, 2 gzip with every header field). */
 static void
 zlib_made_one(struct wd_queue **qd, size_t len, int level, int wb, int a)
@@ -1281,6 +1314,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_roundtrip_sizes),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_zlib_made),
 		cmocka_unit_test(test_deflate),
 		cmocka_unit_test(test_corpus),

@@ -116,6 +116,8 @@ qn_of(struct hzf *f)
 	return 0;
 }
 
+#define assert_status_is(got, want) assert_int_equal(got, want)
+
 /* Results the scripted engine writes. */
 static struct {
 	uint32_t status, consumed, produced, ctx0, ctx1, ctx2, isize, checksum;
@@ -1127,6 +1129,48 @@ test_stream_comp_chain(void **state)
 	wd_dma_free(buf);
 }
 
+/* A stream whose request was abandoned by a queue release: broken until reset. */
+static void
+test_release_stream(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	const struct wd_comp_drv_ops *ops;
+	struct wd_comp_stream_params sp = { .alg = WD_COMP_ALG_ZLIB, .op = WD_OP_COMPRESS,
+					    .socket_id = WD_SOCKET_ANY };
+	void *st = NULL;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m, *out;
+
+	(void)state;
+	dev = attach("", &f);
+	ops = wd_dev_class_ops(dev, "comp");
+	assert_int_equal(ops->stream_create(dev, &sp, &st), 0);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	f->manual = true;
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536, 65536);
+	m.flush = WD_COMP_FLUSH_SYNC;
+	m.stream = st;
+	assert_int_equal(wd_send(q, &m), 0);
+	/* the device finishes during the drain; the request is abandoned */
+	hzf_complete_all(f, qn_of(f));
+	assert_int_equal(wd_release_queue(q), 0);
+	f->manual = false;
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_status_is(m.status, WD_COMP_MSG_ERR_INVALID);
+	ops->stream_reset(st);
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_status_is(m.status, WD_COMP_MSG_OK);
+	ops->stream_free(st);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 static void
 test_stream_decomp_header(void **state)
 {
@@ -1275,6 +1319,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_irq_sleep),
 		cmocka_unit_test(test_sgl_layout),
 		cmocka_unit_test(test_stream_comp_chain),
+		cmocka_unit_test(test_release_stream),
 		cmocka_unit_test(test_stream_decomp_header),
 		cmocka_unit_test(test_small_output),
 	};
