@@ -11,6 +11,7 @@
  * isize and checksum copied from every completion into the next SQE; the
  * new-stream bit cleared after any completion.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -924,6 +925,177 @@ test_reset_and_eviction(void **state)
 	free(z);
 }
 
+/* ---- several engine threads on one device, different streams ---- */
+
+struct mt {
+	struct tz *t;
+	unsigned int id;
+	uint64_t src, dst, ctx;   /* guest buffers owned by this thread */
+	const uint8_t *data;
+	size_t len;
+	unsigned long errors;     /* checked by the main thread */
+	unsigned long streams;
+};
+
+static unsigned int
+mt_exec(struct mt *m, uint32_t *dw, unsigned int dir)
+{
+	struct hzm_zip_result res;
+	uint8_t raw[128];
+
+	memcpy(raw, dw, 128);
+	hzm_iommu_begin(m->t->mmu);
+	hzm_zip_exec(m->t->z, m->t->mmu, raw, dir, &res);
+	hzm_iommu_end(m->t->mmu);
+	memcpy(dw, raw, 128);
+	return dw[3] & 0xff;
+}
+
+static void *
+mt_worker(void *arg)
+{
+	struct mt *m = arg;
+	uint8_t *z = malloc(m->len * 2 + 1024), *back = malloc(m->len + 64);
+
+	for (unsigned int round = 0; round < 6; round++) {
+		unsigned int type = (m->id + round) % 2 ? HZM_REQ_GZIP : HZM_REQ_ZLIB, hl;
+		uint32_t w[5] = { 0 }, dw[32];
+		size_t pos = 0, zn, bpos = 0, ipos = 0;
+		uint8_t *dec;
+		size_t dec_len;
+
+		memcpy(z, tz_header(type, &hl), type == HZM_REQ_GZIP ? 10 : 2);
+		zn = hl;
+		/* compress as a stream of uneven chunks */
+		for (unsigned int i = 0; pos < m->len; i++) {
+			size_t c = 3000 + (size_t)(m->id * 7919 + i * 4099) % 30000;
+			bool last;
+
+			if (c > m->len - pos)
+				c = m->len - pos;
+			last = pos + c == m->len;
+			g_write(m->t, m->src, m->data + pos, c);
+			memset(dw, 0, sizeof(dw));
+			dw[4] = (uint32_t)c;
+			dw[7] = HZM_DW7_STATEFUL | (i == 0 ? HZM_DW7_NEW_STREAM : 0) |
+				(last ? HZM_DW7_FLUSH_FINISH : 0);
+			dw[9] = type | 4u << 12;
+			dw[14] = (uint32_t)(c + c / 8 + 64);
+			dw[18] = (uint32_t)m->src;
+			dw[19] = (uint32_t)(m->src >> 32);
+			dw[20] = (uint32_t)m->dst;
+			dw[21] = (uint32_t)(m->dst >> 32);
+			dw[22] = (uint32_t)m->ctx;
+			dw[23] = (uint32_t)(m->ctx >> 32);
+			dw[15] = w[0];
+			dw[28] = w[1];
+			dw[29] = w[2];
+			dw[30] = w[3];
+			dw[31] = w[4];
+			if (mt_exec(m, dw, HZM_SQC_COMPRESS) != HZM_ST_OK) {
+				m->errors++;
+				goto out;
+			}
+			w[0] = dw[15];
+			w[1] = dw[28];
+			w[2] = dw[29];
+			w[3] = dw[30];
+			w[4] = dw[31];
+			g_read(m->t, m->dst, z + zn, dw[1]);
+			zn += dw[1];
+			pos += c;
+		}
+		if (tz_zlib_inflate(type, z, zn, &dec, &dec_len) != Z_OK || dec_len != m->len ||
+		    memcmp(dec, m->data, m->len) != 0) {
+			m->errors++;
+			goto out;
+		}
+		free(dec);
+		/* and back, through the engine, small output buffers */
+		memset(w, 0, sizeof(w));
+		for (unsigned int i = 0;; i++) {
+			size_t c = zn - hl - ipos > 7000 ? 7000 : zn - hl - ipos;
+			unsigned int st;
+
+			g_write(m->t, m->src, z + hl + ipos, c);
+			memset(dw, 0, sizeof(dw));
+			dw[4] = (uint32_t)c;
+			dw[7] = HZM_DW7_STATEFUL | (i == 0 ? HZM_DW7_NEW_STREAM : 0);
+			dw[9] = type;
+			dw[14] = 9000;
+			dw[18] = (uint32_t)m->src;
+			dw[19] = (uint32_t)(m->src >> 32);
+			dw[20] = (uint32_t)m->dst;
+			dw[21] = (uint32_t)(m->dst >> 32);
+			dw[22] = (uint32_t)m->ctx;
+			dw[23] = (uint32_t)(m->ctx >> 32);
+			dw[15] = w[0];
+			dw[28] = w[1];
+			dw[29] = w[2];
+			dw[30] = w[3];
+			dw[31] = w[4];
+			st = mt_exec(m, dw, HZM_SQC_DECOMPRESS);
+			if ((st != HZM_ST_OK && st != HZM_ST_DECOMP_END) || bpos + dw[1] > m->len ||
+			    i > 100000) {
+				m->errors++;
+				goto out;
+			}
+			w[0] = dw[15];
+			w[1] = dw[28];
+			w[2] = dw[29];
+			w[3] = dw[30];
+			w[4] = dw[31];
+			g_read(m->t, m->dst, back + bpos, dw[1]);
+			bpos += dw[1];
+			ipos += dw[0];
+			if (st == HZM_ST_DECOMP_END)
+				break;
+		}
+		if (bpos != m->len || memcmp(back, m->data, m->len) != 0) {
+			m->errors++;
+			goto out;
+		}
+		m->streams++;
+	}
+out:
+	free(z);
+	free(back);
+	return NULL;
+}
+
+static void
+test_concurrent_streams(void **state)
+{
+	enum { NT = 4 };
+	struct tz t;
+	struct mt m[NT];
+	pthread_t th[NT];
+	size_t len = 150000;
+	uint8_t *d[NT];
+
+	(void)state;
+	tz_init(&t, 8, HZIP_MODEL_ENGINE_REAL, HZM_ZIP_BACKEND_AUTO);
+	for (unsigned int i = 0; i < NT; i++) {
+		d[i] = tz_data(len, i % 4, 900 + i);
+		m[i] = (struct mt){
+			.t = &t, .id = i, .data = d[i], .len = len,
+			.src = g_alloc(&t, 40000, 4096),
+			.dst = g_alloc(&t, 40000, 4096),
+			.ctx = g_alloc(&t, 0x10000, 4096) + 64,
+		};
+	}
+	for (unsigned int i = 0; i < NT; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, mt_worker, &m[i]), 0);
+	for (unsigned int i = 0; i < NT; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(m[i].errors, 0);
+		assert_int_equal(m[i].streams, 6);
+		free(d[i]);
+	}
+	assert_int_equal(hzm_zip_stream_count(t.z), 0);
+	tz_fini(&t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -940,6 +1112,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stream_data_errors),
 		cmocka_unit_test(test_compress_dest_too_small),
 		cmocka_unit_test(test_reset_and_eviction),
+		cmocka_unit_test(test_concurrent_streams),
 	};
 	int rc;
 
