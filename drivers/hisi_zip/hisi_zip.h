@@ -204,6 +204,8 @@ uint16_t hzip_sgl_build(struct hzip_sgl_pool *p, struct rte_mbuf *m, uint32_t of
 /** One-entry SGL for a flat buffer (when the other buffer of a request is an mbuf). */
 uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint64_t iova, uint32_t len, int *err);
 void hzip_sgl_free(struct hzip_sgl_pool *p, uint16_t first);
+/** Prefetch (for writing) the blocks the next @p n builds will take. */
+void hzip_sgl_prefetch(const struct hzip_sgl_pool *p, unsigned int n);
 /** @return the device address of block @p idx. */
 uint64_t hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx);
 /** Copy @p len bytes to / from the chain at byte @p off. @return bytes copied. */

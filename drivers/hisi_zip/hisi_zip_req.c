@@ -629,6 +629,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	struct hisi_qp *qp = &zq->qp;
 	uint32_t avail;
 	uint16_t i, idx, hw = 0;
+	unsigned int nsgl;
 	uint64_t now;
 
 	if (unlikely(qp->epoch != zq->qm->epoch))
@@ -648,15 +649,23 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	 * The SQE slots and the output headers were last written by the device:
 	 * ask for all of their lines at once, so that the transfers overlap.
 	 */
-	for (i = 0, idx = qp->sq_tail; i < n; i++) {
+	for (i = 0, idx = qp->sq_tail, nsgl = 0; i < n; i++) {
 		const struct wd_comp_msg *m = reqs[i];
 
 		rte_prefetch0_write(hisi_qp_sqe(qp, idx));
 		rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, idx) + 64);
-		if (m->dst.type == WD_COMP_BUF_FLAT)
+		if (likely(m->dst.type == WD_COMP_BUF_FLAT)) {
 			rte_prefetch0_write(m->dst.addr);
+		} else if (m->dst.type == WD_COMP_BUF_MBUF && m->dst.m != NULL &&
+			   m->dst.offset < m->dst.m->data_len) {
+			rte_prefetch0_write(rte_pktmbuf_mtod_offset(m->dst.m, void *,
+								    m->dst.offset));
+			nsgl += 2;
+		}
 		idx = idx + 1 == qp->depth ? 0 : idx + 1;
 	}
+	if (nsgl > 0)
+		hzip_sgl_prefetch(&zq->sgl, nsgl);
 	for (i = 0; i < n; i++) {
 		struct wd_comp_msg *m = reqs[i];
 		struct hzip_slot *sl;
