@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The model's store engine, the model's real (zlib) engine and the software
+# engine side by side, 4 KiB and 64 KiB requests, with wd-perf:
+#
+#   bench/compare_engines.sh [BUILD_DIR] [OUT_DIR] [extra wd-perf options...]
+#
+# Writes OUT_DIR/{throughput,latency,cyclecount}.{txt,json,csv} and, when
+# matplotlib is installed (Debian: python3-matplotlib), a PNG of each.
+# Environment: WD_EAL_ARGS replaces the EAL arguments below.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+out=${2:-$here/bench/results}
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] && shift
+perf=$build/app/wd-perf/wd-perf
+[ -x "$perf" ] || { echo "compare_engines: $perf is not built" >&2; exit 2; }
+mkdir -p "$out"
+
+lcores=0
+[ "$(nproc)" -ge 2 ] && lcores=0-1
+free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
+if grep -q " hugetlbfs " /proc/mounts && [ "$free" -ge 256 ]; then
+    mem=(-m 512 --in-memory)
+else
+    echo "notice: not enough free 2 MiB hugepages: EAL runs with --no-huge" >&2
+    mem=(-m 512 --no-huge --no-shconf)
+fi
+# shellcheck disable=SC2206
+eal=(${WD_EAL_ARGS:--l $lcores --no-pci --iova-mode=va --log-level=lib.eal:error ${mem[*]}})
+devs=(--dev model:engine=store --dev model:engine=real --dev sw)
+
+for mode in throughput latency cyclecount; do
+    extra=(--duration 2)
+    [ "$mode" = cyclecount ] && extra=(--iterations 3)
+    echo "== $mode"
+    "$perf" "${eal[@]}" -- "${devs[@]}" --mode "$mode" --size 4K,64K "${extra[@]}" \
+        --json "$out/$mode.json" --csv "$out/$mode.csv" "$@" | tee "$out/$mode.txt"
+    if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+        /usr/bin/python3 "$here/bench/plot_wd_perf.py" "$out/$mode.csv" -o "$out/$mode.png" \
+            --title "wd-perf $mode: model store vs model real vs sw"
+    else
+        echo "notice: no PNG (apt-get install python3-matplotlib)" >&2
+    fi
+done
