@@ -551,7 +551,7 @@ wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_qp_conf *c
 		socket = (int)rte_socket_id();
 	if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
 		socket = SOCKET_ID_ANY;
-	qp = rte_zmalloc_socket("wd_comp_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE, socket);
+	qp = wd_comp_malloc("wd_comp_qp", sizeof(*qp), socket, true);
 	if (qp == NULL) {
 		ret = -ENOMEM;
 		goto out;
@@ -561,8 +561,7 @@ wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_qp_conf *c
 	qp->socket_id = socket;
 	qp->depth = depth;
 	ring = rte_align32pow2(depth);
-	qp->done = rte_zmalloc_socket("wd_comp_qp_ring", sizeof(*qp->done) * ring,
-				      RTE_CACHE_LINE_SIZE, socket);
+	qp->done = wd_comp_malloc("wd_comp_qp_ring", sizeof(*qp->done) * ring, socket, true);
 	if (qp->done == NULL) {
 		ret = -ENOMEM;
 		goto fail;
@@ -682,7 +681,7 @@ wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 		return -EINVAL;
 	if (!count_get(&d->nb_xforms, d->cfg.max_nb_priv_xforms))
 		return -ENOSPC;
-	px = rte_zmalloc_socket("wd_comp_xform", sizeof(*px), RTE_CACHE_LINE_SIZE, d->socket_id);
+	px = wd_comp_malloc("wd_comp_xform", sizeof(*px), d->socket_id, true);
 	if (px == NULL) {
 		__atomic_sub_fetch(&d->nb_xforms, 1, __ATOMIC_RELAXED);
 		return -ENOMEM;
@@ -731,7 +730,7 @@ wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform, void **
 		return -EINVAL;
 	if (!count_get(&d->nb_streams, d->cfg.max_nb_streams))
 		return -ENOSPC;
-	st = rte_zmalloc_socket("wd_comp_stream", sizeof(*st), RTE_CACHE_LINE_SIZE, d->socket_id);
+	st = wd_comp_malloc("wd_comp_stream", sizeof(*st), d->socket_id, true);
 	if (st == NULL) {
 		ret = -ENOMEM;
 		goto fail;

@@ -181,13 +181,13 @@ wd_comp_hw_qp_setup(struct wd_comp_qp *qp, uint32_t depth)
 	struct wd_comp_hw_qp *hq;
 	int ret = 0, ok = 0;
 
-	hq = rte_zmalloc_socket("wd_comp_hw_qp", sizeof(*hq), RTE_CACHE_LINE_SIZE, qp->socket_id);
+	hq = wd_comp_malloc("wd_comp_hw_qp", sizeof(*hq), qp->socket_id, true);
 	if (hq == NULL)
 		return -ENOMEM;
 	/* one request context per op in flight, plus synchronous calls */
 	hq->nreqs = depth + 1;
-	hq->reqs = rte_zmalloc_socket("wd_comp_hw_req", sizeof(*hq->reqs) * hq->nreqs,
-				      RTE_CACHE_LINE_SIZE, qp->socket_id);
+	hq->reqs = wd_comp_malloc("wd_comp_hw_req", sizeof(*hq->reqs) * hq->nreqs, qp->socket_id,
+				  true);
 	if (hq->reqs == NULL) {
 		rte_free(hq);
 		return -ENOMEM;
@@ -275,8 +275,7 @@ wd_comp_hw_stream_create(struct wd_comp_dev *dev, struct wd_comp_stream *st)
 
 	if (dev->drv_ops->stream_create == NULL)
 		return -ENOTSUP;
-	hs = rte_zmalloc_socket("wd_comp_hw_stream", sizeof(*hs), RTE_CACHE_LINE_SIZE,
-				dev->socket_id);
+	hs = wd_comp_malloc("wd_comp_hw_stream", sizeof(*hs), dev->socket_id, true);
 	if (hs == NULL)
 		return -ENOMEM;
 	ret = dev->drv_ops->stream_create(dev->wdev, &p, &hs->ctx);

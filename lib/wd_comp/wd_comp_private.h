@@ -21,6 +21,7 @@
 
 #include <rte_common.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 
 #include "wd_comp.h"
 #include "wd_comp_fmt.h"
@@ -45,6 +46,22 @@ extern pthread_mutex_t wd_comp_lock;
 #define WD_COMP_DEFAULT_LEVEL 2
 /** Deepest queue pair accepted. */
 #define WD_COMP_QP_DEPTH_MAX 65536u
+
+/**
+ * Cache-aligned memory on @p socket_id, or anywhere when that socket has
+ * none (a device on a node without hugepages still works).
+ */
+static inline void *
+wd_comp_malloc(const char *name, size_t size, int socket_id, bool zero)
+{
+	void *p = zero ? rte_zmalloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket_id) :
+			 rte_malloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket_id);
+
+	if (p == NULL && socket_id != SOCKET_ID_ANY)
+		p = zero ? rte_zmalloc_socket(name, size, RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY) :
+			   rte_malloc_socket(name, size, RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	return p;
+}
 
 /** A transform, resolved to what the engines need. */
 struct wd_comp_xf {

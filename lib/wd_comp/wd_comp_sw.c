@@ -52,7 +52,7 @@ sw_zalloc(voidpf opaque, uInt items, uInt size)
 {
 	const struct sw_zlib *zl = opaque;
 
-	return rte_malloc_socket("wd_comp_zlib", (size_t)items * size, 0, zl->socket_id);
+	return wd_comp_malloc("wd_comp_zlib", (size_t)items * size, zl->socket_id, false);
 }
 
 static void
@@ -259,18 +259,15 @@ wd_comp_sw_qp_create(int socket_id)
 {
 	struct wd_comp_sw_qp *sq;
 
-	sq = rte_zmalloc_socket("wd_comp_sw_qp", sizeof(*sq), RTE_CACHE_LINE_SIZE, socket_id);
+	sq = wd_comp_malloc("wd_comp_sw_qp", sizeof(*sq), socket_id, true);
 	if (sq == NULL)
 		return NULL;
 	sq->socket_id = socket_id;
 	sq->zl.socket_id = socket_id;
 #if WD_HAVE_ISAL
-	sq->zs = rte_zmalloc_socket("wd_comp_isal_zs", sizeof(*sq->zs), RTE_CACHE_LINE_SIZE,
-				    socket_id);
-	sq->lvl_buf = rte_malloc_socket("wd_comp_isal_lvl", ISAL_DEF_LVL3_DEFAULT,
-					RTE_CACHE_LINE_SIZE, socket_id);
-	sq->inf = rte_zmalloc_socket("wd_comp_isal_inf", sizeof(*sq->inf), RTE_CACHE_LINE_SIZE,
-				     socket_id);
+	sq->zs = wd_comp_malloc("wd_comp_isal_zs", sizeof(*sq->zs), socket_id, true);
+	sq->lvl_buf = wd_comp_malloc("wd_comp_isal_lvl", ISAL_DEF_LVL3_DEFAULT, socket_id, false);
+	sq->inf = wd_comp_malloc("wd_comp_isal_inf", sizeof(*sq->inf), socket_id, true);
 	if (sq->zs == NULL || sq->lvl_buf == NULL || sq->inf == NULL) {
 		wd_comp_sw_qp_free(sq);
 		return NULL;
@@ -307,7 +304,7 @@ wd_comp_sw_stream_create(const struct wd_comp_xf *xf, int socket_id)
 {
 	struct wd_comp_sw_stream *ss;
 
-	ss = rte_zmalloc_socket("wd_comp_sw_stream", sizeof(*ss), RTE_CACHE_LINE_SIZE, socket_id);
+	ss = wd_comp_malloc("wd_comp_sw_stream", sizeof(*ss), socket_id, true);
 	if (ss == NULL)
 		return NULL;
 	ss->owner = true;
@@ -319,28 +316,27 @@ wd_comp_sw_stream_create(const struct wd_comp_xf *xf, int socket_id)
 		if (xf->op == WD_OP_COMPRESS) {
 			uint32_t lvl = isal_level_of(xf);
 
-			ss->zs = rte_zmalloc_socket("wd_comp_isal_zs", sizeof(*ss->zs),
-						    RTE_CACHE_LINE_SIZE, socket_id);
+			ss->zs = wd_comp_malloc("wd_comp_isal_zs", sizeof(*ss->zs), socket_id,
+						true);
 			ss->lvl_buf_size = lvl == 1 ? ISAL_DEF_LVL1_DEFAULT :
 					   lvl == 2 ? ISAL_DEF_LVL2_DEFAULT :
 					   lvl == 3 ? ISAL_DEF_LVL3_DEFAULT : 0;
 			if (ss->lvl_buf_size > 0)
-				ss->lvl_buf = rte_malloc_socket("wd_comp_isal_lvl",
-								ss->lvl_buf_size,
-								RTE_CACHE_LINE_SIZE, socket_id);
+				ss->lvl_buf = wd_comp_malloc("wd_comp_isal_lvl",
+							     ss->lvl_buf_size, socket_id,
+							     false);
 			if (ss->zs == NULL || (ss->lvl_buf_size > 0 && ss->lvl_buf == NULL))
 				goto fail;
 		} else {
-			ss->inf = rte_zmalloc_socket("wd_comp_isal_inf", sizeof(*ss->inf),
-						     RTE_CACHE_LINE_SIZE, socket_id);
+			ss->inf = wd_comp_malloc("wd_comp_isal_inf", sizeof(*ss->inf),
+						 socket_id, true);
 			if (ss->inf == NULL)
 				goto fail;
 		}
 		return ss;
 	}
 #endif
-	ss->zl = rte_zmalloc_socket("wd_comp_zlib", sizeof(*ss->zl), RTE_CACHE_LINE_SIZE,
-				    socket_id);
+	ss->zl = wd_comp_malloc("wd_comp_zlib", sizeof(*ss->zl), socket_id, true);
 	if (ss->zl == NULL)
 		goto fail;
 	ss->zl->socket_id = socket_id;
@@ -714,7 +710,8 @@ fast_decompress(struct wd_comp_sw_qp *sq, const struct wd_comp_xf *xf, uint8_t *
 		}
 		if (xf->alg == WD_COMP_ALG_GZIP) {
 			cum_crc = cum_len == 0 ? inf->crc :
-				  (uint32_t)crc32_combine(cum_crc, inf->crc, (z_off_t)inf->total_out);
+				  (uint32_t)crc32_combine(cum_crc, inf->crc,
+							  (z_off_t)inf->total_out);
 			cum_len += inf->total_out;
 		} else if (xf->alg == WD_COMP_ALG_ZLIB) {
 			cum_crc = inf->crc; /* Adler-32 */
@@ -1155,7 +1152,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 				if (in.left == 0 || out.left == 0) {
 					stop = true;
 				} else if (++stall > 2) {
-					WD_COMP_LOG(ERR, "software engine: inflate makes no progress");
+					WD_COMP_LOG(ERR, "software engine: inflate stalls");
 					res->status = WD_COMP_OP_ERROR;
 					goto fail;
 				}
@@ -1174,7 +1171,8 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 			consumed += n;
 			cur_adv(&in, n);
 			if (c->trl_len == tlen) {
-				if (wd_comp_trailer_check(xf->alg, c->trl, c->msum, c->misize) != 0) {
+				if (wd_comp_trailer_check(xf->alg, c->trl, c->msum,
+							  c->misize) != 0) {
 					res->status = WD_COMP_OP_ERR_CHECKSUM;
 					goto fail;
 				}

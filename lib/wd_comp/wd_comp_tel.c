@@ -219,7 +219,8 @@ tel_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 		return ret;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "unit", "ns");
-	rte_tel_data_add_dict_string(d, "buckets", "bucket i counts latencies in [2^i, 2^(i+1)) ns");
+	rte_tel_data_add_dict_string(d, "buckets",
+				     "bucket i counts latencies in [2^i, 2^(i+1)) ns");
 	rte_tel_data_add_dict_u64(d, "p50_ns_max", lat_percentile(&s, 0.50));
 	rte_tel_data_add_dict_u64(d, "p90_ns_max", lat_percentile(&s, 0.90));
 	rte_tel_data_add_dict_u64(d, "p99_ns_max", lat_percentile(&s, 0.99));

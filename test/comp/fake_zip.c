@@ -127,14 +127,14 @@ static int
 fake_create(const char *args, struct wd_model_desc *d)
 {
 	struct fake_fn *f = calloc(1, sizeof(*f));
+	const char *node = args != NULL ? strstr(args, "node=") : NULL;
 
-	(void)args;
 	if (f == NULL)
 		return -ENOMEM;
 	d->vendor_id = FAKE_VENDOR;
 	d->device_id = FAKE_DEVICE;
 	d->revision = 0x21;
-	d->numa_node = 0;
+	d->numa_node = node != NULL ? atoi(node + 5) : 0;
 	d->ops = &fake_bus_ops;
 	d->ctx = f;
 	return 0;

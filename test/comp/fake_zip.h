@@ -17,6 +17,7 @@
  *                    in caps and done, or in caps but refused per message
  *                    with WD_COMP_MSG_ERR_NOTSUP
  *   window_min=N     smallest compression window (default 12)
+ *   node=N           NUMA node of the function (default 0)
  */
 #ifndef FAKE_ZIP_H
 #define FAKE_ZIP_H

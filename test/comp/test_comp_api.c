@@ -344,7 +344,8 @@ test_multi_op(void **state)
 	for (int i = 0; i < N; i++) {
 		size_t len = 100 + (size_t)i * 60;
 
-		wd_test_gen(data[i], sizeof(data[i]), (enum wd_test_data)(i % 4), 100 + (uint64_t)i);
+		wd_test_gen(data[i], sizeof(data[i]), (enum wd_test_data)(i % 4),
+			    100 + (uint64_t)i);
 		src[i] = ct_chain_from(data[i], len, 0, 0);
 		dst[i] = ct_chain_room(wd_comp_bound(x.alg, len), 0);
 		assert_non_null(src[i]);
@@ -386,14 +387,15 @@ test_multi_level(void **state)
 	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 14);
 	for (int lvl = WD_COMP_LEVEL_DEFAULT; lvl <= WD_COMP_LEVEL_MAX; lvl++) {
 		for (size_t a = 0; a < RTE_DIM(algs); a++) {
-			uint8_t *out = malloc(wd_comp_bound(algs[a], sizeof(data)));
+			size_t b = wd_comp_bound(algs[a], sizeof(data));
+			uint8_t *out = malloc(b);
 			struct wd_comp_op r;
 
+			assert_non_null(out);
 			xform_set(&x, WD_OP_COMPRESS, algs[a], lvl);
 			roundtrip(&x, data, sizeof(data), 0, 0, 0);
-			assert_int_equal(eng_stateless(&x, data, sizeof(data), out,
-						       wd_comp_bound(algs[a], sizeof(data)), 0, 0, 0,
-						       0, &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(eng_stateless(&x, data, sizeof(data), out, b, 0, 0, 0, 0,
+						       &r), WD_COMP_OP_SUCCESS);
 			if (lvl == WD_COMP_LEVEL_NONE) {
 				/* stored blocks: no smaller than the input */
 				assert_true(r.produced >= sizeof(data));

@@ -122,7 +122,8 @@ test_hdr_trailer_write(void **state)
 								       sizeof(in)), 0);
 				assert_int_equal(zlib_inflate_all(out, h + d + t, back,
 								  sizeof(back),
-								  alg == WD_COMP_ALG_ZLIB ? 15 : 31),
+								  alg == WD_COMP_ALG_ZLIB ?
+								  15 : 31),
 						 sizeof(in));
 				assert_memory_equal(back, in, sizeof(in));
 				if (alg == WD_COMP_ALG_ZLIB) {
@@ -384,7 +385,8 @@ test_parse_zlib(void **state)
 	/* Every CMF/FLG pair: the parser agrees with RFC 1950 */
 	for (unsigned int cmf = 0; cmf < 256; cmf++) {
 		for (unsigned int flg = 0; flg < 256; flg++) {
-			bool ok = (cmf & 15) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
+			bool ok = (cmf & 15) == 8 && (cmf >> 4) <= 7 &&
+				  ((cmf << 8) | flg) % 31 == 0;
 			int want = !ok ? WD_HDR_ERR_DATA :
 				   (flg & 0x20) ? WD_HDR_ERR_DICT : WD_HDR_DONE;
 

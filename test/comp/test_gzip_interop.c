@@ -262,8 +262,8 @@ test_ours_to_gzip(void **state)
 	for (int f = 0; f < F_NFILES; f++) {
 		for (int lvl = WD_COMP_LEVEL_DEFAULT; lvl <= 9; lvl += 5) {
 			x.level = lvl;
-			assert_int_equal(wd_comp_buf_process(g_dev, 0, &x, fdata[f], flen[f], gz, room,
-							     &r), 0);
+			assert_int_equal(wd_comp_buf_process(g_dev, 0, &x, fdata[f], flen[f], gz,
+							     room, &r), 0);
 			gunzip_check(gz, r.produced, fdata[f], flen[f]);
 		}
 	}
@@ -336,7 +336,8 @@ main(int argc, char **argv)
 
 	if (argc > 1)
 		g_spec = argv[1];
-	if (sh("gzip --version > /dev/null 2>&1") != 0 || sh("python3 --version > /dev/null 2>&1")) {
+	if (sh("gzip --version > /dev/null 2>&1") != 0 ||
+	    sh("python3 --version > /dev/null 2>&1") != 0) {
 		printf("gzip or python3 not found: gzip interop tests skipped\n");
 		return 77;
 	}
