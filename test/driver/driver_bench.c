@@ -179,7 +179,7 @@ main(int argc, char **argv)
 	int ret;
 
 	parse(argc, argv, &o);
-	wd_test_eal_init(argv[0], 512);
+	wd_test_eal_init(argv[0], 256);
 	alg = strcmp(o.alg, "gzip") == 0 ? WD_COMP_ALG_GZIP : WD_COMP_ALG_ZLIB;
 	ret = wd_dev_attach(o.spec, &dev);
 	if (ret < 0) {

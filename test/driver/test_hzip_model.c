@@ -1335,7 +1335,7 @@ main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	wd_test_eal_init(argv[0], 512);
+	wd_test_eal_init(argv[0], 256);
 	mp = rte_pktmbuf_pool_create("hzip_model_mp", 4096, 0, 0, 2048, SOCKET_ID_ANY);
 	ibuf = wd_dma_zmalloc(BUF_SIZE, 4096, WD_SOCKET_ANY);
 	obuf = wd_dma_zmalloc(BUF_SIZE, 4096, WD_SOCKET_ANY);
