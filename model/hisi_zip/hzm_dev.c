@@ -366,12 +366,12 @@ hzm_msi(struct hzip_model *m, unsigned int vec)
 
 	if (!hzm_bus_master(m))
 		return;
-	rte_spinlock_lock(&m->irq_lock);
+	pthread_mutex_lock(&m->irq_lock);
 	if (vec < m->nvec && m->efd[vec] >= 0) {
 		if (write(m->efd[vec], &one, sizeof(one)) == (ssize_t)sizeof(one))
 			m->msi_count[vec]++;
 	}
-	rte_spinlock_unlock(&m->irq_lock);
+	pthread_mutex_unlock(&m->irq_lock);
 }
 
 static bool
@@ -492,9 +492,9 @@ xeqc_mirror_read(struct hzip_model *m, uint64_t off)
 	uint64_t rel = off - (off < HZM_AEQC_MIRROR ? HZM_EQC_MIRROR : HZM_AEQC_MIRROR);
 	uint32_t dw[7];
 
-	rte_spinlock_lock(&m->ev_lock);
+	pthread_mutex_lock(&m->ev_lock);
 	hzm_eqc_snapshot(eq, &c);
-	rte_spinlock_unlock(&m->ev_lock);
+	pthread_mutex_unlock(&m->ev_lock);
 	memcpy(dw, &c, sizeof(dw));
 	return rel / 4 < 7 ? dw[rel / 4] : 0;
 }
@@ -692,11 +692,11 @@ static void
 set_eq_mask(struct hzip_model *m, uint32_t *mask, uint32_t v, uint32_t *source,
 	    unsigned int vec)
 {
-	bool was = *mask == 0;
+	bool was = __atomic_load_n(mask, __ATOMIC_RELAXED) == 0;
 
-	*mask = v & 1;
+	__atomic_store_n(mask, v & 1, __ATOMIC_RELEASE);
 	/* unmasking with an event pending delivers it */
-	if (!was && *mask == 0 && __atomic_load_n(source, __ATOMIC_ACQUIRE) != 0)
+	if (!was && (v & 1) == 0 && __atomic_load_n(source, __ATOMIC_ACQUIRE) != 0)
 		hzm_msi(m, vec);
 }
 
@@ -799,7 +799,7 @@ reg_write(struct hzip_model *m, uint64_t off, uint32_t v)
 	case HZM_ZIP_CLOCK_GATE_CTRL:
 		old = __atomic_exchange_n(&m->clock_gate, v, __ATOMIC_ACQ_REL);
 		if ((v & ~old) & (HZM_ZIP_COMP_CORE_MASK | HZM_ZIP_DECOMP_CORE_MASK)) {
-			m->warned_cores_off = false;
+			__atomic_store_n(&m->warned_cores_off, false, __ATOMIC_RELAXED);
 			hzm_engines_rescan(m);
 		}
 		return;
@@ -1222,9 +1222,9 @@ hzip_model_create(const struct hzip_model_params *p, struct hzip_model **mp)
 		 __atomic_fetch_add(&hzm_instances, 1, __ATOMIC_RELAXED), m->vf ? "-vf" : "");
 	pthread_mutex_init(&m->reg_lock, NULL);
 	pthread_mutex_init(&m->trace_lock, NULL);
-	rte_spinlock_init(&m->ev_lock);
-	rte_spinlock_init(&m->irq_lock);
-	rte_spinlock_init(&m->fault_lock);
+	pthread_mutex_init(&m->ev_lock, NULL);
+	pthread_mutex_init(&m->irq_lock, NULL);
+	pthread_mutex_init(&m->fault_lock, NULL);
 	for (unsigned int i = 0; i < HZM_PF_NVEC; i++)
 		m->efd[i] = -1;
 	ret = -ENOMEM;
@@ -1272,6 +1272,9 @@ fail:
 	free(m->cqs);
 	pthread_mutex_destroy(&m->reg_lock);
 	pthread_mutex_destroy(&m->trace_lock);
+	pthread_mutex_destroy(&m->ev_lock);
+	pthread_mutex_destroy(&m->irq_lock);
+	pthread_mutex_destroy(&m->fault_lock);
 	free(m);
 	return ret;
 }
@@ -1294,6 +1297,9 @@ hzip_model_destroy(struct hzip_model *m)
 	free(m->cqs);
 	pthread_mutex_destroy(&m->reg_lock);
 	pthread_mutex_destroy(&m->trace_lock);
+	pthread_mutex_destroy(&m->ev_lock);
+	pthread_mutex_destroy(&m->irq_lock);
+	pthread_mutex_destroy(&m->fault_lock);
 	free(m);
 }
 
@@ -1365,13 +1371,13 @@ hzip_model_irq_enable(struct hzip_model *m, unsigned int nvec, int *efds)
 			return ret;
 		}
 	}
-	rte_spinlock_lock(&m->irq_lock);
+	pthread_mutex_lock(&m->irq_lock);
 	for (unsigned int i = 0; i < nvec; i++) {
 		m->efd[i] = fds[i];
 		efds[i] = fds[i];
 	}
 	m->nvec = nvec;
-	rte_spinlock_unlock(&m->irq_lock);
+	pthread_mutex_unlock(&m->irq_lock);
 	hzm_trace_note(m, "EV MSI enabled: %u vectors", nvec);
 	return 0;
 }
@@ -1384,14 +1390,14 @@ hzip_model_irq_disable(struct hzip_model *m)
 
 	if (m == NULL)
 		return;
-	rte_spinlock_lock(&m->irq_lock);
+	pthread_mutex_lock(&m->irq_lock);
 	n = m->nvec;
 	for (unsigned int i = 0; i < n; i++) {
 		fds[i] = m->efd[i];
 		m->efd[i] = -1;
 	}
 	m->nvec = 0;
-	rte_spinlock_unlock(&m->irq_lock);
+	pthread_mutex_unlock(&m->irq_lock);
 	for (unsigned int i = 0; i < n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

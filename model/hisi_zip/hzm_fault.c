@@ -26,12 +26,12 @@ any_armed(const struct hzip_model_faults *f)
 void
 hzm_fault_set(struct hzip_model *m, const struct hzip_model_faults *f)
 {
-	rte_spinlock_lock(&m->fault_lock);
+	pthread_mutex_lock(&m->fault_lock);
 	m->faults = *f;
 	if (m->faults.fail_status == 0)
 		m->faults.fail_status = HZM_FAULT_DEFAULT_STATUS;
 	__atomic_store_n(&m->fault_armed, any_armed(&m->faults) ? 1 : 0, __ATOMIC_RELEASE);
-	rte_spinlock_unlock(&m->fault_lock);
+	pthread_mutex_unlock(&m->fault_lock);
 	if (any_armed(f))
 		hzm_trace_note(m, "EV faults armed: fail=%u status=0x%02x drop=%u bad_phase=%u "
 			       "ecc=%u stall_ms=%u after=%u", f->fail_count,
@@ -45,15 +45,15 @@ hzm_fault_take(struct hzip_model *m, struct hzm_fault_act *a)
 	struct hzip_model_faults *f = &m->faults;
 	unsigned int fired = 0;
 
-	rte_spinlock_lock(&m->fault_lock);
+	pthread_mutex_lock(&m->fault_lock);
 	if (!any_armed(f)) {
 		__atomic_store_n(&m->fault_armed, 0, __ATOMIC_RELEASE);
-		rte_spinlock_unlock(&m->fault_lock);
+		pthread_mutex_unlock(&m->fault_lock);
 		return false;
 	}
 	if (f->after > 0) {
 		f->after--;
-		rte_spinlock_unlock(&m->fault_lock);
+		pthread_mutex_unlock(&m->fault_lock);
 		return false;
 	}
 	if (f->stall_ms != 0) {
@@ -80,7 +80,7 @@ hzm_fault_take(struct hzip_model *m, struct hzm_fault_act *a)
 		fired++;
 	}
 	__atomic_store_n(&m->fault_armed, any_armed(f) ? 1 : 0, __ATOMIC_RELEASE);
-	rte_spinlock_unlock(&m->fault_lock);
+	pthread_mutex_unlock(&m->fault_lock);
 	__atomic_fetch_add(&m->faults_injected, fired, __ATOMIC_RELAXED);
 	return fired > 0;
 }

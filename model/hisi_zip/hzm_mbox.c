@@ -286,9 +286,9 @@ eqc_cmd(struct hzip_model *m, unsigned int cmd, bool rd, uint16_t qn, uint64_t b
 		return HZM_MB_ST_BAD_QUEUE;
 	}
 	if (rd) {
-		rte_spinlock_lock(&m->ev_lock);
+		pthread_mutex_lock(&m->ev_lock);
 		hzm_eqc_snapshot(eq, &c);
-		rte_spinlock_unlock(&m->ev_lock);
+		pthread_mutex_unlock(&m->ev_lock);
 		if (ctx_write(m, base, &c, sizeof(c)) < 0) {
 			snprintf(why, wlen, "buffer 0x%" PRIx64 " is not mapped", base);
 			return HZM_MB_ST_DMA_FAULT;
@@ -314,7 +314,7 @@ eqc_cmd(struct hzip_model *m, unsigned int cmd, bool rd, uint16_t qn, uint64_t b
 		snprintf(why, wlen, "head %u / tail %u beyond depth %u", c.head, c.tail, depth);
 		return HZM_MB_ST_BAD_CTX;
 	}
-	rte_spinlock_lock(&m->ev_lock);
+	pthread_mutex_lock(&m->ev_lock);
 	eq->depth = (uint16_t)(depth > UINT16_MAX ? 0 : depth);
 	eq->base = ring;
 	eq->head = c.head;
@@ -323,7 +323,7 @@ eqc_cmd(struct hzip_model *m, unsigned int cmd, bool rd, uint16_t qn, uint64_t b
 	eq->dw3 = c.dw3;
 	eq->overflow = false;
 	eq->valid = eq->depth != 0;
-	rte_spinlock_unlock(&m->ev_lock);
+	pthread_mutex_unlock(&m->ev_lock);
 	if (!eq->valid) {
 		snprintf(why, wlen, "depth 65536 not supported");
 		return HZM_MB_ST_BAD_CTX;
@@ -489,10 +489,10 @@ hzm_mbox_reset(struct hzip_model *m)
 		memset(cq, 0, sizeof(*cq));
 		cq->doorbells = cdb;
 	}
-	rte_spinlock_lock(&m->ev_lock);
+	pthread_mutex_lock(&m->ev_lock);
 	memset(&m->eq, 0, sizeof(m->eq));
 	memset(&m->aeq, 0, sizeof(m->aeq));
-	rte_spinlock_unlock(&m->ev_lock);
+	pthread_mutex_unlock(&m->ev_lock);
 }
 
 /* ---- cache write-back ------------------------------------------------------------- */

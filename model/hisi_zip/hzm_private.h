@@ -25,9 +25,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <errno.h>
+
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_log.h>
-#include <rte_spinlock.h>
 
 #include "hzip_model.h"
 #include "hzm_iommu.h"
@@ -215,10 +217,10 @@ struct hzip_model {
 	struct hzm_sq *sqs;		/* HZM_MAX_QUEUES, cache aligned */
 	struct hzm_cq *cqs;
 	struct hzm_eq eq, aeq;
-	rte_spinlock_t ev_lock;
+	pthread_mutex_t ev_lock;
 
 	/* interrupts */
-	rte_spinlock_t irq_lock;
+	pthread_mutex_t irq_lock;
 	int efd[HZM_PF_NVEC];
 	unsigned int nvec;
 	uint64_t msi_count[HZM_PF_NVEC];
@@ -239,7 +241,7 @@ struct hzip_model {
 	uint64_t bw_next_ns;		/* device bandwidth clock (atomic CAS) */
 
 	/* fault injection */
-	rte_spinlock_t fault_lock;
+	pthread_mutex_t fault_lock;
 	struct hzip_model_faults faults;
 	uint32_t fault_armed;		/* any fault pending (fast check) */
 

@@ -111,9 +111,9 @@ post_aeqe(struct hzip_model *m, uint16_t qn, unsigned int type, bool bracketed)
 	hzm_trace_note(m, "EV AEQE qn=%u type=%u (%s)", qn, type, type < 3 ? names[type] : "?");
 	if (!bracketed)
 		hzm_iommu_begin(m->mmu);
-	rte_spinlock_lock(&m->ev_lock);
+	pthread_mutex_lock(&m->ev_lock);
 	post_aeqe_locked(m, qn, type, &msi);
-	rte_spinlock_unlock(&m->ev_lock);
+	pthread_mutex_unlock(&m->ev_lock);
 	if (!bracketed)
 		hzm_iommu_end(m->mmu);
 	if (msi && __atomic_load_n(&m->aeq_int_mask, __ATOMIC_RELAXED) == 0)
@@ -134,7 +134,7 @@ post_eqe(struct hzip_model *m, uint16_t cqn, bool bracketed)
 
 	if (!bracketed)
 		hzm_iommu_begin(m->mmu);
-	rte_spinlock_lock(&m->ev_lock);
+	pthread_mutex_lock(&m->ev_lock);
 	if (!eq->valid) {
 		/* no EQ configured: no event (and no interrupt without an EQE to read) */
 	} else if (ring_dist(eq->head, eq->tail, eq->depth) >= (uint32_t)eq->depth - 1u) {
@@ -157,7 +157,7 @@ post_eqe(struct hzip_model *m, uint16_t cqn, bool bracketed)
 			hzm_raise_abnormal(m, HZM_QM_AXI_BRESP, 0);
 		}
 	}
-	rte_spinlock_unlock(&m->ev_lock);
+	pthread_mutex_unlock(&m->ev_lock);
 	if (overflow) {
 		HZM_LOG(ERR, m, "EQ full (driver not consuming EQEs): EQ overflow");
 		hzm_raise_fifo_overflow(m, HZM_INF_FIFO_EQ);
@@ -310,9 +310,9 @@ hzm_doorbell_eq_aeq(struct hzip_model *m, uint64_t v)
 		return;
 	}
 	__atomic_fetch_add(&m->xeq_doorbells, 1, __ATOMIC_RELAXED);
-	rte_spinlock_lock(&m->ev_lock);
+	pthread_mutex_lock(&m->ev_lock);
 	if (!eq->valid) {
-		rte_spinlock_unlock(&m->ev_lock);
+		pthread_mutex_unlock(&m->ev_lock);
 		/* the kernel rings both at init, possibly before... no: after EQC/AEQC [9.3] */
 		HZM_DRV_ERR(m, "%s doorbell before %sC was written: ignored", name, name);
 		return;
@@ -321,7 +321,7 @@ hzm_doorbell_eq_aeq(struct hzip_model *m, uint64_t v)
 	    ring_dist(eq->head, idx, eq->depth) > ring_dist(eq->head, eq->tail, eq->depth)) {
 		uint32_t h = eq->head, t = eq->tail;
 
-		rte_spinlock_unlock(&m->ev_lock);
+		pthread_mutex_unlock(&m->ev_lock);
 		HZM_DRV_ERR(m, "%s doorbell head %u passes the entries written (head %u, tail "
 			    "%u): ignored", name, idx, h, t);
 		return;
@@ -329,7 +329,7 @@ hzm_doorbell_eq_aeq(struct hzip_model *m, uint64_t v)
 	eq->head = idx;
 	if (eq->head == eq->tail)
 		__atomic_store_n(source, 0, __ATOMIC_RELEASE);
-	rte_spinlock_unlock(&m->ev_lock);
+	pthread_mutex_unlock(&m->ev_lock);
 }
 
 /* ---- context snapshots ------------------------------------------------------------ */
@@ -528,7 +528,7 @@ execute_one(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now)
 		sq_broken(m, sq, "SQE fetch", iova, false);
 		return false;
 	}
-	sq->exec = ring_next(sq->exec, sq->depth);
+	__atomic_store_n(&sq->exec, ring_next(sq->exec, sq->depth), __ATOMIC_RELEASE);
 	__atomic_store_n(&sq->sqe_count, sq->sqe_count + 1, __ATOMIC_RELAXED);
 	memset(&res, 0, sizeof(res));
 	__atomic_store_n(&t->busy, 1, __ATOMIC_RELEASE);
@@ -672,7 +672,7 @@ post_due(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now, uint64_t *next_d
 		phase = cq->phase;
 		__atomic_store_n(&cq->tail, ring_next(tail, cq->depth), __ATOMIC_SEQ_CST);
 		if ((ring_next(tail, cq->depth) & 0xffff) == 0)
-			cq->phase ^= 1;
+			__atomic_store_n(&cq->phase, phase ^ 1, __ATOMIC_RELAXED);
 		if (unlikely(rec->flags & HZM_SLOT_BAD_PHASE)) {
 			phase ^= 1;
 			hzm_trace_note(m, "EV injected bad phase: CQ %u entry %u", sq->cqn,
@@ -702,8 +702,7 @@ cores_enabled(struct hzip_model *m, const struct hzm_sq *sq)
 
 	if (likely(gate & mask))
 		return true;
-	if (!m->warned_cores_off) {
-		m->warned_cores_off = true;
+	if (!__atomic_exchange_n(&m->warned_cores_off, true, __ATOMIC_RELAXED)) {
 		HZM_DRV_ERR(m, "queue %u has requests but no %s core is enabled "
 			    "(HZIP_CLOCK_GATE_CTRL 0x301004 = 0x%x): they wait", sq->qn,
 			    sq->type == HZM_SQC_TYPE_COMP ? "compression" : "decompression", gate);

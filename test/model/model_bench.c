@@ -6,17 +6,19 @@
  *
  *   model_bench [--engine store|real] [--dir comp|decomp] [--size BYTES]
  *               [--qd N] [--queues N] [--engines N] [--requests N]
- *               [--corpus DIR] [--timing] [--data text|random|mixed]
+ *               [--corpus DIR] [--timing] [--data text|random|mixed] [--yield]
  *
  * Requests are stateless zlib; the driver thread keeps --qd requests in
  * flight on each of --queues queues (one doorbell per batch, one CQ
  * doorbell per completion, as UADK does). With --corpus, the input is the
  * corpus files cut into --size chunks, cycled until --requests are done.
  * Every output is checked (status; compressed outputs of the first pass
- * are inflated with zlib).
+ * are inflated with zlib). --yield: the driver thread yields the CPU when
+ * no completion is ready (for machines with fewer free cores than threads).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +46,7 @@ struct opts {
 	uint64_t requests;
 	const char *corpus;
 	bool timing;
+	bool yield;
 	enum wd_test_data data;
 };
 
@@ -71,7 +74,7 @@ usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [--engine store|real] [--dir comp|decomp] [--size BYTES] "
 		"[--qd N] [--queues N] [--engines N] [--requests N] [--corpus DIR] [--timing] "
-		"[--data text|random|mixed]\n", prog);
+		"[--data text|random|mixed] [--yield]\n", prog);
 	exit(2);
 }
 
@@ -84,6 +87,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "queues", required_argument, NULL, 'Q' }, { "engines", required_argument, NULL, 'E' },
 		{ "requests", required_argument, NULL, 'n' }, { "corpus", required_argument, NULL, 'c' },
 		{ "timing", no_argument, NULL, 't' }, { "data", required_argument, NULL, 'D' },
+		{ "yield", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -101,6 +105,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'n': o->requests = strtoull(optarg, NULL, 0); break;
 		case 'c': o->corpus = optarg; break;
 		case 't': o->timing = true; break;
+		case 'y': o->yield = true; break;
 		case 'D':
 			o->data = strcmp(optarg, "random") == 0 ? WD_TEST_DATA_RANDOM :
 				  strcmp(optarg, "mixed") == 0 ? WD_TEST_DATA_MIXED :
@@ -214,6 +219,8 @@ main(int argc, char **argv)
 	t0 = now_s();
 	c0 = cpu_s();
 	while (done < o.requests) {
+		uint64_t before = done;
+
 		for (unsigned int i = 0; i < o.queues; i++) {
 			bool any = false;
 			uint16_t slot;
@@ -262,6 +269,8 @@ main(int argc, char **argv)
 				done++;
 			}
 		}
+		if (o.yield && done == before)
+			sched_yield();
 	}
 	t1 = now_s();
 	c1 = cpu_s();
