@@ -480,19 +480,28 @@ timeout(struct hzip_qp *zq, uint64_t now)
  * Called when a poll finds nothing (and now and then otherwise) with
  * requests in flight: look at the oldest one; check the function's error
  * registers when it is late, time it out past the deadline.
+ *
+ * Its age counts from its submission or from the queue's last completion,
+ * whichever is later: a request waiting behind others in the device's
+ * queue is not late while the queue makes progress.
  */
 static void
 check_stall(struct hzip_qp *zq)
 {
 	struct hisi_qp *qp = &zq->qp;
-	uint64_t now, age;
+	uint64_t now, age, since;
 
 	while (zq->oldest != qp->sq_tail && zq->slots[zq->oldest].msg == NULL)
 		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
 	if (zq->oldest == qp->sq_tail)
 		return;
 	now = rte_get_timer_cycles();
-	age = now - zq->slots[zq->oldest].tsc;
+	if (zq->progress) {
+		zq->progress = false;
+		zq->last_done = now;
+	}
+	since = RTE_MAX(zq->slots[zq->oldest].tsc, zq->last_done);
+	age = now - since;
 	if (age > zq->zdev->err_check_cycles &&
 	    now - zq->last_err_check > zq->zdev->err_check_cycles) {
 		uint32_t epoch = qp->epoch;
@@ -570,6 +579,7 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 			resps[k++] = m;
 	}
 	hisi_qp_cq_consumed(qp, got);
+	zq->progress = true;
 	if (unlikely(zq->reset_due)) {
 		/* an error status came with a device error that needs a reset */
 		uint32_t epoch = qp->epoch;

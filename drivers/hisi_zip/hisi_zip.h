@@ -158,7 +158,9 @@ struct hzip_qp {
 	bool dead;                   /**< device out of service */
 	bool reset_due;              /**< a completion found an error that needs a reset */
 	uint16_t oldest;             /**< oldest slot that may be busy */
+	bool progress;               /**< completions since the last stall check */
 	uint32_t polls;
+	uint64_t last_done;          /**< (about) when the queue last completed something */
 	uint64_t last_err_check;
 	uint8_t *bounce;             /**< depth x HZIP_SLOT_BOUNCE_SIZE, DMA memory */
 	/* compression headers of the last (level, window) per format */

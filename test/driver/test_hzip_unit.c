@@ -732,6 +732,47 @@ test_timeout_drain(void **state)
 	wd_dma_free(buf);
 }
 
+/* Requests waiting behind others are not late while the queue makes progress. */
+static void
+test_deadline_progress(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m[5], *out[5];
+	void *reqs[5];
+	unsigned int qn, got = 0;
+
+	(void)state;
+	dev = attach("timeout_ms=50", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	f->manual = true;
+	for (int i = 0; i < 5; i++) {
+		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
+			 buf + 65536 * (i + 1), 65536);
+		reqs[i] = &m[i];
+	}
+	assert_int_equal(wd_send_burst(q, reqs, 5), 5);
+	/* one completion every 30 ms: 150 ms in all, three deadlines' worth */
+	for (uint16_t slot = 0; slot < 5; slot++) {
+		uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * 30 / 1000;
+
+		while (rte_get_timer_cycles() < end)
+			got += wd_recv_burst(q, (void **)out + got, (uint16_t)(5 - got));
+		hzf_complete(f, qn, slot, true);
+	}
+	got += poll_now(q, out + got, 5 - got);
+	assert_int_equal(got, 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(m[i].status, WD_COMP_MSG_OK);
+	assert_int_equal(f->resets, 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 static void
 test_timeout_reset(void **state)
 {
@@ -1313,6 +1354,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_exactly_once_ooo),
 		cmocka_unit_test(test_timeout_drain),
+		cmocka_unit_test(test_deadline_progress),
 		cmocka_unit_test(test_timeout_reset),
 		cmocka_unit_test(test_abnormal_reset),
 		cmocka_unit_test(test_release_inflight),
