@@ -119,6 +119,9 @@ struct perf_result {
 	double gbps_in, gbps_out, ops_per_sec, ratio;
 	double cycles_per_op;        /**< cyclecount: enq + deq; else tsc_total / ops */
 	double enq_cycles_per_op, deq_cycles_per_op;
+	/** cyclecount: medians over calls (enqueue: ticks / ops accepted; dequeue:
+	 *  ticks / ops returned, calls that return ops): robust to preemption */
+	double enq_cycles_p50, deq_cycles_p50;
 	uint64_t enq_retries, deq_retries;
 	bool has_latency;
 	double lat_mean_us, lat_p50_us, lat_p99_us, lat_p999_us, lat_max_us;

@@ -196,13 +196,18 @@ static void
 list_comp_dev(FILE *f, uint8_t id)
 {
 	struct wd_comp_dev_info ci;
+	struct wd_dev_info wi;
+	struct wd_dev *wdev;
+	bool model;
 
 	if (wd_comp_dev_info_get(id, &ci) < 0)
 		return;
+	wdev = wd_dev_find(ci.name);
+	model = wdev != NULL && wd_dev_info_get(wdev, &wi) == 0 && (wi.flags & WD_DEV_F_MODEL);
 	fprintf(f, "  %u: %s\n", id, ci.name);
 	fprintf(f, "    driver %s, %s, socket %d, up to %u queue pairs, ops up to %u bytes\n",
-		ci.driver, ci.hw ? "hardware" : "software", ci.socket_id, ci.max_nb_queue_pairs,
-		ci.max_op_len);
+		ci.driver, !ci.hw ? "software engine" : model ? "hardware engine (device model)" :
+		"hardware engine", ci.socket_id, ci.max_nb_queue_pairs, ci.max_op_len);
 	fprintf(f, "    features: ");
 	print_flags(f, ci.feature_flags);
 	fputc('\n', f);

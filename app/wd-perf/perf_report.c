@@ -80,7 +80,7 @@ perf_result_aggregate(struct perf_result *agg, struct perf_result *const *rs, un
 		      const struct perf_opts *o)
 {
 	uint64_t nlat = 0;
-	double enq = 0, deq = 0;
+	double enq = 0, deq = 0, enq50 = 0, deq50 = 0;
 
 	memset(agg, 0, sizeof(*agg));
 	if (n == 0)
@@ -112,6 +112,8 @@ perf_result_aggregate(struct perf_result *agg, struct perf_result *const *rs, un
 		agg->tsc_total += 0;
 		enq += r->enq_cycles_per_op * (double)r->ops;
 		deq += r->deq_cycles_per_op * (double)r->ops;
+		enq50 += r->enq_cycles_p50 * (double)r->ops;
+		deq50 += r->deq_cycles_p50 * (double)r->ops;
 		agg->enq_retries += r->enq_retries;
 		agg->deq_retries += r->deq_retries;
 		agg->hw_ops += r->hw_ops;
@@ -128,6 +130,9 @@ perf_result_aggregate(struct perf_result *agg, struct perf_result *const *rs, un
 	if (agg->ops > 0) {
 		agg->enq_cycles_per_op = enq / (double)agg->ops;
 		agg->deq_cycles_per_op = deq / (double)agg->ops;
+		/* over lcores: the op-weighted mean of their medians */
+		agg->enq_cycles_p50 = enq50 / (double)agg->ops;
+		agg->deq_cycles_p50 = deq50 / (double)agg->ops;
 	}
 	if (nlat > 0) {
 		agg->lat = malloc(nlat * sizeof(uint64_t));
@@ -249,8 +254,8 @@ perf_report_table_head(FILE *f, const struct perf_opts *o)
 	fprintf(f, "%-*s %-10s %5s %5s ", label_w, "device", "op", "size", "lcore");
 	switch (o->mode) {
 	case PERF_MODE_CYCLECOUNT:
-		fprintf(f, "%9s %9s %9s %8s %8s %7s", "enq cyc", "deq cyc", "cyc/op", "enq rtry",
-			"deq rtry", "ratio");
+		fprintf(f, "%8s %8s %8s %8s %8s %8s %7s", "enq cyc", "deq cyc", "cyc/op", "p50 enq",
+			"p50 deq", "deq rtry", "ratio");
 		break;
 	case PERF_MODE_LATENCY:
 		fprintf(f, "%8s %8s %8s %8s %8s %7s", "ops/s", "p50 us", "p99 us", "p99.9 us",
@@ -278,9 +283,9 @@ perf_report_row(FILE *f, const struct perf_opts *o, const struct perf_result *r)
 		sizeof(sz)), lc);
 	switch (o->mode) {
 	case PERF_MODE_CYCLECOUNT:
-		fprintf(f, "%9.0f %9.0f %9.0f %8" PRIu64 " %8" PRIu64 " %6.1f%%",
+		fprintf(f, "%8.0f %8.0f %8.0f %8.0f %8.0f %8" PRIu64 " %6.1f%%",
 			r->enq_cycles_per_op, r->deq_cycles_per_op, r->cycles_per_op,
-			r->enq_retries, r->deq_retries, r->ratio * 100);
+			r->enq_cycles_p50, r->deq_cycles_p50, r->deq_retries, r->ratio * 100);
 		break;
 	case PERF_MODE_LATENCY:
 		fprintf(f, "%8s %8.1f %8.1f %8.1f %8.1f %6.1f%%", human(r->ops_per_sec, h1,
@@ -396,7 +401,7 @@ struct field {
 	bool null;
 };
 
-#define NFIELDS 48
+#define NFIELDS 56
 
 static unsigned int
 row_fields(const struct perf_opts *o, const struct perf_result *r, struct field *fl)
@@ -441,6 +446,8 @@ row_fields(const struct perf_opts *o, const struct perf_result *r, struct field 
 	FD("cycles_per_op", r->cycles_per_op, r->ops == 0);
 	FD("enq_cycles_per_op", r->enq_cycles_per_op, !cc || r->ops == 0);
 	FD("deq_cycles_per_op", r->deq_cycles_per_op, !cc || r->ops == 0);
+	FD("enq_cycles_p50", r->enq_cycles_p50, !cc || r->ops == 0);
+	FD("deq_cycles_p50", r->deq_cycles_p50, !cc || r->ops == 0);
 	FU("enq_retries", r->enq_retries);
 	FU("deq_retries", r->deq_retries);
 	FD("lat_mean_us", r->lat_mean_us, !lat);

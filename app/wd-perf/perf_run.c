@@ -745,9 +745,39 @@ out:
  * including calls that return nothing); at the end of the pass the
  * remaining ops are dequeued (timed).
  */
+/* Per-call samples of cyclecount (ticks per op, fixed point x 256). */
+struct cc_samples {
+	uint64_t *enq, *deq;
+	uint64_t nenq, ndeq, cap;
+};
+
+static void
+cc_sample(uint64_t *v, uint64_t *n, uint64_t cap, uint64_t ticks, unsigned int ops)
+{
+	if (*n < cap)
+		v[(*n)++] = ticks * 256 / ops;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median256(uint64_t *v, uint64_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return (double)v[n / 2] / 256.0;
+}
+
 static int
 cc_pass(struct pctx *c, struct wd_comp_op **freeops, uint32_t *nfree, struct wd_comp_op **enq_ops,
-	struct wd_comp_op **deq_ops, bool measure)
+	struct wd_comp_op **deq_ops, bool measure, struct cc_samples *smp)
 {
 	struct perf_job *job = c->job;
 	const struct perf_opts *o = c->o;
@@ -788,6 +818,8 @@ cc_pass(struct pctx *c, struct wd_comp_op **freeops, uint32_t *nfree, struct wd_
 				enq_cyc += t1 - t0;
 				if (enq < n)
 					enq_retries++;
+				if (measure && enq > 0)
+					cc_sample(smp->enq, &smp->nenq, smp->cap, t1 - t0, enq);
 				unused = n - enq;
 				if (unused > 0 && enq > 0)
 					memmove(enq_ops, enq_ops + enq, unused * sizeof(*enq_ops));
@@ -805,6 +837,8 @@ cc_pass(struct pctx *c, struct wd_comp_op **freeops, uint32_t *nfree, struct wd_
 		deq_cyc += t1 - t0;
 		if (nd < deq_n || remaining == 0)
 			deq_retries++;
+		if (measure && nd > 0)
+			cc_sample(smp->deq, &smp->ndeq, smp->cap, t1 - t0, nd);
 		if (nd > 0) {
 			last_done = rte_get_timer_cycles();
 			inflight -= nd;
@@ -866,11 +900,15 @@ cc_loop(struct pctx *c)
 	uint32_t nfree = 0;
 	uint64_t start, end, passes = 0, next_progress;
 	uint64_t errors_before;
+	struct cc_samples smp = { .cap = 1u << 20 };
 
+	smp.enq = malloc(smp.cap * sizeof(uint64_t));
+	smp.deq = malloc(smp.cap * sizeof(uint64_t));
 	freeops = calloc(c->nb_slots, sizeof(*freeops));
 	enq_ops = calloc(c->nb_slots + o->burst, sizeof(*enq_ops));
 	deq_ops = calloc(c->nb_slots + o->burst, sizeof(*deq_ops));
-	if (freeops == NULL || enq_ops == NULL || deq_ops == NULL) {
+	if (freeops == NULL || enq_ops == NULL || deq_ops == NULL || smp.enq == NULL ||
+	    smp.deq == NULL) {
 		job_error(job, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -881,7 +919,7 @@ cc_loop(struct pctx *c)
 	/* The slot of an op is fixed; its buffer changes: give slots their own index. */
 	/* Warm-up pass (caches, device state), as dpdk-test-compress-perf runs twice. */
 	errors_before = r->errors;
-	if (cc_pass(c, freeops, &nfree, enq_ops, deq_ops, false) < 0)
+	if (cc_pass(c, freeops, &nfree, enq_ops, deq_ops, false, &smp) < 0)
 		goto out;
 	if (r->errors != errors_before)
 		goto out;
@@ -891,7 +929,7 @@ cc_loop(struct pctx *c)
 	end = start + (uint64_t)(o->duration * (double)c->hz);
 	next_progress = start + c->hz;
 	do {
-		if (cc_pass(c, freeops, &nfree, enq_ops, deq_ops, true) < 0)
+		if (cc_pass(c, freeops, &nfree, enq_ops, deq_ops, true, &smp) < 0)
 			break;
 		passes++;
 		job->live_ops = r->ops;
@@ -906,7 +944,11 @@ cc_loop(struct pctx *c)
 		r->enq_cycles_per_op /= (double)r->ops;
 		r->deq_cycles_per_op /= (double)r->ops;
 	}
+	r->enq_cycles_p50 = median256(smp.enq, smp.nenq);
+	r->deq_cycles_p50 = median256(smp.deq, smp.ndeq);
 out:
+	free(smp.enq);
+	free(smp.deq);
 	free(freeops);
 	free(enq_ops);
 	free(deq_ops);
