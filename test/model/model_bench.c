@@ -69,6 +69,14 @@ cpu_s(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void
 usage(const char *prog)
 {
@@ -189,6 +197,7 @@ main(int argc, char **argv)
 	unsigned int nchunks;
 	uint64_t sent = 0, done = 0, in_bytes = 0, out_bytes = 0, errors = 0;
 	uint8_t **dst, sqe[128];
+	uint64_t *t_sub, *lat, nlat = 0;
 	uint32_t out_cap;
 	double t0, t1, c0, c1;
 
@@ -207,6 +216,8 @@ main(int argc, char **argv)
 	out_cap = o.decomp ? o.size + 64 : o.size + o.size / 8 + 1024;
 	q = calloc(o.queues, sizeof(*q));
 	dst = calloc((size_t)o.queues * 1024, sizeof(*dst));
+	t_sub = calloc((size_t)o.queues * 1024, sizeof(*t_sub));
+	lat = calloc(o.requests, sizeof(*lat));
 	for (unsigned int i = 0; i < o.queues; i++) {
 		if (rd_queue_create(&d, &q[i], (uint16_t)i, (uint16_t)(o.qd + 1),
 				    o.decomp ? 1 : 0, 0, false) != 0) {
@@ -231,6 +242,7 @@ main(int argc, char **argv)
 				rd_sqe_flat(sqe, RD_REQ_ZLIB, c->src, c->len,
 					    dst[i * 1024 + q[i].sq_tail], out_cap, 0);
 				rd_sqe_set_dw(sqe, 13, (uint32_t)(sent % nchunks));
+				t_sub[i * 1024 + q[i].sq_tail] = rd_now_us();
 				rd_submit(&q[i], sqe, false);
 				sent++;
 				any = true;
@@ -266,6 +278,7 @@ main(int argc, char **argv)
 				}
 				in_bytes += rd_sqe_dw(sqe, 0);
 				out_bytes += rd_sqe_dw(sqe, 1);
+				lat[nlat++] = rd_now_us() - t_sub[i * 1024 + slot];
 				done++;
 			}
 		}
@@ -286,8 +299,13 @@ main(int argc, char **argv)
 	printf("output GB/s     %.3f (ratio %.3f)\n", (double)out_bytes / (t1 - t0) / 1e9,
 	       in_bytes ? (double)out_bytes / (double)in_bytes : 0.0);
 	printf("doorbells       %" PRIu64 "\n", st.doorbells);
+	qsort(lat, nlat, sizeof(*lat), cmp_u64);
+	printf("latency us      min %" PRIu64 ", median %" PRIu64 ", p99 %" PRIu64
+	       " (submit to completion seen)\n", lat[0], lat[nlat / 2], lat[nlat * 99 / 100]);
 	free(q);
 	free(dst);
+	free(t_sub);
+	free(lat);
 	free(chunks);
 	rd_close(&d);
 	return errors == 0 && st.driver_errors == 0 ? 0 : 1;
