@@ -7,6 +7,7 @@
  * any number of stateful requests (down to one byte each) is handled; its
  * state is plain data and may be copied.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -281,7 +282,11 @@ wd_comp_hdr_parser_init(struct wd_comp_hdr_parser *p, enum wd_comp_alg alg)
 {
 	if (p == NULL)
 		return;
-	memset(p, 0, sizeof(*p));
+	/* everything but the two string buffers (cleared by their first byte) */
+	memset(p, 0, offsetof(struct wd_comp_hdr_parser, info));
+	memset(&p->info, 0, offsetof(struct wd_gzip_hdr_info, name));
+	p->info.name[0] = '\0';
+	p->info.comment[0] = '\0';
 	p->alg = (uint8_t)alg;
 	if (alg != WD_COMP_ALG_ZLIB && alg != WD_COMP_ALG_GZIP)
 		p->state = PS_DONE;

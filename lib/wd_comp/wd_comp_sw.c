@@ -678,14 +678,16 @@ fast_decompress(struct wd_comp_sw_qp *sq, const struct wd_comp_xf *xf, uint8_t *
 		size_t used = 0;
 		int ret;
 
-		wd_comp_hdr_parser_init(&hp, xf->alg);
-		ret = wd_comp_hdr_parse(&hp, in + ipos, in_len - ipos, &used);
-		if (ret != WD_HDR_DONE) {
-			res->status = ret == WD_HDR_ERR_DICT ? WD_COMP_OP_ERR_DICT :
-							       WD_COMP_OP_ERR_DATA;
-			return;
+		if (xf->alg != WD_COMP_ALG_DEFLATE) {
+			wd_comp_hdr_parser_init(&hp, xf->alg);
+			ret = wd_comp_hdr_parse(&hp, in + ipos, in_len - ipos, &used);
+			if (ret != WD_HDR_DONE) {
+				res->status = ret == WD_HDR_ERR_DICT ? WD_COMP_OP_ERR_DICT :
+								       WD_COMP_OP_ERR_DATA;
+				return;
+			}
+			ipos += (uint32_t)used;
 		}
-		ipos += (uint32_t)used;
 		isal_inflate_init(inf);
 		inf->crc_flag = isal_crc_flag(xf->alg);
 		inf->next_in = in + ipos;
