@@ -33,6 +33,8 @@
  *                     next request; the engine stops until reset
  *   stall_ms=T        stall the engine for T ms at the next request
  *   fault_after=K     apply the faults above after K more requests
+ *   timeout_ms=N      read by the hisi_zip driver (its wait timeout);
+ *                     accepted and ignored by the model
  */
 #ifndef HZIP_MODEL_H
 #define HZIP_MODEL_H

@@ -100,6 +100,7 @@ parse_bool(const char *s, bool *out)
 enum key_id {
 	K_VF, K_QUEUES, K_ENGINE, K_ENGINES, K_TIMING, K_LAT_US, K_GBPS, K_NUMA, K_TRACE,
 	K_FAIL, K_FAIL_STATUS, K_DROP, K_BAD_PHASE, K_ECC, K_STALL_MS, K_FAULT_AFTER,
+	K_DRV_TIMEOUT_MS,
 	K_COUNT
 };
 
@@ -109,6 +110,8 @@ static const char *const key_names[K_COUNT] = {
 	[K_TRACE] = "trace", [K_FAIL] = "fail", [K_FAIL_STATUS] = "fail_status",
 	[K_DROP] = "drop", [K_BAD_PHASE] = "bad_phase", [K_ECC] = "ecc",
 	[K_STALL_MS] = "stall_ms", [K_FAULT_AFTER] = "fault_after",
+	/* read by drivers/hisi_zip from the same spec: accepted, unused here */
+	[K_DRV_TIMEOUT_MS] = "timeout_ms",
 };
 
 static int
@@ -208,6 +211,11 @@ parse_one(enum key_id k, const char *key, const char *val, struct hzip_model_par
 			return bad(err, errlen, "%s: expected 0..%u, got \"%s\"", key,
 				   HZM_MAX_STALL_MS, val);
 		p->faults.stall_ms = (uint32_t)u;
+		return 0;
+	case K_DRV_TIMEOUT_MS:
+		/* the driver's own key: only its syntax is checked here */
+		if (parse_u64(val, 0, UINT32_MAX, &u) < 0)
+			return bad(err, errlen, "%s: expected a number, got \"%s\"", key, val);
 		return 0;
 	case K_COUNT:
 		break;

@@ -23,6 +23,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <rte_prefetch.h>
+
 #include "hzm_private.h"
 
 /* SQE dwords the device writes back [10.4], [17.1] */
@@ -524,6 +526,11 @@ execute_one(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now)
 	slot = hzm_dma_ptr(m->mmu, iova, HZM_SQE_SIZE);
 	if (likely(slot != NULL)) {
 		memcpy(t->sqe, slot, HZM_SQE_SIZE);
+		/* the next slot is likely the next request (prefetches never fault) */
+		if (slot_idx + 1u < sq->depth) {
+			rte_prefetch0(slot + HZM_SQE_SIZE);
+			rte_prefetch0(slot + HZM_SQE_SIZE + 64);
+		}
 	} else if (hzm_dma_read(m->mmu, iova, t->sqe, HZM_SQE_SIZE) < 0) {
 		sq_broken(m, sq, "SQE fetch", iova, false);
 		return false;

@@ -61,8 +61,8 @@ test_params_good(void **state)
 	assert_int_equal(p.faults.after, 7);
 	/* a PF ignores queues= (its driver reads it as pf_q_num): any valid count parses */
 	hzip_model_params_default(&p);
-	assert_int_equal(hzip_model_params_parse("queues=1024,numa=-1,vf=0", &p, err,
-						 sizeof(err)), 0);
+	assert_int_equal(hzip_model_params_parse("queues=1024,numa=-1,vf=0,timeout_ms=500", &p,
+						 err, sizeof(err)), 0);
 	assert_int_equal(p.numa_node, -1);
 }
 
@@ -108,6 +108,7 @@ test_params_bad(void **state)
 	expect_bad("ecc=3", "ecc");
 	expect_bad("stall_ms=1000000", "stall_ms");
 	expect_bad("fault_after=x", "fault_after");
+	expect_bad("timeout_ms=soon", "timeout_ms");
 	expect_bad("engine=store,engine=real", "engine");
 	expect_bad("vf=1,,engine=store", "empty");
 	expect_bad("vf=1,", "trailing");
