@@ -421,8 +421,9 @@ sum_sq(const struct hzip_model *m, size_t field_off, int qsel)
 	for (unsigned int q = 0; q < HZM_MAX_QUEUES; q++) {
 		if (qsel >= 0 && (unsigned int)qsel != q)
 			continue;
-		s += __atomic_load_n((const uint64_t *)(const void *)((const char *)&m->sqs[q] +
-								       field_off), __ATOMIC_RELAXED);
+		const void *f = (const char *)&m->sqs[q] + field_off;
+
+		s += __atomic_load_n((const uint64_t *)f, __ATOMIC_RELAXED);
 	}
 	return s;
 }

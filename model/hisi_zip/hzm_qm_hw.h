@@ -85,7 +85,7 @@
 #define HZM_MAILBOX_SIZE	16
 #define HZM_DOORBELL_SQ_CQ	0x1000	/* v2 [3] */
 #define HZM_DOORBELL_EQ_AEQ	0x2000
-#define HZM_CAP_FIRST		0x3100	/* 0x3100-0x317c: v3 capability registers, 0 on v2 */
+#define HZM_CAP_FIRST		0x3100	/* 0x3100-0x317c: v3 capabilities, 0 on v2 */
 #define HZM_CAP_LAST		0x317c
 #define HZM_EQC_MIRROR		0x8000	/* 7 dwords, in-memory EQC order */
 #define HZM_AEQC_MIRROR		0x8020
@@ -186,7 +186,7 @@
 /* ---- ZIP engine registers (PF) [9.1] ----------------------------------- */
 
 #define HZM_ZIP_SOFT_CTRL_CNT_CLR_CE	0x301000	/* bit0: core DFX clear on read */
-#define HZM_ZIP_CLOCK_GATE_CTRL		0x301004	/* [1:0] comp cores, [7:2] decomp, bit16 */
+#define HZM_ZIP_CLOCK_GATE_CTRL		0x301004	/* [1:0] comp, [7:2] decomp cores */
 #define HZM_ZIP_FSM_MAX_CNT		0x301008
 #define HZM_ZIP_SOFT_CTRL_ZIP_CONTROL	0x30100c
 #define HZM_ZIP_PORT_ARCA_CHE_0		0x301040
@@ -333,7 +333,7 @@ enum hzm_mb_status {
 	HZM_MB_ST_BAD_CMD = 3,		/* unknown command, or op not supported */
 	HZM_MB_ST_NO_BT = 4,		/* SQC/CQC before SQC_BT/CQC_BT */
 	HZM_MB_ST_NOT_READY = 5,	/* memory not initialised, or bus mastering off */
-	HZM_MB_ST_BAD_CTX = 6,		/* context content invalid (depth, entry size, type) */
+	HZM_MB_ST_BAD_CTX = 6,		/* invalid context (depth, entry size, type) */
 };
 
 /** The 16-byte mailbox message [4.1]. */

@@ -29,7 +29,7 @@
 
 /* SQE dwords the device writes back [10.4], [17.1] */
 #define SQE_DW(i)		((i) * 4)
-#define SQE_RESULT_LO_OFF	SQE_DW(0)	/* dw0..dw3: consumed, produced, comp len, status */
+#define SQE_RESULT_LO_OFF	SQE_DW(0)	/* dw0-3: consumed, produced, comp len, status */
 #define SQE_RESULT_LO_LEN	16
 #define SQE_CTX_DW0_OFF		SQE_DW(15)
 #define SQE_RESULT_HI_OFF	SQE_DW(28)	/* ctx_dw1, ctx_dw2, isize, checksum */
@@ -380,7 +380,8 @@ hzm_cqc_snapshot(const struct hzip_model *m, uint16_t qn, struct hzm_cqc *c)
 	c->pasid = cq->pasid;
 	c->w11 = (uint16_t)(((head >> 16) ? HZM_QC_HEAD_WRAP : 0) |
 			    ((tail >> 16) ? HZM_QC_TAIL_WRAP : 0));
-	c->dw6 = cq->dw6_rsvd | (__atomic_load_n(&cq->phase, __ATOMIC_RELAXED) ? HZM_CQC_PHASE : 0) |
+	c->dw6 = cq->dw6_rsvd |
+		 (__atomic_load_n(&cq->phase, __ATOMIC_RELAXED) ? HZM_CQC_PHASE : 0) |
 		 (__atomic_load_n(&cq->c_flag, __ATOMIC_RELAXED) ? HZM_CQC_C_FLAG : 0);
 }
 
@@ -636,7 +637,8 @@ post_due(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now, uint64_t *next_d
 			break;
 		}
 		if (unlikely(rec->flags & HZM_SLOT_DROP)) {
-			__atomic_store_n(&sq->done, ring_next(sq->done, sq->depth), __ATOMIC_RELEASE);
+			__atomic_store_n(&sq->done, ring_next(sq->done, sq->depth),
+					 __ATOMIC_RELEASE);
 			work++;
 			continue;
 		}

@@ -92,8 +92,10 @@ parse(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		{ "engine", required_argument, NULL, 'e' }, { "dir", required_argument, NULL, 'd' },
 		{ "size", required_argument, NULL, 's' }, { "qd", required_argument, NULL, 'q' },
-		{ "queues", required_argument, NULL, 'Q' }, { "engines", required_argument, NULL, 'E' },
-		{ "requests", required_argument, NULL, 'n' }, { "corpus", required_argument, NULL, 'c' },
+		{ "queues", required_argument, NULL, 'Q' },
+		{ "engines", required_argument, NULL, 'E' },
+		{ "requests", required_argument, NULL, 'n' },
+		{ "corpus", required_argument, NULL, 'c' },
 		{ "timing", no_argument, NULL, 't' }, { "data", required_argument, NULL, 'D' },
 		{ "yield", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 },
@@ -254,7 +256,8 @@ main(int argc, char **argv)
 				const struct chunk *c = &chunks[rd_sqe_dw(sqe, 13)];
 
 				if ((o.decomp && status != RD_ST_DECOMP_END) ||
-				    (!o.decomp && status != RD_ST_OK && status != RD_ST_NEGACOMPRESS)) {
+				    (!o.decomp && status != RD_ST_OK &&
+				     status != RD_ST_NEGACOMPRESS)) {
 					errors++;
 				} else if (done < nchunks) {
 					/* check the first pass */
@@ -262,12 +265,13 @@ main(int argc, char **argv)
 					uLongf n = c->orig + 16;
 
 					if (!o.decomp) {
-						uint8_t *z = malloc(rd_sqe_dw(sqe, 1) + 2);
+						uLong zl = rd_sqe_dw(sqe, 1) + 2;
+						uint8_t *z = malloc(zl);
 
 						z[0] = 0x78;
 						z[1] = 0x9c;
-						memcpy(z + 2, dst[i * 1024 + slot], rd_sqe_dw(sqe, 1));
-						if (uncompress(chk, &n, z, rd_sqe_dw(sqe, 1) + 2) != Z_OK ||
+						memcpy(z + 2, dst[i * 1024 + slot], zl - 2);
+						if (uncompress(chk, &n, z, zl) != Z_OK ||
 						    n != c->orig || memcmp(chk, c->src, n) != 0)
 							errors++;
 						free(z);

@@ -230,7 +230,7 @@ test_attach_pf(void **state)
 	assert_int_equal(seen.probes, 1);
 	assert_int_equal(seen.vendor, 0x19e5);
 	assert_int_equal(seen.device, 0xa250);
-	assert_int_equal(seen.cmd & 0x6, 0x6);		/* memory + bus master set by wd_core */
+	assert_int_equal(seen.cmd & 0x6, 0x6);	/* memory + bus master, set by wd_core */
 	assert_int_equal(seen.bar_len, 4u << 20);
 	assert_int_equal(seen.revision_reg, 0x21);
 	assert_int_equal(seen.queues, 16);

@@ -245,21 +245,25 @@ test_ring_wrap_phase(void **state)
 		unsigned int batch = sent < 10 ? 1 : 7;
 
 		for (unsigned int k = 0; k < batch && sent < total; k++, sent++) {
-			rd_sqe_flat(sqe, RD_REQ_ZLIB, src + 64 * sent, 64, dst + 256 * sent, 256, 0);
+			bool ring = k + 1 == batch || sent + 1 == total;
+
+			rd_sqe_flat(sqe, RD_REQ_ZLIB, src + 64 * sent, 64, dst + 256 * sent, 256,
+				    0);
 			rd_sqe_set_dw(sqe, 13, 0xabc00000u | sent);
-			assert_int_equal(rd_submit(&q, sqe, k + 1 == batch || sent + 1 == total), 0);
+			assert_int_equal(rd_submit(&q, sqe, ring), 0);
 		}
 		while (got < sent) {
 			assert_int_equal(rd_poll(&q, sqe, &slot, 10000000), 1);
 			assert_int_equal(slot, expect);
 			expect = (uint16_t)((expect + 1) % 8);
-			assert_int_equal(rd_sqe_dw(sqe, 13), 0xabc00000u | got);	/* tag kept */
-			assert_int_equal(rd_sqe_dw(sqe, 0), 64);			/* consumed */
+			/* the tag comes back untouched; consumed = 64 */
+			assert_int_equal(rd_sqe_dw(sqe, 13), 0xabc00000u | got);
+			assert_int_equal(rd_sqe_dw(sqe, 0), 64);
 			got++;
 		}
 	}
 	assert_int_equal(rd_submit(&q, sqe, false), 0);
-	assert_int_equal(rd_poll(&q, NULL, NULL, 50000), 0);		/* no doorbell: nothing */
+	assert_int_equal(rd_poll(&q, NULL, NULL, 50000), 0);	/* no doorbell: nothing */
 	rd_ring(&q);
 	assert_int_equal(rd_poll(&q, NULL, &slot, 10000000), 1);
 	assert_int_equal(stats(&d).driver_errors, 0);
@@ -687,7 +691,8 @@ stream_compress(struct rd_dev *d, struct rd_queue *q, uint8_t req, bool driver_t
 	while (off < total) {
 		uint32_t len = total - off < chunk ? total - off : chunk;
 		bool last = off + len == total && !driver_trailer;
-		uint32_t dw7 = RD_DW7_STATEFUL | (first ? RD_DW7_NEW : 0) | (last ? RD_DW7_FINISH : 0);
+		uint32_t dw7 = RD_DW7_STATEFUL | (first ? RD_DW7_NEW : 0) |
+			       (last ? RD_DW7_FINISH : 0);
 
 		stream_sqe(sqe, &s, req, src + off, len, dst + out, total * 2 - out, dw7);
 		assert_int_equal(rd_run(q, sqe), 1);
