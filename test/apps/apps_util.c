@@ -98,8 +98,13 @@ apps_cmd_eal(struct apps_cmd *c, unsigned int mem_mb, const char *lcores)
 	apps_cmd_add(c, "--iova-mode=va");
 	apps_cmd_add(c, "--no-telemetry");
 	apps_cmd_add(c, "--log-level=lib.eal:error");
-	apps_cmd_add(c, "-l");
-	apps_cmd_add(c, lcores != NULL ? lcores : (ncpu >= 2 ? "0-1" : "0"));
+	if (lcores != NULL && strcmp(lcores, "3") == 0) {
+		/* three lcores (main + two workers) on whatever CPUs there are */
+		apps_cmd_add(c, ncpu >= 2 ? "--lcores=0@0,1@1,2@(0-1)" : "--lcores=(0-2)@0");
+	} else {
+		apps_cmd_add(c, "-l");
+		apps_cmd_add(c, lcores != NULL ? lcores : (ncpu >= 2 ? "0-1" : "0"));
+	}
 	apps_cmd_add(c, "-m");
 	apps_cmd_addf(c, "%u", mem_mb);
 	if (huge) {

@@ -36,8 +36,9 @@ void apps_cmd_add(struct apps_cmd *c, const char *arg);
 void apps_cmd_addf(struct apps_cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /**
  * Append the EAL arguments every app test uses: private instance, no PCI
- * scan, IOVA = VA, two lcores when there are two CPUs (@p lcores 0 =
- * default, else "0" or "0-1"), @p mem_mb of hugepages when free, else
+ * scan, IOVA = VA, two lcores when there are two CPUs (@p lcores NULL =
+ * default, else an -l list such as "0", or "3": a main lcore and two
+ * workers on the CPUs there are), @p mem_mb of hugepages when free, else
  * --no-huge (with --no-shconf, as EAL refuses --in-memory with it).
  */
 void apps_cmd_eal(struct apps_cmd *c, unsigned int mem_mb, const char *lcores);

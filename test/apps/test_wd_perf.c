@@ -407,6 +407,48 @@ test_side_by_side_and_csv(void **state)
 	apps_result_free(&r);
 }
 
+/* Two worker lcores spread over two devices by the scheduler: per-lcore rows and the sum. */
+static void
+test_two_lcores_spread(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr, *row;
+	size_t i;
+	double ops = 0, bytes = 0, errors = 0;
+	const json_t *agg;
+	bool lc1 = false, lc2 = false;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/spread.json", tmpdir);
+	run_perf(&c, &r, "3", "--dev", "model", "--dev", "model:engine=store", "--spread",
+		 "--op", "compress", "--size", "4K", "--iterations", "1", "--inflight", "16",
+		 "--burst", "8",
+		 "--json", json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	arr = load_json(json);
+	assert_int_equal(json_array_size(arr), 3);
+	json_array_foreach(arr, i, row) {
+		check_common(row, "throughput");
+		check_ok_row(row);
+		if (is_aggregate(row))
+			continue;
+		lc1 |= json_integer_value(json_object_get(row, "lcore")) == 1;
+		lc2 |= json_integer_value(json_object_get(row, "lcore")) == 2;
+		ops += num(row, "ops");
+		bytes += num(row, "bytes_in");
+		errors += num(row, "errors");
+	}
+	assert_true(lc1 && lc2);
+	agg = find_agg(arr, NULL, "compress", 4096);
+	assert_true(num(agg, "ops") == ops);
+	assert_true(num(agg, "bytes_in") == bytes);
+	assert_true(num(agg, "errors") == errors);
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
 /* Raw deflate decompression is not in v2 hardware: it runs in software and is counted. */
 static void
 test_fallback_counts(void **state)
@@ -559,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_mode_cyclecount),
 		cmocka_unit_test(test_mode_verify_stateful),
 		cmocka_unit_test(test_side_by_side_and_csv),
+		cmocka_unit_test(test_two_lcores_spread),
 		cmocka_unit_test(test_fallback_counts),
 		cmocka_unit_test(test_errors_fail_the_run),
 	};
