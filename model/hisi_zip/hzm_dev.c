@@ -990,7 +990,9 @@ hzip_model_write128(struct hzip_model *m, unsigned int bar, uint64_t off, uint64
 
 /* ---- config space ------------------------------------------------------------ */
 
+/* Writable bits of config space (the same for a PF and a VF), built once. */
 static uint8_t cfg_wmask_pf[HZM_CFG_SIZE];
+static pthread_once_t cfg_wmask_once = PTHREAD_ONCE_INIT;
 
 static void
 cfg_put16(uint8_t *c, unsigned int off, uint16_t v)
@@ -1010,6 +1012,20 @@ static uint16_t
 cfg_get16(const uint8_t *c, unsigned int off)
 {
 	return (uint16_t)(c[off] | (c[off + 1] << 8));
+}
+
+static void
+cfg_wmask_init(void)
+{
+	memset(cfg_wmask_pf, 0, sizeof(cfg_wmask_pf));
+	cfg_put16(cfg_wmask_pf, HZM_CFG_COMMAND, HZM_CMD_WRITABLE);
+	cfg_wmask_pf[HZM_CFG_CACHE_LINE] = 0xff;
+	cfg_wmask_pf[HZM_CFG_INT_LINE] = 0xff;
+	cfg_put16(cfg_wmask_pf, HZM_CFG_MSI_CAP + 2, 0x0071);		/* enable, MME */
+	cfg_put32(cfg_wmask_pf, HZM_CFG_MSI_CAP + 4, 0xfffffffc);	/* address */
+	cfg_put32(cfg_wmask_pf, HZM_CFG_MSI_CAP + 8, 0xffffffff);
+	cfg_put16(cfg_wmask_pf, HZM_CFG_MSI_CAP + 12, 0xffff);		/* data */
+	cfg_put16(cfg_wmask_pf, HZM_CFG_PCIE_CAP + 8, 0x7fff);		/* device control */
 }
 
 static void
@@ -1045,16 +1061,7 @@ cfg_init(struct hzip_model *m)
 	cfg_put32(c, HZM_CFG_PCIE_CAP + 4, HZM_PCIE_DEVCAP_FLR | 0x1);
 	m->bar2_lo_mask = (uint32_t)bar_mask & 0xfffffff0u;
 	m->bar2_hi_mask = (uint32_t)(bar_mask >> 32);
-
-	memset(cfg_wmask_pf, 0, sizeof(cfg_wmask_pf));
-	cfg_put16(cfg_wmask_pf, HZM_CFG_COMMAND, HZM_CMD_WRITABLE);
-	cfg_wmask_pf[HZM_CFG_CACHE_LINE] = 0xff;
-	cfg_wmask_pf[HZM_CFG_INT_LINE] = 0xff;
-	cfg_put16(cfg_wmask_pf, HZM_CFG_MSI_CAP + 2, 0x0071);		/* enable, MME */
-	cfg_put32(cfg_wmask_pf, HZM_CFG_MSI_CAP + 4, 0xfffffffc);	/* address */
-	cfg_put32(cfg_wmask_pf, HZM_CFG_MSI_CAP + 8, 0xffffffff);
-	cfg_put16(cfg_wmask_pf, HZM_CFG_MSI_CAP + 12, 0xffff);		/* data */
-	cfg_put16(cfg_wmask_pf, HZM_CFG_PCIE_CAP + 8, 0x7fff);		/* device control */
+	pthread_once(&cfg_wmask_once, cfg_wmask_init);
 	__atomic_store_n(&m->cmd, HZM_CMD_MEMORY, __ATOMIC_RELEASE);
 }
 
