@@ -226,6 +226,14 @@ perf_report_header(FILE *f, const struct perf_opts *o, const struct perf_data *d
 		"lcore%s %s, %u queue pair%s per lcore\n", sizes, o->segments,
 		o->segments > 1 ? "s" : "", o->burst, o->inflight, nb_lcores > 1 ? "s" : "", lc,
 		o->qps_per_lcore, o->qps_per_lcore > 1 ? "s" : "");
+	for (unsigned int i = 0; i < o->nb_sizes; i++) {
+		uint32_t need = (o->sizes[i] + PERF_MAX_SEG_DATA - 1) / PERF_MAX_SEG_DATA;
+
+		if (need > o->segments)
+			fprintf(f, "%s requests use %u segments (an mbuf segment holds at most %u "
+				"bytes)\n", size_str(o->sizes[i], tmp, sizeof(tmp)), need,
+				(unsigned int)PERF_MAX_SEG_DATA);
+	}
 	if (o->stateful) {
 		if (o->chunk)
 			fprintf(f, "stateful: each request is a stream of ops of %u bytes\n",
