@@ -84,11 +84,12 @@ if [ -d "$hp" ]; then
 fi
 if [ $huge_ok = 1 ]; then
     say "hugepages: $(cat "$hp/free_hugepages") free 2 MiB pages, hugetlbfs mounted"
-    eal_mem=(-m 512)
+    eal_mem=(--in-memory -m 512)
 else
     echo "notice: cannot reserve 2 MiB hugepages or mount hugetlbfs (need root):" \
          "running EAL with --no-huge (slower, fine for the model)"
-    eal_mem=(--no-huge -m 512)
+    # EAL 22.11 refuses --in-memory with --no-huge: no shared config instead
+    eal_mem=(--no-huge --no-shconf -m 512)
 fi
 
 # ---- run ----------------------------------------------------------------------
@@ -96,7 +97,7 @@ if [ "$cmd" = demo ]; then
     lcores=0
     [ "$(nproc)" -ge 2 ] && lcores=0-1
     say "wd-perf on the default device"
-    exec "$build/app/wd-perf/wd-perf" -l "$lcores" --in-memory --iova-mode=va \
+    exec "$build/app/wd-perf/wd-perf" -l "$lcores" --iova-mode=va \
         --log-level=lib.eal:error "${eal_mem[@]}" -- "$@"
 fi
 

@@ -55,8 +55,22 @@ wd_test_eal_init(const char *prog, unsigned int mem_mb)
 
 	if (mem_mb == 0)
 		mem_mb = 256;
+	static char prefix[64];
+	bool huge = hugetlbfs_mounted() && free_hugepages_2m() * 2 >= mem_mb;
+
 	argv[argc++] = (char *)(uintptr_t)prog;
-	argv[argc++] = (char *)"--in-memory";
+	/*
+	 * Tests run in parallel: each needs a private EAL instance. With
+	 * hugepages, --in-memory; without, EAL 22.11 refuses --in-memory with
+	 * --no-huge (legacy memory), so use no shared config and a unique prefix.
+	 */
+	if (huge) {
+		argv[argc++] = (char *)"--in-memory";
+	} else {
+		snprintf(prefix, sizeof(prefix), "--file-prefix=wdtest%ld", (long)getpid());
+		argv[argc++] = (char *)"--no-shconf";
+		argv[argc++] = prefix;
+	}
 	argv[argc++] = (char *)"--no-pci";
 	argv[argc++] = (char *)"--iova-mode=va";
 	argv[argc++] = (char *)"--no-telemetry";
@@ -66,7 +80,7 @@ wd_test_eal_init(const char *prog, unsigned int mem_mb)
 	snprintf(mem, sizeof(mem), "%u", mem_mb);
 	argv[argc++] = (char *)"-m";
 	argv[argc++] = mem;
-	if (!hugetlbfs_mounted() || free_hugepages_2m() * 2 < mem_mb) {
+	if (!huge) {
 		fprintf(stderr, "notice: not enough free 2 MiB hugepages: using --no-huge\n");
 		argv[argc++] = (char *)"--no-huge";
 	}
