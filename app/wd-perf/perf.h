@@ -125,8 +125,11 @@ struct perf_result {
 	uint64_t enq_retries, deq_retries;
 	bool has_latency;
 	double lat_mean_us, lat_p50_us, lat_p99_us, lat_p999_us, lat_max_us;
-	uint64_t hw_ops, sw_ops;
+	uint64_t hw_ops, sw_ops;         /**< from op->engine */
+	/** software ops of a hardware device by reason: from op->fallback_reason, then
+	 *  replaced by the queue pairs' statistics (wd_comp_qp_stats_get) of the run */
 	uint64_t fallback[WD_COMP_FB_REASON_MAX];
+	bool stats_ok;                   /**< the queue-pair statistics were read */
 	uint64_t fallback_ops;
 	uint64_t errors;             /**< error statuses + verification failures */
 	uint64_t verify_failures;

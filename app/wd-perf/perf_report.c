@@ -274,13 +274,13 @@ perf_report_table_head(FILE *f, const struct perf_opts *o)
 			"cyc/op", "p99 us");
 		break;
 	}
-	fprintf(f, " %7s %7s %6s\n", "hw ops", "sw ops", "errors");
+	fprintf(f, " %7s %7s %8s %6s\n", "hw ops", "sw ops", "fallback", "errors");
 }
 
 void
 perf_report_row(FILE *f, const struct perf_opts *o, const struct perf_result *r)
 {
-	char lc[16], sz[16], h1[16], h2[16], h3[16];
+	char lc[16], sz[16], h1[16], h2[16], h3[16], h4[16];
 
 	if (r->lcore < 0)
 		snprintf(lc, sizeof(lc), "all");
@@ -306,8 +306,9 @@ perf_report_row(FILE *f, const struct perf_opts *o, const struct perf_result *r)
 			r->lat_p99_us);
 		break;
 	}
-	fprintf(f, " %7s %7s %6" PRIu64 "\n", human((double)r->hw_ops, h2, sizeof(h2)),
-		human((double)r->sw_ops, h3, sizeof(h3)), r->errors);
+	fprintf(f, " %7s %7s %8s %6" PRIu64 "\n", human((double)r->hw_ops, h2, sizeof(h2)),
+		human((double)r->sw_ops, h3, sizeof(h3)),
+		human((double)r->fallback_ops, h4, sizeof(h4)), r->errors);
 }
 
 /* The device columns: one per device, same (op, size) rows. */

@@ -618,6 +618,38 @@ self_progress(struct pctx *c, uint64_t start, uint64_t *next)
 	perf_progress(c->job, 1, (double)(now - start) / (double)c->hz, c->job->what);
 }
 
+/*
+ * Queue-pair statistics around the measured loop: the fallback counts by
+ * reason come from wd_comp's own counters (the ops' fallback_reason is
+ * the cross-check).
+ */
+static void
+stats_snap(struct pctx *c, struct wd_comp_stats *s)
+{
+	struct perf_job *job = c->job;
+
+	memset(s, 0, sizeof(*s) * job->qps.nb_qp);
+	for (unsigned int q = 0; q < job->qps.nb_qp; q++)
+		if (wd_comp_qp_stats_get(job->qps.dev_id, job->qps.qp[q], &s[q]) < 0)
+			job->res.stats_ok = false;
+}
+
+static void
+stats_delta(struct pctx *c, const struct wd_comp_stats *before)
+{
+	struct perf_job *job = c->job;
+	struct wd_comp_stats after[PERF_MAX_QPS_PER_LCORE];
+	uint64_t fb[WD_COMP_FB_REASON_MAX] = { 0 };
+
+	stats_snap(c, after);
+	if (!job->res.stats_ok)
+		return;
+	for (unsigned int q = 0; q < job->qps.nb_qp; q++)
+		for (int k = 0; k < WD_COMP_FB_REASON_MAX; k++)
+			fb[k] += after[q].fallback[k] - before[q].fallback[k];
+	memcpy(job->res.fallback, fb, sizeof(fb));
+}
+
 /* ---------------------------------------------------------------- */
 /* throughput / latency / verify                                      */
 /* ---------------------------------------------------------------- */
@@ -633,6 +665,7 @@ run_loop(struct pctx *c)
 	bool verify_now = o->mode == PERF_MODE_VERIFY;
 	uint16_t deq_max = (uint16_t)(o->burst > 64 ? o->burst : 64);
 	struct wd_comp_op **ready, **deq;
+	struct wd_comp_stats stats0[PERF_MAX_QPS_PER_LCORE];
 	uint32_t nready = 0, inflight = 0, qi = 0;
 	uint64_t start, end, now, last_done, next_progress, stall;
 
@@ -656,6 +689,8 @@ run_loop(struct pctx *c)
 		ready[nready++] = c->slots[s].op;
 	}
 
+	c->job->res.stats_ok = true;
+	stats_snap(c, stats0);
 	start = rte_get_timer_cycles();
 	end = start + (uint64_t)(o->duration * (double)c->hz);
 	stall = (uint64_t)PERF_STALL_SEC * c->hz;
@@ -729,6 +764,7 @@ run_loop(struct pctx *c)
 	now = rte_get_timer_cycles();
 	r->seconds = (double)(now - start) / (double)c->hz;
 	r->tsc_total = (uint64_t)(r->seconds * (double)rte_get_tsc_hz());
+	stats_delta(c, stats0);
 out:
 	free(ready);
 	free(deq);
@@ -901,6 +937,7 @@ cc_loop(struct pctx *c)
 	uint64_t start, end, passes = 0, next_progress;
 	uint64_t errors_before;
 	struct cc_samples smp = { .cap = 1u << 20 };
+	struct wd_comp_stats stats0[PERF_MAX_QPS_PER_LCORE];
 
 	smp.enq = malloc(smp.cap * sizeof(uint64_t));
 	smp.deq = malloc(smp.cap * sizeof(uint64_t));
@@ -925,6 +962,8 @@ cc_loop(struct pctx *c)
 		goto out;
 	r->ops = r->requests = 0;
 
+	r->stats_ok = true;
+	stats_snap(c, stats0);
 	start = rte_get_timer_cycles();
 	end = start + (uint64_t)(o->duration * (double)c->hz);
 	next_progress = start + c->hz;
@@ -946,6 +985,7 @@ cc_loop(struct pctx *c)
 	}
 	r->enq_cycles_p50 = median256(smp.enq, smp.nenq);
 	r->deq_cycles_p50 = median256(smp.deq, smp.ndeq);
+	stats_delta(c, stats0);
 out:
 	free(smp.enq);
 	free(smp.deq);
