@@ -1027,9 +1027,16 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 		return -ENOTSUP;
 	if (caps->min_dst_len > 0 && dst_len < caps->min_dst_len)
 		return -ENOTSUP;
-	r = req_get(hq);
-	if (r == NULL)
-		return -EBUSY;
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * HW_SYNC_TIMEOUT_MS / 1000;
+	/* every request context taken by ops in flight: software, or wait for one */
+	while ((r = req_get(hq)) == NULL) {
+		if (qp->fb.flags & WD_COMP_FB_F_QUEUE_FULL)
+			return -EBUSY;
+		wd_comp_hw_poll(qp);
+		if (rte_get_timer_cycles() > deadline)
+			return -ETIMEDOUT;
+		rte_pause();
+	}
 	memset(&r->res, 0, sizeof(r->res));
 	r->op = NULL;
 	r->xf = xf;
@@ -1085,7 +1092,6 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 	} else {
 		r->mode = REQ_SINGLE;
 	}
-	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * HW_SYNC_TIMEOUT_MS / 1000;
 	req_msg(qp, r);
 	for (;;) {
 		ret = req_send(hq, r);

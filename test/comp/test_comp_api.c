@@ -1042,6 +1042,87 @@ test_bad_input(void **state)
 	}
 }
 
+/*
+ * Corrupt streams: random bit flips, truncations and garbage into
+ * decompression, stateless and in stream steps. Every op must finish with
+ * a status, never write past its output room (the tailroom after it is
+ * checked) and never hang (ct_run is bounded).
+ */
+static void
+test_corrupt_input(void **state)
+{
+	static uint8_t data[12000], comp[14000], bad[14000], back[12000];
+	uint64_t seed = 77;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_MIXED, 29);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		struct wd_comp_xform x;
+		size_t clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp, sizeof(comp));
+		void *px, *st;
+
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		for (int it = 0; it < 150; it++) {
+			struct wd_comp_op *op;
+			struct rte_mbuf *s, *d;
+			size_t len = clen;
+			uint32_t room = 1 + (uint32_t)((seed >> 7) % sizeof(back));
+			uint8_t *tail;
+
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			memcpy(bad, comp, clen);
+			switch (it % 3) {
+			case 0: /* a few flipped bits */
+				for (int k = 0; k < 1 + it % 4; k++) {
+					size_t pos = (size_t)((seed >> (k * 8)) % clen);
+
+					bad[pos] ^= (uint8_t)(1u << ((seed >> 40) % 8));
+				}
+				break;
+			case 1: /* truncated */
+				len = (size_t)(seed % clen);
+				break;
+			default: /* garbage after a good start */
+				wd_test_gen(bad + clen / 3, clen - clen / 3, WD_TEST_DATA_RANDOM,
+					    seed);
+				break;
+			}
+			s = ct_chain_from(bad, len, it % 2 ? 333 : 0, 0);
+			d = rte_pktmbuf_alloc(ct_mbuf_pool);
+			assert_non_null(s);
+			assert_non_null(d);
+			room = RTE_MIN(room, (uint32_t)CT_SEG_ROOM - 64);
+			assert_non_null(rte_pktmbuf_append(d, (uint16_t)room));
+			tail = rte_pktmbuf_mtod_offset(d, uint8_t *, room);
+			memset(tail, 0xc3, 64);
+			op = op_make(it % 2 ? st : px, it % 2, s, 0, (uint32_t)len, d, 0,
+				     WD_COMP_FLUSH_FINAL);
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_true(op->status < WD_COMP_OP_STATUS_MAX);
+			assert_true(op->status != WD_COMP_OP_NOT_PROCESSED);
+			assert_true(op->produced <= room);
+			assert_true(op->consumed <= len);
+			for (int k = 0; k < 64; k++)
+				assert_int_equal(tail[k], 0xc3);
+			rte_pktmbuf_free(s);
+			rte_pktmbuf_free(d);
+			wd_comp_op_free(op);
+		}
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+		assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+		/* and the device still works */
+		{
+			struct wd_comp_op r;
+
+			assert_int_equal(eng_stateless(&x, comp, clen, back, sizeof(back), 0, 0, 0,
+						       0, &r), WD_COMP_OP_SUCCESS);
+			assert_memory_equal(back, data, sizeof(data));
+		}
+	}
+}
+
 static void
 test_op_validation(void **state)
 {
@@ -1336,6 +1417,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_gzip_members),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_corrupt_input),
 		cmocka_unit_test(test_op_validation),
 		cmocka_unit_test(test_buf_process),
 		cmocka_unit_test(test_stats),
