@@ -249,7 +249,9 @@ hzip_qp_init(struct wd_dev *dev, const struct wd_queue_attr *attr, void *qpriv)
 		zq->slots[i].sgl_in = HZIP_SGL_NONE;
 		zq->slots[i].sgl_out = HZIP_SGL_NONE;
 	}
-	ret = hzip_sgl_pool_init(&zq->sgl, 2u * depth + 2u * HZIP_SGL_MAX_PER_BUF, socket);
+	/* two SGLs per SQ slot; extra ones for chains beyond HZIP_SGL_ENTRIES segments */
+	ret = hzip_sgl_pool_init(&zq->sgl, 2u * depth, depth / 2u + 2u * HZIP_SGL_MAX_PER_BUF,
+				 socket);
 	if (ret < 0)
 		goto fail;
 	ret = hisi_qm_qp_create(&zdev->qm, &zq->qp, depth,
@@ -562,10 +564,13 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 	rte_io_rmb();
 	head = qp->cq_head;
 	for (i = 0; i < got; i++) {
-		uint8_t *sqe = hisi_qp_sqe(qp, qp->cq[head].sq_head & (QM_V2_DEPTH_MAX - 1));
+		uint16_t idx = qp->cq[head].sq_head & (QM_V2_DEPTH_MAX - 1);
+		uint8_t *sqe = hisi_qp_sqe(qp, idx);
 
 		rte_prefetch0(sqe);
 		rte_prefetch0(sqe + 64);
+		if (likely(idx < qp->depth))
+			rte_prefetch0(&zq->slots[idx]);
 		head = head + 1 == qp->depth ? 0 : head + 1;
 	}
 	for (i = 0; i < got; i++) {

@@ -79,9 +79,10 @@ struct hzip_dev {
 /** Hardware SGL pool of a queue (no lock: the queue's thread only). */
 struct hzip_sgl_pool {
 	uint8_t *mem;                /**< nblocks x HZIP_SGL_SIZE, DMA memory */
-	uint16_t *free;              /**< stack of free block indices */
+	uint16_t *free;              /**< stack of free extra blocks */
 	uint16_t *next;              /**< chain links (block -> next block) */
 	uint32_t nfree;
+	uint32_t nfixed;             /**< blocks owned by SQ slots (2 per slot) */
 	uint32_t nblocks;
 };
 
@@ -105,7 +106,7 @@ struct hzip_slot {
 	uint32_t room;               /**< caller's output room after the header */
 	uint16_t hdr_out;            /**< header bytes before the device's output */
 	uint16_t hdr_in;             /**< header bytes the driver consumed */
-	uint16_t sgl_in;             /**< first SGL block, or HZIP_SGL_NONE */
+	uint16_t sgl_in;             /**< SGL in use (the slot's block), or HZIP_SGL_NONE */
 	uint16_t sgl_out;
 	uint16_t gen;
 	uint8_t flags;               /**< HZIP_SLOT_* */
@@ -192,22 +193,30 @@ uint16_t hzip_recv(void *qpriv, void **resps, uint16_t n);
 void hzip_qp_recover(struct hzip_qp *zq);
 
 /* hisi_zip_sgl.c */
-int hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nblocks, int socket);
+/**
+ * Create the SGL pool of a queue: @p nfixed blocks owned by SQ slots (slot
+ * i: 2i for the input, 2i + 1 for the output), @p nextra blocks for chains
+ * longer than one SGL.
+ */
+int hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nfixed, uint32_t nextra, int socket);
 void hzip_sgl_pool_fini(struct hzip_sgl_pool *p);
 /**
- * Build a hardware SGL for @p len bytes of the chain @p m from byte
+ * Build a hardware SGL in block @p first (and extra blocks beyond
+ * HZIP_SGL_ENTRIES entries) for @p len bytes of the chain @p m from byte
  * @p off (zero-length segments are skipped).
- * @return the first block, HZIP_SGL_NONE with *err = -ENOSPC (pool empty
- * now: retry later), -E2BIG (longer than HZIP_MAX_SEGS) or -EINVAL (the
- * chain is shorter than off + len).
+ * @return @p first, or HZIP_SGL_NONE with *err = -ENOSPC (no extra block
+ * now: retry later), -E2BIG (more than HZIP_MAX_SEGS segments) or -EINVAL
+ * (the chain is shorter than off + len).
  */
-uint16_t hzip_sgl_build(struct hzip_sgl_pool *p, struct rte_mbuf *m, uint32_t off, uint32_t len,
-			int *err);
-/** One-entry SGL for a flat buffer (when the other buffer of a request is an mbuf). */
-uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint64_t iova, uint32_t len, int *err);
-void hzip_sgl_free(struct hzip_sgl_pool *p, uint16_t first);
-/** Prefetch (for writing) the blocks the next @p n builds will take. */
-void hzip_sgl_prefetch(const struct hzip_sgl_pool *p, unsigned int n);
+uint16_t hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m,
+			uint32_t off, uint32_t len, int *err);
+/** One-entry SGL in block @p first for a flat buffer. @return @p first. */
+uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova,
+			     uint32_t len);
+/** Give back the extra blocks chained after @p first. */
+void hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first);
+/** Prefetch (for writing) the first lines of block @p idx. */
+void hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx);
 /** @return the device address of block @p idx. */
 uint64_t hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx);
 /** Copy @p len bytes to / from the chain at byte @p off. @return bytes copied. */

@@ -305,30 +305,20 @@ struct hzip_plan {
 	uint8_t win;
 };
 
-/* Device address of a flat position, or an SGL; -ENOSPC / -E2BIG / -EINVAL. */
+/* An SGL in the slot's block @p first for a buffer; -ENOSPC / -E2BIG / -EINVAL. */
 static int
-plan_buf(struct hzip_qp *zq, const struct wd_comp_buf *b, uint32_t skip, uint32_t len,
-	 uint8_t *bounce, bool sgl, uint64_t *addr, uint16_t *blk)
+plan_sgl(struct hzip_qp *zq, const struct wd_comp_buf *b, uint32_t skip, uint32_t len,
+	 uint8_t *bounce, uint16_t first, uint64_t *addr, uint16_t *blk)
 {
 	int err = 0;
 
-	*blk = HZIP_SGL_NONE;
-	if (bounce != NULL) {
-		if (!sgl) {
-			*addr = wd_dma_iova(bounce);
-			return 0;
-		}
-		*blk = hzip_sgl_build_flat(&zq->sgl, wd_dma_iova(bounce), len, &err);
-	} else if (b->type == WD_COMP_BUF_FLAT) {
-		if (!sgl) {
-			*addr = wd_dma_iova((const uint8_t *)b->addr + skip);
-			return 0;
-		}
-		*blk = hzip_sgl_build_flat(&zq->sgl, wd_dma_iova((const uint8_t *)b->addr + skip),
-					   len, &err);
-	} else {
-		*blk = hzip_sgl_build(&zq->sgl, b->m, b->offset + skip, len, &err);
-	}
+	if (bounce != NULL)
+		*blk = hzip_sgl_build_flat(&zq->sgl, first, wd_dma_iova(bounce), len);
+	else if (b->type == WD_COMP_BUF_FLAT)
+		*blk = hzip_sgl_build_flat(&zq->sgl, first,
+					   wd_dma_iova((const uint8_t *)b->addr + skip), len);
+	else
+		*blk = hzip_sgl_build(&zq->sgl, first, b->m, b->offset + skip, len, &err);
 	if (*blk == HZIP_SGL_NONE)
 		return err;
 	*addr = hzip_sgl_iova(&zq->sgl, *blk);
@@ -349,12 +339,13 @@ submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct
 	int err;
 
 	if (unlikely(sgl)) {
-		err = plan_buf(zq, &m->src, pl->in_skip, pl->in_len, NULL, true, &src, &bin);
+		/* both buffers as SGLs (one buffer type), in the slot's own blocks */
+		err = plan_sgl(zq, &m->src, pl->in_skip, pl->in_len, NULL, 2 * idx, &src, &bin);
 		if (err == 0) {
-			err = plan_buf(zq, &m->dst, pl->out_skip, pl->hw_room, pl->bounce, true,
-				       &dst, &bout);
+			err = plan_sgl(zq, &m->dst, pl->out_skip, pl->hw_room, pl->bounce,
+				       2 * idx + 1, &dst, &bout);
 			if (err < 0)
-				hzip_sgl_free(&zq->sgl, bin);
+				hzip_sgl_release(&zq->sgl, bin);
 		}
 		if (unlikely(err < 0)) {
 			if (err == -ENOSPC)
@@ -622,6 +613,52 @@ prep(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struct hzi
 	return prep_decomp(zq, m, st, sqe, sl, idx);
 }
 
+/* Segments of each chain prefetched ahead of the SGL builds, and chains per pass. */
+#define HZIP_PREFETCH_SEGS  4
+#define HZIP_PREFETCH_CHAINS 64
+
+static inline void
+prefetch_mbuf(const struct rte_mbuf *m)
+{
+	/* data_len, buf_iova, data_off in the first line; next in the second */
+	rte_prefetch0(m);
+	rte_prefetch0((const uint8_t *)m + RTE_CACHE_LINE_SIZE);
+}
+
+/*
+ * Walking a chain is a series of dependent loads (each segment's next): the
+ * headers of the burst's chains are fetched level by level, so that their
+ * misses overlap instead of queueing one after the other.
+ */
+static void
+prefetch_chains(void **reqs, uint16_t n)
+{
+	const struct rte_mbuf *cur[HZIP_PREFETCH_CHAINS];
+	unsigned int nc = 0;
+
+	for (uint16_t i = 0; i < n && nc + 2 <= HZIP_PREFETCH_CHAINS; i++) {
+		const struct wd_comp_msg *m = reqs[i];
+
+		if (m->src.type == WD_COMP_BUF_MBUF && m->src.m != NULL)
+			cur[nc++] = m->src.m;
+		if (m->dst.type == WD_COMP_BUF_MBUF && m->dst.m != NULL)
+			cur[nc++] = m->dst.m;
+	}
+	for (unsigned int lvl = 0; lvl < HZIP_PREFETCH_SEGS && nc > 0; lvl++) {
+		unsigned int k = 0;
+
+		for (unsigned int j = 0; j < nc; j++) {
+			const struct rte_mbuf *s = lvl == 0 ? cur[j] : cur[j]->next;
+
+			if (s == NULL)
+				continue;
+			prefetch_mbuf(s);
+			cur[k++] = s;
+		}
+		nc = k;
+	}
+}
+
 uint16_t
 hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 {
@@ -629,7 +666,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	struct hisi_qp *qp = &zq->qp;
 	uint32_t avail;
 	uint16_t i, idx, hw = 0;
-	unsigned int nsgl;
+	bool chains;
 	uint64_t now;
 
 	if (unlikely(qp->epoch != zq->qm->epoch))
@@ -649,23 +686,29 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	 * The SQE slots and the output headers were last written by the device:
 	 * ask for all of their lines at once, so that the transfers overlap.
 	 */
-	for (i = 0, idx = qp->sq_tail, nsgl = 0; i < n; i++) {
+	/* the messages themselves and their slots first: everything else hangs off them */
+	for (i = 0, idx = qp->sq_tail; i < n; i++) {
+		rte_prefetch0(reqs[i]);
+		rte_prefetch0((const uint8_t *)reqs[i] + RTE_CACHE_LINE_SIZE);
+		rte_prefetch0_write(&zq->slots[idx]);
+		idx = idx + 1 == qp->depth ? 0 : idx + 1;
+	}
+	for (i = 0, idx = qp->sq_tail, chains = false; i < n; i++) {
 		const struct wd_comp_msg *m = reqs[i];
 
 		rte_prefetch0_write(hisi_qp_sqe(qp, idx));
 		rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, idx) + 64);
-		if (likely(m->dst.type == WD_COMP_BUF_FLAT)) {
+		if (likely(m->dst.type == WD_COMP_BUF_FLAT && m->src.type == WD_COMP_BUF_FLAT)) {
 			rte_prefetch0_write(m->dst.addr);
-		} else if (m->dst.type == WD_COMP_BUF_MBUF && m->dst.m != NULL &&
-			   m->dst.offset < m->dst.m->data_len) {
-			rte_prefetch0_write(rte_pktmbuf_mtod_offset(m->dst.m, void *,
-								    m->dst.offset));
-			nsgl += 2;
+		} else {
+			hzip_sgl_prefetch(&zq->sgl, 2 * idx);
+			hzip_sgl_prefetch(&zq->sgl, 2 * idx + 1);
+			chains = true;
 		}
 		idx = idx + 1 == qp->depth ? 0 : idx + 1;
 	}
-	if (nsgl > 0)
-		hzip_sgl_prefetch(&zq->sgl, nsgl);
+	if (unlikely(chains))
+		prefetch_chains(reqs, n);
 	for (i = 0; i < n; i++) {
 		struct wd_comp_msg *m = reqs[i];
 		struct hzip_slot *sl;
@@ -718,11 +761,9 @@ static void
 slot_release(struct hzip_qp *zq, struct hzip_slot *sl)
 {
 	if (unlikely(sl->sgl_in != HZIP_SGL_NONE)) {
-		hzip_sgl_free(&zq->sgl, sl->sgl_in);
+		hzip_sgl_release(&zq->sgl, sl->sgl_in);
+		hzip_sgl_release(&zq->sgl, sl->sgl_out);
 		sl->sgl_in = HZIP_SGL_NONE;
-	}
-	if (unlikely(sl->sgl_out != HZIP_SGL_NONE)) {
-		hzip_sgl_free(&zq->sgl, sl->sgl_out);
 		sl->sgl_out = HZIP_SGL_NONE;
 	}
 	sl->msg = NULL;

@@ -17,9 +17,17 @@
 _Static_assert(HZIP_SGL_SIZE % 64 == 0, "SGLs must stay 64-byte aligned in the pool");
 _Static_assert(HZIP_SGL_ENTRIES <= HZIP_SGL_ENTRIES_MAX, "at most 255 entries per SGL");
 
-int
-hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nblocks, int socket)
+static inline struct hzip_sgl_hdr *
+sgl_block(const struct hzip_sgl_pool *p, uint16_t idx)
 {
+	return (struct hzip_sgl_hdr *)(p->mem + (size_t)idx * HZIP_SGL_SIZE);
+}
+
+int
+hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nfixed, uint32_t nextra, int socket)
+{
+	uint32_t nblocks = nfixed + nextra;
+
 	memset(p, 0, sizeof(*p));
 	if (nblocks == 0 || nblocks >= HZIP_SGL_NONE)
 		return -EINVAL;
@@ -33,10 +41,18 @@ hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nblocks, int socket)
 		return -ENOMEM;
 	}
 	for (uint32_t i = 0; i < nblocks; i++) {
-		p->free[i] = (uint16_t)(nblocks - 1 - i);
+		struct hzip_sgl_hdr *h = sgl_block(p, (uint16_t)i);
+
+		/* constant for the pool's life; reserved and software fields stay 0 */
+		h->entry_length_in_sgl = HZIP_SGL_ENTRIES;
+		h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
 		p->next[i] = HZIP_SGL_NONE;
 	}
-	p->nfree = nblocks;
+	/* the extra blocks (for chains longer than one SGL) are the free stack */
+	for (uint32_t i = 0; i < nextra; i++)
+		p->free[i] = (uint16_t)(nblocks - 1 - i);
+	p->nfree = nextra;
+	p->nfixed = nfixed;
 	p->nblocks = nblocks;
 	return 0;
 }
@@ -50,23 +66,15 @@ hzip_sgl_pool_fini(struct hzip_sgl_pool *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static inline struct hzip_sgl_hdr *
-sgl_block(const struct hzip_sgl_pool *p, uint16_t idx)
-{
-	return (struct hzip_sgl_hdr *)(p->mem + (size_t)idx * HZIP_SGL_SIZE);
-}
-
 void
-hzip_sgl_prefetch(const struct hzip_sgl_pool *p, unsigned int n)
+hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx)
 {
-	/* the blocks the next n builds take first: header and the first 4 entries */
-	for (unsigned int k = 0; k < n && k < p->nfree; k++) {
-		const uint8_t *b = (const uint8_t *)sgl_block(p, p->free[p->nfree - 1 - k]);
+	/* header and the first 4 entries */
+	const uint8_t *b = (const uint8_t *)sgl_block(p, idx);
 
-		rte_prefetch0_write(b);
-		rte_prefetch0_write(b + 64);
-		rte_prefetch0_write(b + 128);
-	}
+	rte_prefetch0_write(b);
+	rte_prefetch0_write(b + 64);
+	rte_prefetch0_write(b + 128);
 }
 
 uint64_t
@@ -76,16 +84,27 @@ hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx)
 }
 
 void
-hzip_sgl_free(struct hzip_sgl_pool *p, uint16_t first)
+hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first)
 {
-	while (first != HZIP_SGL_NONE) {
-		uint16_t nxt = p->next[first];
+	/* the first block belongs to its SQ slot: give back the ones chained after it */
+	uint16_t b = p->next[first];
 
-		p->next[first] = HZIP_SGL_NONE;
-		p->free[p->nfree++] = first;
-		first = nxt;
+	p->next[first] = HZIP_SGL_NONE;
+	while (b != HZIP_SGL_NONE) {
+		uint16_t nxt = p->next[b];
+
+		p->next[b] = HZIP_SGL_NONE;
+		p->free[p->nfree++] = b;
+		b = nxt;
 	}
 }
+
+/*
+ * Store only what changed: a line the device only read stays shared with
+ * it, and writing it costs an invalidation; SQ slots often carry chains of
+ * the same shape.
+ */
+#define SET(field, v) do { if ((field) != (v)) (field) = (v); } while (0)
 
 /* Find the segment holding byte @p off of the chain; *in_seg gets the offset in it. */
 static const struct rte_mbuf *
@@ -99,112 +118,102 @@ mbuf_seek(const struct rte_mbuf *m, uint32_t off, uint32_t *in_seg)
 	return m;
 }
 
-uint16_t
-hzip_sgl_build(struct hzip_sgl_pool *p, struct rte_mbuf *m, uint32_t off, uint32_t len,
-	       int *err)
+/* Chain one more block after @p prev. */
+static inline struct hzip_sgl_hdr *
+sgl_extend(struct hzip_sgl_pool *p, uint16_t prev, uint16_t *cur)
 {
-	const struct rte_mbuf *seg;
-	uint32_t in_seg, left, nseg = 0, nblk;
-	uint16_t first = HZIP_SGL_NONE, prev = HZIP_SGL_NONE, cur = HZIP_SGL_NONE;
-	struct hzip_sgl_hdr *h = NULL;
-	struct hzip_sgl_entry *e = NULL;
-	uint32_t used = 0;
+	struct hzip_sgl_hdr *h;
 
-	/* count the segments first: nothing is taken from the pool on failure */
-	seg = mbuf_seek(m, off, &in_seg);
-	left = len;
-	for (const struct rte_mbuf *s = seg; left > 0; s = s->next) {
-		uint32_t avail;
+	*cur = p->free[--p->nfree];
+	h = sgl_block(p, *cur);
+	p->next[*cur] = HZIP_SGL_NONE;
+	SET(h->next, 0);
+	sgl_block(p, prev)->next = wd_dma_iova(h);
+	p->next[prev] = *cur;
+	return h;
+}
 
-		if (s == NULL) {
+/*
+ * One pass over the chain, into the slot's block @p first and, beyond
+ * HZIP_SGL_ENTRIES entries, extra blocks from the pool; on a failure (pool
+ * empty, chain too long or too short) the extra blocks go back.
+ */
+uint16_t
+hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint32_t off,
+	       uint32_t len, int *err)
+{
+	const struct rte_mbuf *s = m;
+	uint32_t in_seg = off, left = len, used = 0, nseg = 0, nblk = 1;
+	struct hzip_sgl_hdr *h = sgl_block(p, first);
+	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
+	uint16_t cur = first;
+
+	p->next[first] = HZIP_SGL_NONE;
+	SET(h->next, 0);
+	if (unlikely(in_seg >= s->data_len))
+		s = mbuf_seek(m, off, &in_seg);
+	while (left > 0) {
+		uint32_t avail, take;
+		uint64_t addr;
+
+		if (unlikely(s == NULL)) {
 			*err = -EINVAL;
-			return HZIP_SGL_NONE;
+			goto fail;
 		}
-		avail = s->data_len - (s == seg ? in_seg : 0);
-		if (avail == 0)
-			continue;
-		nseg++;
-		left -= RTE_MIN(avail, left);
-	}
-	if (nseg > HZIP_MAX_SEGS) {
-		*err = -E2BIG;
-		return HZIP_SGL_NONE;
-	}
-	/* zero bytes: one empty SGL still gives the device a valid address */
-	nblk = nseg == 0 ? 1 : (nseg + HZIP_SGL_ENTRIES - 1) / HZIP_SGL_ENTRIES;
-	if (nblk > p->nfree) {
-		*err = -ENOSPC;
-		return HZIP_SGL_NONE;
-	}
-
-	left = len;
-	for (const struct rte_mbuf *s = seg; ; s = s->next) {
-		uint32_t skip, avail, take;
-
-		if (used == HZIP_SGL_ENTRIES || cur == HZIP_SGL_NONE) {
-			cur = p->free[--p->nfree];
-			h = sgl_block(p, cur);
-			/* the reserved and software fields stay as the pool set them: 0 */
-			h->next = 0;
-			h->entry_sum_in_chain = (uint16_t)(nblk * HZIP_SGL_ENTRIES);
-			h->entry_sum_in_sgl = 0;
-			h->entry_length_in_sgl = HZIP_SGL_ENTRIES;
-			e = (struct hzip_sgl_entry *)(h + 1);
-			if (prev == HZIP_SGL_NONE) {
-				first = cur;
-			} else {
-				sgl_block(p, prev)->next = wd_dma_iova(h);
-				p->next[prev] = cur;
+		avail = s->data_len - in_seg;
+		if (likely(avail > 0)) {
+			if (unlikely(nseg == HZIP_MAX_SEGS)) {
+				*err = -E2BIG;
+				goto fail;
 			}
-			prev = cur;
-			used = 0;
+			if (unlikely(used == HZIP_SGL_ENTRIES)) {
+				/* this SGL is full: chain another one */
+				if (unlikely(p->nfree == 0)) {
+					*err = -ENOSPC;
+					goto fail;
+				}
+				SET(h->entry_sum_in_sgl, HZIP_SGL_ENTRIES);
+				h = sgl_extend(p, cur, &cur);
+				e = (struct hzip_sgl_entry *)(h + 1);
+				used = 0;
+				nblk++;
+			}
+			take = RTE_MIN(avail, left);
+			addr = rte_pktmbuf_iova_offset(s, in_seg);
+			SET(e[used].addr, addr);
+			SET(e[used].len, take);
+			used++;
+			nseg++;
+			left -= take;
 		}
-		if (left == 0)
-			break;
-		skip = s == seg ? in_seg : 0;
-		avail = s->data_len - skip;
-		if (avail == 0)
-			continue;
-		take = RTE_MIN(avail, left);
-		e[used].addr = rte_pktmbuf_iova_offset(s, skip);
-		e[used].len = take;
-		used++;
-		h->entry_sum_in_sgl = (uint16_t)used;
-		left -= take;
-		if (left == 0)
-			break;
+		in_seg = 0;
+		if (left > 0)
+			s = s->next;
 	}
-	p->next[cur] = HZIP_SGL_NONE;
+	SET(h->entry_sum_in_sgl, (uint16_t)used);
+	/* every SGL of the chain says the chain's capacity (UADK's convention) */
+	for (uint16_t b = first; b != HZIP_SGL_NONE; b = p->next[b])
+		SET(sgl_block(p, b)->entry_sum_in_chain, (uint16_t)(nblk * HZIP_SGL_ENTRIES));
 	*err = 0;
 	return first;
+fail:
+	hzip_sgl_release(p, first);
+	return HZIP_SGL_NONE;
 }
 
 uint16_t
-hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint64_t iova, uint32_t len, int *err)
+hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova, uint32_t len)
 {
-	struct hzip_sgl_hdr *h;
-	struct hzip_sgl_entry *e;
-	uint16_t b;
+	struct hzip_sgl_hdr *h = sgl_block(p, first);
+	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
 
-	if (p->nfree == 0) {
-		*err = -ENOSPC;
-		return HZIP_SGL_NONE;
-	}
-	b = p->free[--p->nfree];
-	p->next[b] = HZIP_SGL_NONE;
-	h = sgl_block(p, b);
-	h->next = 0;
-	h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
-	h->entry_sum_in_sgl = 0;
-	h->entry_length_in_sgl = HZIP_SGL_ENTRIES;
-	if (len > 0) {
-		e = (struct hzip_sgl_entry *)(h + 1);
-		e->addr = iova;
-		e->len = len;
-		h->entry_sum_in_sgl = 1;
-	}
-	*err = 0;
-	return b;
+	p->next[first] = HZIP_SGL_NONE;
+	SET(h->next, 0);
+	SET(h->entry_sum_in_chain, HZIP_SGL_ENTRIES);
+	SET(h->entry_sum_in_sgl, len > 0 ? 1 : 0);
+	SET(e->addr, iova);
+	SET(e->len, len);
+	return first;
 }
 
 uint32_t

@@ -7,7 +7,21 @@
  *
  *   driver_bench [--spec S] [--size B] [--burst N] [--requests N]
  *                [--segs N] [--inflight N] [--depth N] [--alg zlib|gzip]
- *                [--op comp|decomp]
+ *                [--op comp|decomp] [--delay-us D] [--engine-cpu N]
+ *
+ * Two loops:
+ *  - --delay-us D > 0: dpdk-test-compress-perf's (and wd-perf's) cycle-count
+ *    loop: a burst is enqueued (timed), D us pass (not timed), then one
+ *    dequeue call for everything in flight (timed, also when it returns
+ *    nothing); when --inflight requests are out, only the delay and the
+ *    dequeue. cyclecount = timed ticks / requests: the offload cost when
+ *    the device has finished the burst by the time it is collected;
+ *    with --split, the queue is a WD_QUEUE_F_BATCH one, the burst is
+ *    written with wd_send() and its doorbell rung with wd_flush(), and the
+ *    two are reported apart: on the model the doorbell is a call into the
+ *    model (which wakes its engine thread with a futex when it sleeps), on
+ *    silicon it is one posted 64-bit store;
+ *  - otherwise a pipeline keeping --inflight requests with the device.
  *
  * Defaults: model:engine=store, 4096 B, burst 32, 1,000,000 requests, flat
  * buffers (--segs 4: 4-segment mbuf chains for input and output), 256 in
@@ -24,10 +38,20 @@
  * On a shared machine a call may be preempted: calls longer than 50 us
  * are counted apart ("preempted") and left out of the "clean" figures;
  * the raw figures include them.
+ *
+ * --engine-cpu N (default: a CPU other than the submitting one, -1: leave
+ * alone) pins the device model's engine threads (named "hzm-eng*") to CPU
+ * N: silicon works beside the submitting core, and a model thread that
+ * the scheduler runs on the submitting CPU would be counted as driver
+ * time. Only thread names are used: the benchmark knows nothing else of
+ * the model.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +76,12 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static inline uint32_t
+clamp32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 /* Percentiles of per-call ticks (per request: divided by the burst). */
 static void
 percentiles(const char *what, uint32_t *v, size_t n, unsigned int per)
@@ -74,6 +104,9 @@ struct opts {
 	uint16_t depth;
 	const char *alg;
 	enum wd_op_type op;
+	int engine_cpu;   /* -2: automatic, -1: leave alone */
+	unsigned int delay_us;
+	bool split;
 };
 
 static void
@@ -97,13 +130,16 @@ parse(int argc, char **argv, struct opts *o)
 		{ "depth", required_argument, NULL, 'd' },
 		{ "alg", required_argument, NULL, 'a' },
 		{ "op", required_argument, NULL, 'o' },
+		{ "engine-cpu", required_argument, NULL, 'e' },
+		{ "delay-us", required_argument, NULL, 'w' },
+		{ "split", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct opts){ .spec = "model:engine=store", .size = 4096, .burst = 32,
 			    .requests = 1000000, .segs = 0, .inflight = 256, .depth = 1024,
-			    .alg = "zlib", .op = WD_OP_COMPRESS };
+			    .alg = "zlib", .op = WD_OP_COMPRESS, .engine_cpu = -2 };
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 's': o->spec = optarg; break;
@@ -116,6 +152,9 @@ parse(int argc, char **argv, struct opts *o)
 		case 'a': o->alg = optarg; break;
 		case 'o': o->op = strcmp(optarg, "decomp") == 0 ? WD_OP_DECOMPRESS :
 				  WD_OP_COMPRESS; break;
+		case 'e': o->engine_cpu = (int)strtol(optarg, NULL, 0); break;
+		case 'w': o->delay_us = (unsigned int)strtoul(optarg, NULL, 0); break;
+		case 'p': o->split = true; break;
 		default: usage(argv[0]);
 		}
 	}
@@ -123,6 +162,38 @@ parse(int argc, char **argv, struct opts *o)
 	    o->size > WD_COMP_MSG_MAX_LEN / 2 || o->inflight < o->burst || o->segs > 64 ||
 	    o->requests == 0)
 		usage(argv[0]);
+}
+
+/* Pin the threads named hzm-eng* to @p cpu. @return how many. */
+static int
+pin_engines(int cpu)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	cpu_set_t set;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	while ((e = readdir(d)) != NULL) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL && strncmp(comm, "hzm-eng", 7) == 0 &&
+		    sched_setaffinity((pid_t)atoi(e->d_name), sizeof(set), &set) == 0)
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
 }
 
 static struct rte_mbuf *
@@ -172,6 +243,7 @@ main(int argc, char **argv)
 	uint64_t sent = 0, done = 0, errors = 0, enq = 0, deq = 0, empty = 0, polls = 0;
 	uint64_t empty_polls = 0, t_start, t_end, head = 0, tail = 0;
 	uint64_t c_enq = 0, c_deq = 0, c_done = 0, c_sent = 0, preempted = 0, thr;
+	uint64_t db = 0;
 	uint32_t *s_enq = calloc(MAX_SAMPLES, sizeof(uint32_t));
 	uint32_t *s_deq = calloc(MAX_SAMPLES, sizeof(uint32_t));
 	size_t n_enq = 0, n_deq = 0;
@@ -186,8 +258,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "cannot attach %s: %s\n", o.spec, strerror(-ret));
 		return 1;
 	}
+	if (o.engine_cpu == -2) {
+		/* the first online CPU that is not the submitting one */
+		int self = sched_getcpu();
+
+		o.engine_cpu = -1;
+		for (int c = 0; c < (int)sysconf(_SC_NPROCESSORS_ONLN); c++)
+			if (c != self) {
+				o.engine_cpu = c;
+				break;
+			}
+	}
+	if (o.engine_cpu >= 0)
+		printf("driver_bench: %d device model engine thread(s) pinned to CPU %d\n",
+		       pin_engines(o.engine_cpu), o.engine_cpu);
 	qa = (struct wd_queue_attr){ .alg = o.alg, .op = o.op, .depth = o.depth,
-				     .socket_id = WD_SOCKET_ANY, .dev = dev };
+				     .socket_id = WD_SOCKET_ANY, .dev = dev,
+				     .flags = o.split ? WD_QUEUE_F_BATCH : 0 };
 	ret = wd_request_queue(&q, &qa);
 	if (ret < 0) {
 		fprintf(stderr, "cannot request a queue: %s\n", strerror(-ret));
@@ -271,8 +358,74 @@ main(int argc, char **argv)
 			got += wd_recv_burst(q, out, MAX_BURST);
 	}
 
+	if (s_enq == NULL || s_deq == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	/* fault the sample arrays in now: not page faults in the timed loop */
+	memset(s_enq, 0, MAX_SAMPLES * sizeof(uint32_t));
+	memset(s_deq, 0, MAX_SAMPLES * sizeof(uint32_t));
 	thr = rte_get_tsc_hz() / 20000;  /* 50 us */
 	t_start = rte_rdtsc();
+	while (o.delay_us > 0 && done < o.requests) {
+		/* compress-perf's cycle-count loop */
+		void *out[MAX_BURST * 4];
+		uint64_t t0, t1, inflight = sent - done;
+		uint16_t k;
+
+		if (sent < o.requests && inflight + o.burst <= o.inflight) {
+			uint16_t n = (uint16_t)RTE_MIN((uint64_t)o.burst, o.requests - sent);
+			void *burst[MAX_BURST];
+
+			for (uint16_t i = 0; i < n; i++)
+				burst[i] = ring[(head + i) % nmsg];
+			if (o.split) {
+				/* the SQEs, then the doorbell, timed apart */
+				t0 = rte_rdtsc_precise();
+				for (k = 0; k < n && wd_send(q, burst[k]) == 0; k++)
+					;
+				t1 = rte_rdtsc_precise();
+				if (n_enq < MAX_SAMPLES)
+					s_enq[n_enq++] = clamp32(t1 - t0);
+				enq += t1 - t0;
+				t0 = rte_rdtsc_precise();
+				wd_flush(q);
+				t1 = rte_rdtsc_precise();
+				db += t1 - t0;
+			} else {
+				t0 = rte_rdtsc_precise();
+				k = wd_send_burst(q, burst, n);
+				t1 = rte_rdtsc_precise();
+				if (n_enq < MAX_SAMPLES)
+					s_enq[n_enq++] = clamp32(t1 - t0);
+				enq += t1 - t0;
+			}
+			c_enq += t1 - t0;
+			c_sent += k;
+			head += k;
+			sent += k;
+		}
+		/* the device works meanwhile (not timed) */
+		rte_delay_us_block(o.delay_us);
+		inflight = sent - done;
+		t0 = rte_rdtsc_precise();
+		k = wd_recv_burst(q, out, (uint16_t)RTE_MIN(inflight, (uint64_t)RTE_DIM(out)));
+		t1 = rte_rdtsc_precise();
+		deq += t1 - t0;
+		polls++;
+		if (k == 0)
+			empty_polls++;
+		if (n_deq < MAX_SAMPLES)
+			s_deq[n_deq++] = (uint32_t)RTE_MIN(t1 - t0, (uint64_t)UINT32_MAX);
+		for (uint16_t i = 0; i < k; i++) {
+			uint8_t st = ((struct wd_comp_msg *)out[i])->status;
+
+			errors += st != WD_COMP_MSG_OK && st != WD_COMP_MSG_STREAM_END;
+		}
+		done += k;
+		c_done += k;
+		c_deq += t1 - t0;
+	}
 	while (done < o.requests) {
 		void *out[MAX_BURST];
 		uint64_t t0, t1;
@@ -329,14 +482,23 @@ main(int argc, char **argv)
 	(void)tail;
 
 	printf("driver_bench: %s, %s %s, %u B, burst %u, %s, %" PRIu64 " requests, "
-	       "%u in flight, depth %u\n", o.spec, o.alg,
+	       "%u in flight, depth %u, %s\n", o.spec, o.alg,
 	       o.op == WD_OP_COMPRESS ? "compress" : "decompress", o.size, o.burst,
-	       o.segs ? "mbuf chains" : "flat buffers", o.requests, o.inflight, o.depth);
+	       o.segs ? "mbuf chains" : "flat buffers", o.requests, o.inflight, o.depth,
+	       o.delay_us ? "cycle-count loop" : "pipeline loop");
+	if (o.delay_us)
+		printf("  delay between enqueue and dequeue: %u us\n", o.delay_us);
 	if (o.segs)
 		printf("  segments per buffer: %u\n", o.segs);
-	printf("  cyclecount: %.1f ticks/request (enq %.1f + deq %.1f)\n",
-	       (double)(enq + deq) / (double)done, (double)enq / (double)done,
-	       (double)deq / (double)done);
+	if (o.split)
+		printf("  cyclecount: %.1f ticks/request (SQE writes %.1f + doorbells %.1f + deq "
+		       "%.1f)\n", (double)(enq + db + deq) / (double)done,
+		       (double)enq / (double)done, (double)db / (double)done,
+		       (double)deq / (double)done);
+	else
+		printf("  cyclecount: %.1f ticks/request (enq %.1f + deq %.1f)\n",
+		       (double)(enq + deq) / (double)done, (double)enq / (double)done,
+		       (double)deq / (double)done);
 	printf("  clean:      %.1f ticks/request (enq %.1f + deq %.1f); %" PRIu64
 	       " calls over 50 us left out\n",
 	       (double)c_enq / (double)c_sent + (double)c_deq / (double)c_done,
