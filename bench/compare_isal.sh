@@ -3,7 +3,8 @@
 #
 # wd_comp's software engine against DPDK's compress_isal PMD, side by side:
 # the same input file, the same op size (segment size x max SGL segments),
-# level 1, raw deflate, one worker lcore, the same measuring method
+# level 1, raw deflate, one worker lcore doing the work while the main
+# lcore waits (both tools: -l <main>,<lcore>), the same measuring method
 # (dpdk-test-compress-perf --ptest throughput for the PMD; comp_bench,
 # which reproduces that method on wd_comp, for us). Runs alternate between
 # the two tools so that machine load hits both alike; the table gives the
@@ -97,7 +98,7 @@ echo "# wd_comp software engine vs DPDK compress_isal"
 echo
 echo "- input: $(basename "$file"), $size bytes; raw deflate, level 1, no checksum"
 echo "- ops of segment size x $maxsegs segment(s); burst 32; $iters iterations per run; $reps runs each, alternating"
-echo "- one measuring lcore ($lcore); DPDK $(dpkg-query -W -f '${Version}' dpdk-dev 2>/dev/null || echo '?'), ISA-L $(dpkg-query -W -f '${Version}' libisal2 2>/dev/null || echo '?')"
+echo "- one worker lcore ($lcore) measures, the main lcore ($main_lcore) waits, for both tools; DPDK $(dpkg-query -W -f '${Version}' dpdk-dev 2>/dev/null || echo '?'), ISA-L $(dpkg-query -W -f '${Version}' libisal2 2>/dev/null || echo '?')"
 echo "- $(nproc) CPUs, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| op size | engine | ratio % | compress Gbps (median, range) | decompress Gbps (median, range) |"
@@ -117,7 +118,7 @@ for seg in $segs; do
             exit 1
         fi
         result "$tmpdir/pmd.log" >> "$tmpdir/pmd.txt"
-        if ! "$bench" -l "$lcore" --iova-mode=va $eal_common -- --dev "$dev" \
+        if ! "$bench" -l "$main_lcore,$lcore" --iova-mode=va $eal_common -- --dev "$dev" \
             --input-file "$file" --seg-sz "$seg" --max-num-sgl-segs "$maxsegs" \
             --compress-level 1 --num-iter "$iters" > "$tmpdir/ours.log" 2>&1; then
             echo "comp_bench failed:" >&2

@@ -294,7 +294,12 @@ WD_EXPORT int wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_
 /** @return 0, -EINVAL, -EBUSY (ops in flight use it). */
 WD_EXPORT int wd_comp_private_xform_free(uint8_t dev_id, void *private_xform);
 
-/** Create a stream for stateful ops. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC. */
+/**
+ * Create a stream for stateful ops (one op in flight at a time). After the
+ * stream ends (compression: an op with FLUSH_FINAL done; decompression:
+ * end of the data) its next op starts a new stream; gzip members follow
+ * one another in one stream. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC.
+ */
 WD_EXPORT int wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 				    void **stream);
 /** @return 0, -EINVAL, -EBUSY (an op of the stream is in flight). */
@@ -309,7 +314,10 @@ WD_EXPORT struct rte_mempool *wd_comp_op_pool_create(const char *name, unsigned 
 						     unsigned int cache_size, uint16_t user_size,
 						     int socket_id);
 
-/** @return an op reset to defaults, or NULL. */
+/**
+ * @return an op reset to defaults (all zero, flush_flag WD_COMP_FLUSH_FINAL,
+ * mempool set), or NULL when the pool is empty.
+ */
 WD_EXPORT struct wd_comp_op *wd_comp_op_alloc(struct rte_mempool *pool);
 /** Allocate @p n ops. @return 0 or -ENOENT (none allocated). */
 WD_EXPORT int wd_comp_op_bulk_alloc(struct rte_mempool *pool, struct wd_comp_op **ops,
@@ -319,8 +327,12 @@ WD_EXPORT void wd_comp_op_free(struct wd_comp_op *op);
 
 /**
  * Enqueue ops. An op rejected before reaching an engine is still accepted
- * and comes back from dequeue with an error status.
- * @return ops accepted (fewer than @p nb_ops when the queue pair is full).
+ * and comes back from dequeue with an error status. A queue pair is used
+ * by one thread at a time (enqueue and dequeue on the same thread); no
+ * lock is taken and no system call made.
+ * @return ops accepted: fewer than @p nb_ops when the queue pair is full,
+ *         the hardware queue is full without WD_COMP_FB_F_QUEUE_FULL, the
+ *         device is stopped, or at the first NULL op.
  */
 WD_EXPORT uint16_t wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id,
 					 struct wd_comp_op **ops, uint16_t nb_ops);
