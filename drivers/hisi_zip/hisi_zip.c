@@ -573,6 +573,15 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 			rte_prefetch0(&zq->slots[idx]);
 		head = head + 1 == qp->depth ? 0 : head + 1;
 	}
+	/* then the messages' result fields, which the completions write */
+	head = qp->cq_head;
+	for (i = 0; i < got; i++) {
+		uint16_t idx = qp->cq[head].sq_head;
+
+		if (likely(idx < qp->depth && zq->slots[idx].msg != NULL))
+			rte_prefetch0_write(&zq->slots[idx].msg->status);
+		head = head + 1 == qp->depth ? 0 : head + 1;
+	}
 	for (i = 0; i < got; i++) {
 		struct wd_comp_msg *m = take_cqe(zq, qp->cq_head);
 
