@@ -113,35 +113,19 @@ wd_model_attach(const char *args, struct wd_dev **devp)
 		       rest, strerror(-ret));
 		return ret;
 	}
-	dev = wd_dev_alloc(WD_BUS_MODEL, desc.name);
+	dev = wd_dev_new(WD_BUS_MODEL, &desc, rest);
 	if (dev == NULL) {
 		desc.ops->destroy(desc.ctx);
 		return -ENOSPC;
 	}
-	dev->bops = desc.ops;
-	dev->bctx = desc.ctx;
-	dev->vendor_id = desc.vendor_id;
-	dev->device_id = desc.device_id;
-	dev->revision = desc.revision;
-	dev->numa_node = desc.numa_node;
-	snprintf(dev->args, sizeof(dev->args), "%s", rest);
 	/* The IOMMU learns every mapping before the driver runs. */
 	rte_mcfg_mem_read_lock();
 	ret = wd_model_map_memory(dev);
 	rte_mcfg_mem_read_unlock();
 	if (ret < 0) {
 		WD_LOG(ERR, "%s: cannot map EAL memory into the model's IOMMU", dev->name);
-		goto fail;
+		wd_dev_free(dev);
+		return ret;
 	}
-	ret = wd_dev_set_bus_master(dev, true);
-	if (ret < 0)
-		goto fail;
-	ret = wd_dev_probe(dev);
-	if (ret < 0)
-		goto fail;
-	*devp = dev;
-	return 0;
-fail:
-	wd_dev_free(dev);
-	return ret;
+	return wd_dev_bringup(dev, devp);
 }

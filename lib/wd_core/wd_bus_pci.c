@@ -497,6 +497,7 @@ wd_pci_attach(const char *bdf, const char *args, struct wd_dev **devp)
 {
 	unsigned long vendor, device, rev = 0;
 	struct pci_ctx *c = NULL;
+	struct wd_model_desc desc;
 	struct wd_dev *dev;
 	struct rte_dev_iterator it;
 	struct rte_device *rd;
@@ -529,37 +530,27 @@ wd_pci_attach(const char *bdf, const char *args, struct wd_dev **devp)
 	ret = pci_open(bdf, &c);
 	if (ret < 0)
 		return ret;
-	dev = wd_dev_alloc(WD_BUS_PCI, bdf);
+	desc = (struct wd_model_desc){
+		.vendor_id = (uint16_t)vendor, .device_id = (uint16_t)device,
+		.revision = (uint8_t)rev, .numa_node = sysfs_numa_node(bdf),
+		.ops = &pci_bus_ops, .ctx = c,
+	};
+	snprintf(desc.name, sizeof(desc.name), "%s", bdf);
+	dev = wd_dev_new(WD_BUS_PCI, &desc, args);
 	if (dev == NULL) {
 		pci_destroy(c);
 		return -ENOSPC;
 	}
-	dev->bops = &pci_bus_ops;
-	dev->bctx = c;
-	dev->vendor_id = (uint16_t)vendor;
-	dev->device_id = (uint16_t)device;
-	dev->revision = (uint8_t)rev;
-	dev->numa_node = sysfs_numa_node(bdf);
-	snprintf(dev->args, sizeof(dev->args), "%s", args != NULL ? args : "");
-	if (verify_dma_mapped(bdf) < 0) {
-		ret = -EIO;
-		goto fail;
+	ret = verify_dma_mapped(bdf);
+	if (ret == 0) {
+		c->user_maps_applied = true;
+		ret = wd_mem_apply_user_maps(dev);
 	}
-	c->user_maps_applied = true;
-	ret = wd_mem_apply_user_maps(dev);
-	if (ret < 0)
-		goto fail;
-	ret = wd_dev_set_bus_master(dev, true);
-	if (ret < 0)
-		goto fail;
-	ret = wd_dev_probe(dev);
-	if (ret < 0)
-		goto fail;
-	*devp = dev;
-	return 0;
-fail:
-	wd_dev_free(dev);
-	return ret;
+	if (ret < 0) {
+		wd_dev_free(dev);
+		return ret == -ENOENT ? -EIO : ret;
+	}
+	return wd_dev_bringup(dev, devp);
 }
 
 int

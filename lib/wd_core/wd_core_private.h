@@ -75,6 +75,11 @@ struct wd_queue {
 
 /* wd_dev.c */
 struct wd_dev *wd_dev_alloc(enum wd_bus_kind bus, const char *name);
+/** Allocate a registry entry for a bus function described by @p d. */
+struct wd_dev *wd_dev_new(enum wd_bus_kind bus, const struct wd_model_desc *d,
+			  const char *args);
+/** Common end of an attach: bus mastering on, probe; frees @p dev on failure. */
+int wd_dev_bringup(struct wd_dev *dev, struct wd_dev **devp);
 void wd_dev_free(struct wd_dev *dev);
 int wd_dev_probe(struct wd_dev *dev);
 void wd_dev_remove(struct wd_dev *dev);

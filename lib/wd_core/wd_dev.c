@@ -68,6 +68,38 @@ wd_dev_alloc(enum wd_bus_kind bus, const char *name)
 	return dev;
 }
 
+struct wd_dev *
+wd_dev_new(enum wd_bus_kind bus, const struct wd_model_desc *d, const char *args)
+{
+	struct wd_dev *dev = wd_dev_alloc(bus, d->name);
+
+	if (dev == NULL)
+		return NULL;
+	dev->bops = d->ops;
+	dev->bctx = d->ctx;
+	dev->vendor_id = d->vendor_id;
+	dev->device_id = d->device_id;
+	dev->revision = d->revision;
+	dev->numa_node = d->numa_node;
+	snprintf(dev->args, sizeof(dev->args), "%s", args != NULL ? args : "");
+	return dev;
+}
+
+int
+wd_dev_bringup(struct wd_dev *dev, struct wd_dev **devp)
+{
+	int ret = wd_dev_set_bus_master(dev, true);
+
+	if (ret == 0)
+		ret = wd_dev_probe(dev);
+	if (ret < 0) {
+		wd_dev_free(dev);
+		return ret;
+	}
+	*devp = dev;
+	return 0;
+}
+
 void
 wd_dev_free(struct wd_dev *dev)
 {
