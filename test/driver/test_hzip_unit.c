@@ -204,10 +204,12 @@ test_pf_init(void **state)
 	/* every mailbox command was one 128-bit store */
 	assert_int_equal(f->mb_narrow, 0);
 	assert_int_equal(f->bad_access, 0);
-	detach(dev, f);
+	assert_int_equal(wd_dev_detach(dev), 0);
 	/* shutdown (9.4): VFT cleared, contexts written back */
 	assert_int_equal(f->vft_sqc, 0);
 	assert_true(f->wb_start >= 1);
+	assert_true(f->destroyed);
+	hzf_free(f);
 }
 
 static void
