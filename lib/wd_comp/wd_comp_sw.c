@@ -1060,6 +1060,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 {
 	struct sw_cur in, out;
 	uint32_t consumed = 0, produced = 0, tlen = (uint32_t)wd_comp_trailer_len(xf->alg);
+	uint8_t no_room;
 	int stall = 0;
 	bool stop = false;
 
@@ -1116,7 +1117,8 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 				stop = true;
 				break;
 			}
-			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : NULL, out.seg,
+			/* no room left: a codec may still finish the stream (zlib wants a pointer) */
+			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : &no_room, out.seg,
 					    &used, &made);
 			if (made > 0) {
 				if (xf->alg == WD_COMP_ALG_DEFLATE)

@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "comp_test.h"
+#include "wd_config.h"
 #include "wd_comp.h"
 #include "wd_test.h"
 
@@ -874,6 +875,17 @@ test_windows(void **state)
 			for (int lvl = 1; lvl <= 9; lvl += 4) {
 				xform_set(&x, WD_OP_COMPRESS, algs[a], lvl);
 				x.window_log = (uint8_t)w;
+#if !WD_HAVE_ISAL
+				/* zlib alone cannot keep to 256 bytes: refused up front */
+				if (w == 8) {
+					void *px;
+
+					assert_int_equal(wd_comp_private_xform_create(g_dev, &x,
+										      &px),
+							 -ENOTSUP);
+					continue;
+				}
+#endif
 				assert_int_equal(eng_stateless(&x, data, sizeof(data), out,
 							       sizeof(out), 0, 0, 0, 0, &r),
 						 WD_COMP_OP_SUCCESS);
