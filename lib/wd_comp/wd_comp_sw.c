@@ -1117,9 +1117,9 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 				stop = true;
 				break;
 			}
-			/* no room left: a codec may still finish the stream (zlib wants a pointer) */
-			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : &no_room, out.seg,
-					    &used, &made);
+			/* no room left: a codec may still end the stream (zlib wants a pointer) */
+			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : &no_room,
+					    out.seg, &used, &made);
 			if (made > 0) {
 				if (xf->alg == WD_COMP_ALG_DEFLATE)
 					chksum_run(xf, &c->crc, &c->adler, out.p, made);

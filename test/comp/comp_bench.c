@@ -277,7 +277,7 @@ main_loop(const struct opts *o, struct bufs *b, void *px, bool comp, uint32_t it
 			remaining -= nenq;
 			enq_total += nenq;
 			ndeq = wd_comp_dequeue_burst(g_dev, 0, deq, o->burst);
-			/* the last iteration leaves the outputs trimmed (the next pass reads them) */
+			/* the last iteration leaves outputs trimmed: the next pass reads them */
 			for (uint16_t i = 0; (keep || it == iters - 1) && i < ndeq; i++) {
 				if (deq[i]->status != WD_COMP_OP_SUCCESS) {
 					fprintf(stderr, "op failed: %s\n",
