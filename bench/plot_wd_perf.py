@@ -87,14 +87,19 @@ def main():
     sizes = sorted({int(float(r["size"])) for r in rows})
     modes = sorted({r["mode"] for r in rows})
 
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 9), sharex=True)
+    has_tp = any(num(r, "gbps_in") is not None for r in rows)
+    if has_tp:
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 9), sharex=True)
+    else:
+        fig, ax2 = plt.subplots(1, 1, figsize=(9, 5.5))
+        ax1 = None
     styles = {"compress": "-", "decompress": "--"}
     for (label, op), rs in sorted(series.items()):
         rs.sort(key=lambda r: float(r["size"]))
         xs = [float(r["size"]) for r in rs]
         col = "gbps_in" if op == "compress" else "gbps_out"
         ys = [num(r, col) for r in rs]
-        if any(y is not None for y in ys):
+        if ax1 is not None and any(y is not None for y in ys):
             ax1.plot(xs, [y if y is not None else float("nan") for y in ys],
                      styles.get(op, "-"), marker="o", label=f"{label} {op}")
         p50 = [num(r, "lat_p50_us") for r in rs]
@@ -109,19 +114,21 @@ def main():
             ax2.plot(xs, [v if v is not None else float("nan") for v in cyc],
                      styles.get(op, "-"), marker="s", label=f"{label} {op}")
 
-    ax1.set_ylabel("Gbps of uncompressed data")
-    ax1.set_title(args.title or "wd-perf: " + ", ".join(modes))
-    ax1.grid(True, which="both", alpha=0.3)
-    if ax1.lines:
-        ax1.legend(fontsize="x-small", ncol=2)
+    title = args.title or "wd-perf: " + ", ".join(modes)
+    if ax1 is not None:
+        ax1.set_ylabel("Gbps of uncompressed data")
+        ax1.set_title(title)
+        ax1.grid(True, which="both", alpha=0.3)
+        if ax1.lines:
+            ax1.legend(fontsize="x-small", ncol=2)
     else:
-        ax1.text(0.5, 0.5, "no throughput figures (cyclecount runs)", ha="center",
-                 transform=ax1.transAxes)
+        ax2.set_title(title)
     if any("p50" in (ln.get_label() or "") for ln in ax2.lines):
         ax2.set_ylabel("latency, microseconds (p50 solid/dashed, p99 dotted)")
-        ax2.set_yscale("log")
     else:
         ax2.set_ylabel("TSC ticks per op (enqueue + dequeue)")
+    if ax2.lines:
+        ax2.set_yscale("log")
     ax2.grid(True, which="both", alpha=0.3)
     if ax2.lines:
         ax2.legend(fontsize="x-small", ncol=2)
