@@ -735,6 +735,14 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	/* no doorbell for a function being reset: recover fails these requests */
 	if (hw > 0 && doorbell && likely(qp->epoch == zq->qm->epoch))
 		hisi_qp_ring_sq(qp);
+	/*
+	 * Callers that send one message per call (lib/wd_comp on a batch queue)
+	 * get no overlap from the pass above: start on the next slot's lines
+	 * now, while the caller prepares its next message.
+	 */
+	rte_prefetch0_write(hisi_qp_sqe(qp, qp->sq_tail));
+	rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, qp->sq_tail) + 64);
+	rte_prefetch0_write(&zq->slots[qp->sq_tail]);
 	return i;
 }
 
