@@ -96,9 +96,23 @@ fi
 if [ "$cmd" = demo ]; then
     lcores=0
     [ "$(nproc)" -ge 2 ] && lcores=0-1
+    # Scan the PCI bus only when a ZIP function (19e5:a250 PF, a251 VF) is
+    # bound to vfio-pci; otherwise EAL's own drivers complain about the
+    # machine's other devices and wd-perf uses the device model anyway.
+    pci=(--no-pci)
+    for d in /sys/bus/pci/devices/*; do
+        [ -e "$d/vendor" ] || continue
+        if [ "$(cat "$d/vendor")" = 0x19e5 ] &&
+           grep -qE '^0xa25[01]$' "$d/device" &&
+           [ "$(basename "$(readlink -f "$d/driver" 2>/dev/null)")" = vfio-pci ]; then
+            pci=()
+            break
+        fi
+    done
     say "wd-perf on the default device"
     exec "$build/app/wd-perf/wd-perf" -l "$lcores" --iova-mode=va \
-        --log-level=lib.eal:error "${eal_mem[@]}" -- "$@"
+        --log-level=lib.eal:error --log-level=lib.telemetry:error \
+        "${eal_mem[@]}" "${pci[@]}" -- "$@"
 fi
 
 say "running the test suite"
