@@ -290,10 +290,7 @@ hzip_qp_fini(struct wd_dev *dev, void *qpriv)
 static void
 hzip_flush(void *qpriv)
 {
-	struct hzip_qp *zq = qpriv;
-
-	if (zq->inflight > 0 && likely(zq->qp.epoch == zq->qm->epoch))
-		hisi_qp_ring_sq(&zq->qp);
+	hzip_ring(qpriv);
 }
 
 static unsigned int
@@ -414,7 +411,8 @@ fail_inflight(struct hzip_qp *zq, uint64_t now, enum fail_how how)
 		if (sl->msg == NULL)
 			continue;
 		late = how == FAIL_TIMEOUT ||
-		       (how == FAIL_LATE && now - sl->tsc > zq->zdev->timeout_cycles);
+		       (how == FAIL_LATE && sl->tsc != UINT64_MAX &&
+			now - sl->tsc > zq->zdev->timeout_cycles);
 		hzip_fail_slot(zq, i, late ? WD_COMP_MSG_ERR_TIMEOUT : WD_COMP_MSG_ERR_DEVICE);
 	}
 }
@@ -424,6 +422,7 @@ static void
 restart(struct hzip_qp *zq)
 {
 	zq->oldest = 0;
+	zq->rung = 0;
 	if (zq->qm->state == HISI_QM_DEAD || hisi_qm_qp_restart(&zq->qp) < 0) {
 		zq->dead = true;
 		/* do not come back here on every burst */
@@ -495,7 +494,10 @@ check_stall(struct hzip_qp *zq)
 
 	while (zq->oldest != qp->sq_tail && zq->slots[zq->oldest].msg == NULL)
 		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
-	if (zq->oldest == qp->sq_tail)
+	/* nothing the device was told about (written but not rung yet is not late) */
+	if (zq->oldest == qp->sq_tail ||
+	    (uint16_t)(zq->oldest - zq->rung + qp->depth) % qp->depth <
+	    (uint16_t)(qp->sq_tail - zq->rung + qp->depth) % qp->depth)
 		return;
 	now = rte_get_timer_cycles();
 	if (zq->progress) {
@@ -515,11 +517,15 @@ check_stall(struct hzip_qp *zq)
 			return;
 		}
 		/*
-		 * Ring both doorbells again with the same indices: a no-op for a
-		 * device that saw them, progress for one that lost one.
+		 * Ring both doorbells again with the indices the device already has: a
+		 * no-op for a device that saw them, progress for one that lost one.
 		 */
 		if (likely(qp->epoch == zq->qm->epoch)) {
+			uint16_t tail = qp->sq_tail;
+
+			qp->sq_tail = zq->rung;
 			hisi_qp_ring_sq(qp);
+			qp->sq_tail = tail;
 			hisi_qp_ring_cq(qp, false);
 		}
 	}

@@ -99,7 +99,7 @@ struct hzip_sgl_pool {
 /** Per SQ slot: the request it carries. */
 struct hzip_slot {
 	struct wd_comp_msg *msg;     /**< NULL: free */
-	uint64_t tsc;                /**< submit time */
+	uint64_t tsc;                /**< when its doorbell was rung (UINT64_MAX: not yet) */
 	uint32_t tag;                /**< expected SQE tag (generation << 16 | slot) */
 	uint32_t hw_in;              /**< input bytes given to the device */
 	uint32_t hw_out;             /**< output room given to the device */
@@ -159,6 +159,7 @@ struct hzip_qp {
 	bool dead;                   /**< device out of service */
 	bool reset_due;              /**< a completion found an error that needs a reset */
 	uint16_t oldest;             /**< oldest slot that may be busy */
+	uint16_t rung;               /**< SQ tail of the last doorbell: later slots wait for one */
 	bool progress;               /**< completions since the last stall check */
 	uint32_t polls;
 	uint64_t last_done;          /**< (about) when the queue last completed something */
@@ -178,6 +179,8 @@ struct hzip_qp {
 };
 
 /* hisi_zip_req.c */
+/** Ring the SQ doorbell and date the requests it hands to the device. */
+void hzip_ring(struct hzip_qp *zq);
 /** Queue a completed message for the next recv. */
 void hzip_sw_push(struct hzip_qp *zq, struct wd_comp_msg *m);
 /** Set @p status and queue the message for the next recv. */

@@ -363,6 +363,7 @@ submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct
 
 	sl->gen++;
 	sl->tag = ((uint32_t)sl->gen << 16) | idx;
+	sl->tsc = UINT64_MAX;  /* dated by the doorbell that hands it over */
 	sl->hw_in = pl->in_len;
 	sl->hw_out = pl->hw_room;
 	sl->room = pl->room;
@@ -613,6 +614,26 @@ prep(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struct hzi
 	return prep_decomp(zq, m, st, sqe, sl, idx);
 }
 
+void
+hzip_ring(struct hzip_qp *zq)
+{
+	struct hisi_qp *qp = &zq->qp;
+	uint64_t now;
+
+	/* no doorbell for a function being reset: recover fails these requests */
+	if (qp->sq_tail == zq->rung || unlikely(qp->epoch != zq->qm->epoch))
+		return;
+	/*
+	 * One timer read per doorbell, not per request: a request's deadline
+	 * starts when the device is told about it.
+	 */
+	now = rte_get_timer_cycles();
+	for (uint16_t i = zq->rung; i != qp->sq_tail; i = i + 1 == qp->depth ? 0 : i + 1)
+		zq->slots[i].tsc = now;
+	zq->rung = qp->sq_tail;
+	hisi_qp_ring_sq(qp);
+}
+
 /* Segments of each chain prefetched ahead of the SGL builds, and chains per pass. */
 #define HZIP_PREFETCH_SEGS  4
 #define HZIP_PREFETCH_CHAINS 64
@@ -667,7 +688,6 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	uint32_t avail;
 	uint16_t i, idx, hw = 0;
 	bool chains;
-	uint64_t now;
 
 	if (unlikely(qp->epoch != zq->qm->epoch))
 		hzip_qp_recover(zq);
@@ -681,7 +701,6 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		n = (uint16_t)avail;
 	if (unlikely(n == 0))
 		return 0;
-	now = rte_get_timer_cycles();
 	/*
 	 * The SQE slots and the output headers were last written by the device:
 	 * ask for all of their lines at once, so that the transfers overlap.
@@ -724,7 +743,6 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		r = prep(zq, m, hisi_qp_sqe(qp, idx), sl, idx);
 		if (likely(r == PREP_HW)) {
 			sl->msg = m;
-			sl->tsc = now;
 			qp->sq_tail = nxt;
 			zq->inflight++;
 			hw++;
@@ -732,9 +750,8 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 			break;
 		}
 	}
-	/* no doorbell for a function being reset: recover fails these requests */
-	if (hw > 0 && doorbell && likely(qp->epoch == zq->qm->epoch))
-		hisi_qp_ring_sq(qp);
+	if (hw > 0 && doorbell)
+		hzip_ring(zq);
 	/*
 	 * Callers that send one message per call (lib/wd_comp on a batch queue)
 	 * get no overlap from the pass above: start on the next slot's lines

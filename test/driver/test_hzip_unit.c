@@ -775,6 +775,44 @@ test_deadline_progress(void **state)
 	wd_dma_free(buf);
 }
 
+/* A batch queue: wd_send() writes, wd_flush() rings once; unflushed requests are not late. */
+static void
+test_batch_queue(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m[4], *out[4];
+
+	(void)state;
+	dev = attach("timeout_ms=20", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, WD_QUEUE_F_BATCH);
+	for (int i = 0; i < 4; i++) {
+		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
+			 buf + 65536 * (i + 1), 65536);
+		assert_int_equal(wd_send(q, &m[i]), 0);
+	}
+	assert_int_equal(f->sq_db, 0);
+	/* three deadlines pass while nothing was handed to the device */
+	assert_int_equal(poll_now(q, out, 4), 0);
+	assert_int_equal(poll_now(q, out, 4), 0);
+	assert_int_equal(poll_now(q, out, 4), 0);
+	assert_int_equal(f->resets, 0);
+	assert_int_equal(wd_flush(q), 0);
+	assert_int_equal(f->sq_db, 1);
+	assert_int_equal((f->last_sq_db >> 32) & 0xffff, 4);
+	assert_int_equal(collect(q, out, 4), 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(m[i].status, WD_COMP_MSG_OK);
+	/* a flush with nothing new rings nothing */
+	assert_int_equal(wd_flush(q), 0);
+	assert_int_equal(f->sq_db, 1);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 static void
 test_timeout_reset(void **state)
 {
@@ -1412,6 +1450,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_exactly_once_ooo),
 		cmocka_unit_test(test_timeout_drain),
 		cmocka_unit_test(test_deadline_progress),
+		cmocka_unit_test(test_batch_queue),
 		cmocka_unit_test(test_timeout_reset),
 		cmocka_unit_test(test_abnormal_reset),
 		cmocka_unit_test(test_release_inflight),
