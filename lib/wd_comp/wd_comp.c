@@ -869,6 +869,17 @@ mbuf_range(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, struct w
 
 	if (m == NULL || m->nb_segs == 0)
 		return -EINVAL;
+	if (likely(m->nb_segs == 1 && m->next == NULL)) {
+		/* the usual case: one segment */
+		if (m->data_len != m->pkt_len || off > m->pkt_len ||
+		    (!to_end && (uint64_t)off + len > m->pkt_len))
+			return -EINVAL;
+		b->type = WD_COMP_BUF_FLAT;
+		b->addr = rte_pktmbuf_mtod_offset(m, void *, off);
+		b->offset = 0;
+		b->len = to_end ? m->pkt_len - off : len;
+		return 0;
+	}
 	n = m->nb_segs;
 	for (uint16_t i = 0; i < n; i++) {
 		if (seg == NULL)
