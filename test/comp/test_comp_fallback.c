@@ -441,6 +441,36 @@ test_too_big(void **state)
 	assert_int_equal(op->output_chksum, adler32(1, back, (uInt)len));
 	op_release(op);
 	assert_int_equal(wd_comp_private_xform_free((uint8_t)dev, px), 0);
+	/* a stream op larger than a message is cut into pieces of the stream */
+	{
+		struct wd_comp_xform cx = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_ZLIB,
+					   .level = 1};
+		size_t done_out = 0, part = 300000;
+		void *st;
+
+		assert_int_equal(wd_comp_stream_create((uint8_t)dev, &cx, &st), 0);
+		for (size_t off = 0; off < len; off += part) {
+			size_t n = RTE_MIN(part, len - off);
+
+			before = fake_zip_msgs;
+			op = mkop(NULL, data + off, n, n + 4096);
+			op->op_type = WD_COMP_OP_STATEFUL;
+			op->stream = st;
+			op->flush_flag = off + n == len ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_NONE;
+			assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
+			assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+			assert_int_equal(op->engine, WD_COMP_ENGINE_HW);
+			assert_int_equal(op->consumed, n);
+			assert_true(fake_zip_msgs - before >= n / 65536);
+			ct_chain_read(op->m_dst, 0, comp + done_out, op->produced);
+			done_out += op->produced;
+			op_release(op);
+		}
+		assert_int_equal(ct_zlib_decomp(WD_COMP_ALG_ZLIB, comp, done_out, back,
+						sizeof(back), 0), (long)len);
+		assert_memory_equal(back, data, len);
+		assert_int_equal(wd_comp_stream_free((uint8_t)dev, st), 0);
+	}
 	ct_dev_close((uint8_t)dev);
 
 	/* without stream mode it cannot be split: software */
