@@ -20,6 +20,10 @@
  *                     the model (a PF has 1024 queues; the driver chooses)
  *   engine=real|store real deflate (default) or stored blocks (memcpy)
  *   engines=N         engine threads (default 1)
+ *   cpus=LIST         CPUs the engine threads may run on, e.g. "0" or "2-3,6"
+ *                     (default: through wd_core, the CPUs that are not EAL
+ *                     worker lcores, so that the "device" does not steal
+ *                     the submitting core; all CPUs when there are none)
  *   timing=0|1        timing model off (default) / on
  *   lat_us=U          timing: latency of an 8 KiB request at QD1 (15)
  *   gbps=G            timing: aggregate bandwidth cap in GB/s (7.2)
@@ -73,6 +77,7 @@ struct hzip_model_params {
 	uint16_t vf_queues;             /**< VF: queues in its VFT */
 	enum hzip_model_engine engine;
 	unsigned int engines;           /**< engine threads (>= 1) */
+	uint64_t cpu_mask;              /**< CPUs 0..63 for engine threads; 0 = any */
 	bool timing;                    /**< timing model on */
 	double lat_us;                  /**< timing: 8 KiB request latency at QD1 */
 	double gbps;                    /**< timing: aggregate bandwidth cap */

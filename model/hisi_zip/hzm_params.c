@@ -100,7 +100,7 @@ parse_bool(const char *s, bool *out)
 enum key_id {
 	K_VF, K_QUEUES, K_ENGINE, K_ENGINES, K_TIMING, K_LAT_US, K_GBPS, K_NUMA, K_TRACE,
 	K_FAIL, K_FAIL_STATUS, K_DROP, K_BAD_PHASE, K_ECC, K_STALL_MS, K_FAULT_AFTER,
-	K_DRV_TIMEOUT_MS,
+	K_DRV_TIMEOUT_MS, K_CPUS,
 	K_COUNT
 };
 
@@ -112,7 +112,46 @@ static const char *const key_names[K_COUNT] = {
 	[K_STALL_MS] = "stall_ms", [K_FAULT_AFTER] = "fault_after",
 	/* read by drivers/hisi_zip from the same spec: accepted, unused here */
 	[K_DRV_TIMEOUT_MS] = "timeout_ms",
+	[K_CPUS] = "cpus",
 };
+
+/* "0", "2-3", "0,2-3" (separated by '+' or ';' too): CPUs 0..63 */
+static int
+parse_cpus(const char *s, uint64_t *mask)
+{
+	uint64_t m = 0;
+
+	while (*s != '\0') {
+		char *end;
+		unsigned long a, b;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return -EINVAL;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (a > b || b > 63)
+			return -EINVAL;
+		for (unsigned long c = a; c <= b; c++)
+			m |= 1ull << c;
+		s = end;
+		if (*s == '+' || *s == ';') {
+			s++;
+			if (*s == '\0')
+				return -EINVAL;
+		} else if (*s != '\0') {
+			return -EINVAL;
+		}
+	}
+	if (m == 0)
+		return -EINVAL;
+	*mask = m;
+	return 0;
+}
 
 static int
 parse_one(enum key_id k, const char *key, const char *val, struct hzip_model_params *p,
@@ -216,6 +255,11 @@ parse_one(enum key_id k, const char *key, const char *val, struct hzip_model_par
 		/* the driver's own key: only its syntax is checked here */
 		if (parse_u64(val, 0, UINT32_MAX, &u) < 0)
 			return bad(err, errlen, "%s: expected a number, got \"%s\"", key, val);
+		return 0;
+	case K_CPUS:
+		if (parse_cpus(val, &p->cpu_mask) < 0)
+			return bad(err, errlen, "%s: expected CPUs 0..63 like 1 or 0-1+3, got \"%s\"",
+				   key, val);
 		return 0;
 	case K_COUNT:
 		break;

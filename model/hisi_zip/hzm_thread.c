@@ -3,11 +3,12 @@
  * Engine threads and the timing model.
  *
  * Each queue belongs to one thread (by CQ number), so its requests complete
- * in order. A thread sleeps on a futex only after spinning HZM_SPIN_NS
- * without work; the doorbell path wakes it with one FUTEX_WAKE only when
- * it sleeps, so a driver that keeps the device busy makes no system call
- * and neither does the model. Work is never found by polling memory: only
- * doorbells (pending bits) and control events (rescan) start it.
+ * in order. A doorbell is a store, as on silicon: it sets a pending bit and
+ * never makes a system call in the driver's thread. An idle engine spins
+ * HZM_SPIN_NS, then naps in growing steps (HZM_NAP_MIN_NS .. HZM_NAP_MAX_NS)
+ * and looks for pending bits after each nap; control events (rescan,
+ * pause, stop) wake it at once with a futex. Work is never found by
+ * polling ring memory: only doorbells (pending bits) and control events.
  *
  * Timing model (params.timing): a request of n bytes (max of consumed and
  * produced) completes no earlier than doorbell time + lat/2 + lat/2 * n /
@@ -20,6 +21,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -33,6 +35,8 @@
 #define HZM_SPIN_NS		100000ull	/* spin this long without work, then sleep */
 #define HZM_SPIN_WAIT_NS	200000ull	/* timing: spin waits up to this, sleep above */
 #define HZM_CQ_RECHECK_NS	1000000ull	/* CQ full: look for space this often */
+#define HZM_NAP_MIN_NS		20000ull	/* first nap after spinning */
+#define HZM_NAP_MAX_NS		500000ull	/* longest nap: the worst added latency */
 
 static long
 futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
@@ -70,8 +74,8 @@ hzm_sq_kick(struct hzip_model *m, struct hzm_sq *sq)
 	if (unlikely(m->threads == NULL))
 		return;
 	t = &m->threads[sq->thread];
-	__atomic_fetch_or(&t->pending[q / 64], 1ull << (q % 64), __ATOMIC_SEQ_CST);
-	hzm_thread_wake(t);
+	/* no wake-up: the engine finds the bit within one nap (see above) */
+	__atomic_fetch_or(&t->pending[q / 64], 1ull << (q % 64), __ATOMIC_RELEASE);
 }
 
 void
@@ -284,14 +288,21 @@ idle_wait(struct hzm_thread *t, uint64_t due)
 		for (int i = 0; i < 32; i++)
 			rte_pause();
 	}
-	__atomic_store_n(&t->sleeping, 1, __ATOMIC_SEQ_CST);
-	if (wake_reason(t)) {
-		__atomic_store_n(&t->sleeping, 0, __ATOMIC_SEQ_CST);
-		return;
+	/* nap: doorbells are found after each nap, control events wake us */
+	for (uint64_t nap = HZM_NAP_MIN_NS;; nap = RTE_MIN(nap * 2, HZM_NAP_MAX_NS)) {
+		uint64_t left;
+
+		__atomic_store_n(&t->sleeping, 1, __ATOMIC_SEQ_CST);
+		if (wake_reason(t))
+			break;
+		now = hzm_now_ns();
+		if (now >= due)
+			break;
+		left = due == UINT64_MAX ? UINT64_MAX : due - now;
+		if (left <= HZM_SPIN_WAIT_NS / 2)
+			break;  /* close enough: the caller spins the rest */
+		futex_wait(&t->sleeping, 1, RTE_MIN(nap, left - HZM_SPIN_WAIT_NS / 2));
 	}
-	futex_wait(&t->sleeping, 1, due == UINT64_MAX ? UINT64_MAX :
-				      (due - now > HZM_SPIN_WAIT_NS / 2 ?
-				       due - now - HZM_SPIN_WAIT_NS / 2 : 1000));
 	__atomic_store_n(&t->sleeping, 0, __ATOMIC_SEQ_CST);
 }
 
@@ -311,6 +322,9 @@ engine_main(void *arg)
 {
 	struct hzm_thread *t = arg;
 	struct hzip_model *m = t->m;
+
+	/* naps of tens of microseconds: without this the kernel adds 50 us */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 
 	while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
 		uint64_t next_due = UINT64_MAX, now;
@@ -366,7 +380,14 @@ hzm_engines_start(struct hzip_model *m)
 	/* not the creator's affinity: an EAL lcore is pinned to one CPU */
 	CPU_ZERO(&cpus);
 	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
-		CPU_SET((int)c, &cpus);
+		if (m->p.cpu_mask == 0 || (c < 64 && (m->p.cpu_mask & (1ull << c))))
+			CPU_SET((int)c, &cpus);
+	if (CPU_COUNT(&cpus) == 0) {
+		HZM_LOG(ERR, m, "cpus=: none of those CPUs is online");
+		free(m->threads);
+		m->threads = NULL;
+		return -EINVAL;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
 	for (unsigned int i = 0; i < m->nthreads; i++) {

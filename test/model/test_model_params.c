@@ -64,6 +64,11 @@ test_params_good(void **state)
 	assert_int_equal(hzip_model_params_parse("queues=1024,numa=-1,vf=0,timeout_ms=500", &p,
 						 err, sizeof(err)), 0);
 	assert_int_equal(p.numa_node, -1);
+	assert_int_equal(p.cpu_mask, 0);
+	assert_int_equal(hzip_model_params_parse("cpus=1", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.cpu_mask, 0x2);
+	assert_int_equal(hzip_model_params_parse("cpus=0-2+5;63", &p, err, sizeof(err)), 0);
+	assert_true(p.cpu_mask == (0x27ull | (1ull << 63)));
 }
 
 static void
@@ -90,6 +95,12 @@ test_params_bad(void **state)
 	expect_bad("engines=0", "engines");
 	expect_bad("engines=17", "engines");
 	expect_bad("engines=two", "engines");
+	expect_bad("cpus=", "cpus");
+	expect_bad("cpus=64", "cpus");
+	expect_bad("cpus=3-1", "cpus");
+	expect_bad("cpus=a", "cpus");
+	expect_bad("cpus=1-", "cpus");
+	expect_bad("cpus=1+", "cpus");
 	expect_bad("vf=2", "vf");
 	expect_bad("queues=0", "queues");
 	expect_bad("queues=2000", "queues");
