@@ -20,10 +20,10 @@
  *                     the model (a PF has 1024 queues; the driver chooses)
  *   engine=real|store real deflate (default) or stored blocks (memcpy)
  *   engines=N         engine threads (default 1)
- *   cpus=LIST         CPUs the engine threads may run on, e.g. "0" or "2-3,6"
- *                     (default: through wd_core, the CPUs that are not EAL
- *                     worker lcores, so that the "device" does not steal
- *                     the submitting core; all CPUs when there are none)
+ *   cpus=LIST         CPUs the engine threads run on, e.g. "1" or "0-1+3"
+ *                     (',' separates keys, so lists use '+'); default: any.
+ *                     Benchmarks pin the "device" away from the core whose
+ *                     cycles they count.
  *   timing=0|1        timing model off (default) / on
  *   lat_us=U          timing: latency of an 8 KiB request at QD1 (15)
  *   gbps=G            timing: aggregate bandwidth cap in GB/s (7.2)

@@ -10,9 +10,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
-
-#include <rte_lcore.h>
 
 #include "hzip_model.h"
 #include "hzm_private.h"
@@ -139,32 +136,6 @@ static const struct wd_bus_ops hzm_bus_ops = {
 	.destroy = bus_destroy,
 };
 
-/*
- * The model's engine threads play the device: keep them off the CPUs of
- * EAL's worker lcores, which submit and poll. The main lcore's CPU is
- * allowed (it usually waits for the workers). No free CPU: no pinning.
- */
-static uint64_t
-default_cpu_mask(void)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t all = 0, workers = 0;
-	unsigned int lcore;
-
-	for (long c = 0; c < ncpu && c < 64; c++)
-		all |= 1ull << c;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		rte_cpuset_t set = rte_lcore_cpuset(lcore);
-
-		for (int c = 0; c < 64; c++)
-			if (CPU_ISSET(c, &set))
-				workers |= 1ull << c;
-	}
-	if ((all & ~workers) == 0 || (all & ~workers) == all)
-		return 0;
-	return all & ~workers;
-}
-
 static int
 provider_create(const char *args, struct wd_model_desc *desc)
 {
@@ -180,8 +151,6 @@ provider_create(const char *args, struct wd_model_desc *desc)
 			"%s\n", args != NULL ? args : "", err);
 		return ret;
 	}
-	if (p.cpu_mask == 0)
-		p.cpu_mask = default_cpu_mask();
 	ret = hzip_model_create(&p, &m);
 	if (ret < 0)
 		return ret;

@@ -35,8 +35,8 @@
 #define HZM_SPIN_NS		100000ull	/* spin this long without work, then sleep */
 #define HZM_SPIN_WAIT_NS	200000ull	/* timing: spin waits up to this, sleep above */
 #define HZM_CQ_RECHECK_NS	1000000ull	/* CQ full: look for space this often */
-#define HZM_NAP_MIN_NS		20000ull	/* first nap after spinning */
-#define HZM_NAP_MAX_NS		500000ull	/* longest nap: the worst added latency */
+#define HZM_NAP_MIN_NS		10000ull	/* first nap after spinning */
+#define HZM_NAP_MAX_NS		100000ull	/* longest nap: the worst added latency */
 
 static long
 futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
