@@ -78,6 +78,8 @@ struct wd_comp_hw_stream {
 	void *ctx;          /* driver stream context */
 	bool started;       /* the context holds state of the current stream */
 	bool need_reset;    /* the stream ended or failed: reset before the next op */
+	bool ended;         /* decompression: the stream ended (not failed) */
+	uint64_t end_sum;   /* decompression: checksum reported when it ended */
 	uint32_t cum_sum;   /* gzip decompression: CRC of the ended members */
 	uint64_t cum_len;
 	uint32_t adler;     /* raw deflate with Adler-32 asked: computed here */
@@ -609,6 +611,7 @@ stream_restart(struct wd_comp_hw_stream *hs, bool keep_members)
 {
 	hs->need_reset = true;
 	hs->started = false;
+	hs->ended = false;
 	if (!keep_members) {
 		hs->cum_sum = 0;
 		hs->cum_len = 0;
@@ -810,8 +813,11 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 				return;
 			}
 		}
-		if (hs != NULL)
+		if (hs != NULL) {
 			stream_restart(hs, xf->alg == WD_COMP_ALG_GZIP);
+			hs->ended = true;
+			hs->end_sum = sum;
+		}
 		req_finish(qp, r, WD_COMP_OP_SUCCESS, sum, m->hw_status);
 		return;
 	}
@@ -850,8 +856,12 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 		req_continue(qp, r);
 		return;
 	}
-	if (r->mode == REQ_SPLIT && dec) {
-		/* all input taken and the stream did not end: truncated */
+	if (dec && (r->mode == REQ_SPLIT || r->flush == WD_COMP_FLUSH_FINAL)) {
+		/*
+		 * All input taken and the stream did not end: truncated. A stream's
+		 * FINAL op promises the end (zlib's Z_FINISH); with FLUSH_NONE/SYNC
+		 * more input is simply awaited.
+		 */
 		req_finish(qp, r, WD_COMP_OP_ERR_DATA, 0, m->hw_status);
 		return;
 	}
@@ -973,9 +983,19 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 		r->mode = REQ_STREAM;
 		r->ctx = hs->ctx;
 		if (hs->need_reset) {
+			if (hs->ended && dir == WD_OP_DECOMPRESS && op->src.length == 0) {
+				/*
+				 * Nothing after the end of a stream: nothing to do (as the
+				 * software engine, and zlib after Z_STREAM_END).
+				 */
+				op->engine = WD_COMP_ENGINE_HW;
+				req_finish(qp, r, WD_COMP_OP_SUCCESS, hs->end_sum, 0);
+				return WD_COMP_HW_SENT;
+			}
 			/* the last op ended the stream (or failed): this one starts anew */
 			ctx_reset(qp, hs->ctx);
 			hs->need_reset = false;
+			hs->ended = false;
 		}
 	} else if (op->src.length > caps->max_len) {
 		ret = split_get(qp, r);

@@ -190,6 +190,9 @@ bool wd_comp_sw_stream_ended(const struct wd_comp_sw_stream *ss);
 /**
  * Run one request. @p ss NULL: stateless (a complete stream, or
  * independent non-final blocks with FLUSH_FULL on raw deflate).
+ * @p flush: the op's flush; a stream decompression op with FLUSH_FINAL that
+ * takes all its input without reaching the end of the stream fails with
+ * WD_COMP_OP_ERR_DATA (truncated).
  * @p in_chksum: initial checksum of a stateless raw-deflate op (MULTI_PKT).
  */
 void wd_comp_sw_run(struct wd_comp_sw_qp *sq, struct wd_comp_sw_stream *ss,

@@ -1055,7 +1055,7 @@ decomp_chksum(const struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf)
 
 static void
 general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, bool stateless,
-		   const struct wd_comp_buf *src, const struct wd_comp_buf *dst,
+		   const struct wd_comp_buf *src, const struct wd_comp_buf *dst, uint8_t flush,
 		   uint64_t in_chksum, struct wd_comp_res *res)
 {
 	struct sw_cur in, out;
@@ -1214,6 +1214,15 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 			res->chksum = decomp_chksum(c, xf);
 			return;
 		}
+		/*
+		 * A FINAL op promises the end of the stream (as zlib's Z_FINISH):
+		 * all of its input is taken and the end did not come. With
+		 * FLUSH_NONE/SYNC, more input is simply awaited.
+		 */
+		if (flush == WD_COMP_FLUSH_FINAL) {
+			res->status = WD_COMP_OP_ERR_DATA;
+			goto fail;
+		}
 	}
 done:
 	res->status = WD_COMP_OP_SUCCESS;
@@ -1266,5 +1275,5 @@ wd_comp_sw_run(struct wd_comp_sw_qp *sq, struct wd_comp_sw_stream *ss,
 	if (xf->op == WD_OP_COMPRESS)
 		general_compress(c, xf, ss == NULL, src, dst, flush, in_chksum, res);
 	else
-		general_decompress(c, xf, ss == NULL, src, dst, in_chksum, res);
+		general_decompress(c, xf, ss == NULL, src, dst, flush, in_chksum, res);
 }

@@ -3,9 +3,10 @@
  * The wd_comp API against one device, in the manner of DPDK's
  * compressdev_autotest: invalid configuration, stateless fixed/dynamic,
  * big, multi-op, multi-level, multi-xform, SGL, checksums, out of space,
- * stateful compression and decompression with tiny steps, external
- * buffers, windows, multi-member gzip, bad input, op validation, the
- * synchronous call, statistics and the corpus. Every result is checked
+ * stateful compression and decompression with tiny steps, truncated
+ * streams ending in a FINAL op, external buffers, windows, multi-member
+ * gzip, bad input, op validation, the synchronous call, statistics and
+ * the corpus. Every result is checked
  * against zlib in both directions.
  *
  * Usage: test_comp_api <device spec>   ("sw", "model:type=fakezip", ...)
@@ -782,6 +783,119 @@ test_stateful_decomp_tiny(void **state)
 	}
 }
 
+/* One stream op on @p st with input comp[off, off+len). @return its status. */
+static uint8_t
+stream_op(void *st, const uint8_t *in, size_t len, enum wd_comp_flush fl, uint8_t *out,
+	  size_t room, struct wd_comp_op *res)
+{
+	struct rte_mbuf *s = ct_chain_from(in, len, 0, 0);
+	struct rte_mbuf *d = ct_chain_room(room, 0);
+	struct wd_comp_op *op;
+	uint8_t status;
+
+	assert_non_null(s);
+	assert_non_null(d);
+	op = op_make(st, true, s, 0, (uint32_t)len, d, 0, fl);
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	status = op->status;
+	assert_true(op->consumed <= len);
+	assert_true(op->produced <= room);
+	if (out != NULL)
+		ct_chain_read(d, 0, out, op->produced);
+	*res = *op;
+	rte_pktmbuf_free(s);
+	rte_pktmbuf_free(d);
+	wd_comp_op_free(op);
+	return status;
+}
+
+/*
+ * A stream decompression op with FLUSH_FINAL promises the end of the stream:
+ * when its input ends before (truncated), it fails with ERR_DATA on every
+ * engine; with FLUSH_NONE/SYNC the same input is a normal step, and the rest
+ * completes the stream. An empty op after the end is a no-op.
+ */
+static void
+test_stateful_decomp_final(void **state)
+{
+	static uint8_t data[20000], comp[25000], out[25000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 41);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		size_t clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp, sizeof(comp));
+		const size_t cuts[] = {0, 1, 5, clen / 2, clen - 4, clen - 1};
+		uint32_t sum = algs[a] == WD_COMP_ALG_ZLIB ? adler32(1, data, sizeof(data)) :
+			       crc32(0, data, sizeof(data));
+		void *st;
+
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		x.chksum = WD_COMP_CHKSUM_CRC32;
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		for (size_t c = 0; c < RTE_DIM(cuts); c++) {
+			size_t cut = cuts[c], got;
+
+			/* truncated input in a FINAL op: an error, nothing reported */
+			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_FINAL, NULL,
+						   sizeof(out), &r), WD_COMP_OP_ERR_DATA);
+			assert_int_equal(r.consumed, 0);
+			assert_int_equal(r.produced, 0);
+			/* the failed stream starts again: a whole stream decompresses */
+			memset(out, 0, sizeof(out));
+			assert_int_equal(stream_op(st, comp, clen, WD_COMP_FLUSH_FINAL, out,
+						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, clen);
+			assert_int_equal(r.produced, sizeof(data));
+			assert_memory_equal(out, data, sizeof(data));
+			assert_int_equal(r.output_chksum, sum);
+			/* nothing after the end: a no-op, with the stream's checksum */
+			assert_int_equal(stream_op(st, comp, 0, WD_COMP_FLUSH_FINAL, NULL,
+						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, 0);
+			assert_int_equal(r.produced, 0);
+			assert_int_equal(r.output_chksum, sum);
+
+			/*
+			 * The same input without FINAL is a step; SYNC too; then the rest.
+			 * A new stream: a gzip stream takes what follows the end of a
+			 * member as the next member (checksums add up).
+			 */
+			assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+			assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+			memset(out, 0, sizeof(out));
+			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_NONE, out,
+						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, cut);
+			got = r.produced;
+			assert_int_equal(stream_op(st, comp + cut, 0, WD_COMP_FLUSH_SYNC,
+						   out + got, sizeof(out) - got, &r),
+					 WD_COMP_OP_SUCCESS);
+			got += r.produced;
+			assert_int_equal(stream_op(st, comp + cut, clen - cut, WD_COMP_FLUSH_FINAL,
+						   out + got, sizeof(out) - got, &r),
+					 WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, clen - cut);
+			got += r.produced;
+			assert_int_equal(got, sizeof(data));
+			assert_memory_equal(out, data, sizeof(data));
+			assert_int_equal(r.output_chksum, sum);
+
+			/*
+			 * A step, then an empty FINAL op: the end never came (with no
+			 * input at all, the stream that ended above is still ended)
+			 */
+			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_NONE, NULL,
+						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(stream_op(st, comp, 0, WD_COMP_FLUSH_FINAL, NULL,
+						   sizeof(out), &r),
+					 cut == 0 ? WD_COMP_OP_SUCCESS : WD_COMP_OP_ERR_DATA);
+		}
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	}
+}
+
 static void
 ext_free_cb(void *addr, void *opaque)
 {
@@ -1425,6 +1539,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_out_of_space),
 		cmocka_unit_test(test_stateful_comp),
 		cmocka_unit_test(test_stateful_decomp_tiny),
+		cmocka_unit_test(test_stateful_decomp_final),
 		cmocka_unit_test(test_extbuf),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_gzip_members),

@@ -377,6 +377,8 @@ test_unsupported_runtime(void **state)
 		op = mkop(NULL, comp + off, n, 20000);
 		op->op_type = WD_COMP_OP_STATEFUL;
 		op->stream = st;
+		/* FINAL promises the end of the stream: only on the last piece */
+		op->flush_flag = off + n == clen ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_NONE;
 		assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
 		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
 		assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
