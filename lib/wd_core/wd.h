@@ -58,7 +58,8 @@ extern "C" {
  *
  * @param argc, argv  EAL arguments, as for rte_eal_init().
  * @return the number of arguments consumed by EAL (>= 0), or a negative
- *         errno: -EINVAL bad EAL arguments, -ENOTSUP IOVA mode is PA.
+ *         errno: -EINVAL bad EAL arguments, -EALREADY EAL already running,
+ *         -ENOTSUP IOVA mode is PA.
  */
 WD_EXPORT int wd_eal_init(int argc, char **argv);
 
@@ -71,11 +72,20 @@ WD_EXPORT int wd_eal_init(int argc, char **argv);
  * addresses); when EAL selected PA, this fails with -ENOTSUP and logs
  * that `--iova-mode=va` is needed.
  *
- * @return 0, -ENODEV if EAL is not initialised, -ENOTSUP if IOVA != VA.
+ * @return 0, -ENODEV if EAL is not initialised, -ENOTSUP if IOVA != VA,
+ *         -EPERM in a child process after fork() (WarpDrive belongs to
+ *         the parent; so do all control calls: they say -EPERM there).
  */
 WD_EXPORT int wd_init(void);
 
-/** Release every queue and device. EAL itself is left running. */
+/**
+ * Release every queue and device. Libraries built on wd_core release
+ * what they hold first (lib/wd_comp closes its devices). Queues the
+ * application still holds are stopped: their handles stay valid, their
+ * data path finds nothing (wd_send -EBUSY, wd_recv 0), and
+ * wd_release_queue() frees them. EAL itself is left running.
+ * Does nothing in a child process after fork().
+ */
 WD_EXPORT void wd_cleanup(void);
 
 /* ------------------------------------------------------------------ */
@@ -121,7 +131,9 @@ struct wd_dev;
 
 /** Device attributes, in the spirit of the uacce sysfs attributes. */
 struct wd_dev_info {
-	unsigned int id;              /**< registry index */
+	unsigned int id;              /**< position in the registry (wd_dev_get());
+				       *   shifts down when a device before it
+				       *   is detached */
 	char name[WD_NAME_MAX];       /**< e.g. "0000:75:00.0" or "model0" */
 	char driver[32];              /**< driver name, e.g. "hisi_zip" */
 	char api[32];                 /**< queue API level, e.g. "hisi_qm_v2" */
@@ -158,13 +170,16 @@ WD_EXPORT struct wd_dev *wd_dev_find(const char *name);
  * @param spec  device specification string.
  * @param[out] dev  the attached device.
  * @return 0, -EINVAL bad spec, -ENODEV no such device or no driver for
- *         it, -ENOSPC registry full, or the driver's probe error.
+ *         it, -ENOSPC registry full, -EPERM after fork(), or the driver's
+ *         probe error.
  */
 WD_EXPORT int wd_dev_attach(const char *spec, struct wd_dev **dev);
 
 /**
  * Detach a device: remove it from its driver and the registry.
- * @return 0, -EBUSY while queues are still requested, -EINVAL.
+ * @return 0, -EBUSY while queues are still requested or a library holds
+ *         the device (lib/wd_comp, until wd_comp_dev_close()), -EINVAL,
+ *         -EPERM after fork().
  */
 WD_EXPORT int wd_dev_detach(struct wd_dev *dev);
 
@@ -208,9 +223,12 @@ struct wd_queue_attr {
  *
  * @param[out] q  the new queue.
  * @param attr    algorithm, direction, depth, device.
- * @return 0, -EINVAL bad attributes, -ENODEV no device offers the
- *         algorithm, -EBUSY every queue of the device is taken, -ENOMEM,
- *         -ETIMEDOUT the hardware did not answer, or a driver error.
+ * @return 0, -EINVAL bad attributes (incl. a depth above the device's
+ *         maximum or a socket outside -1..RTE_MAX_NUMA_NODES-1), -ENODEV no
+ *         device offers the algorithm, -EBUSY every queue of the devices
+ *         offering it is taken, -ENOMEM, -EPERM after fork(), -ETIMEDOUT
+ *         the hardware did not answer, or a driver error (e.g. -ENOTSUP for
+ *         an algorithm/direction pair the device lacks).
  */
 WD_EXPORT int wd_request_queue(struct wd_queue **q, const struct wd_queue_attr *attr);
 
@@ -230,10 +248,12 @@ WD_EXPORT int wd_release_queue(struct wd_queue *q);
  * Rings the doorbell unless the queue has WD_QUEUE_F_BATCH.
  * No system call is made.
  *
- * @return 0, -EBUSY the queue is full (retry after wd_recv()), -EINVAL a
- *         malformed request (nothing was submitted), -EPERM called in a
- *         child process after fork() on the parent's queue, -EIO the
- *         device is in error and being reset.
+ * A request the driver finds malformed is still accepted and completes
+ * with an error status in the request (see the message header).
+ *
+ * @return 0, -EBUSY the queue is full (retry after wd_recv()) or was
+ *         stopped by wd_cleanup(), -EINVAL NULL arguments, -EPERM called in
+ *         a child process after fork() on the parent's queue.
  */
 WD_EXPORT int wd_send(struct wd_queue *q, void *req);
 
@@ -299,7 +319,8 @@ WD_EXPORT void *wd_reserve_memory(struct wd_queue *q, size_t size);
  * Share @p q's reserved memory with @p target_q (possibly on another
  * device): the target's device gets the memory mapped too, and the memory
  * lives until both queues are released.
- * @return 0, -EINVAL (no reserved memory, or same queue), -EPERM.
+ * @return 0, -EINVAL (no reserved memory, or same queue), -EEXIST the
+ *         target already has reserved memory of its own, -EPERM.
  */
 WD_EXPORT int wd_share_reserved_memory(struct wd_queue *q, struct wd_queue *target_q);
 
@@ -316,7 +337,8 @@ WD_EXPORT void wd_dma_free(void *ptr);
 /**
  * Map application memory that is not hugepage memory (e.g. malloc'ed)
  * for DMA by every device, IOVA = VA. The range is rounded out to pages.
- * @return 0, -EINVAL, -ENOMEM, or the IOMMU's error.
+ * @return 0, -EINVAL, -EEXIST (overlaps a range already mapped),
+ *         -ENOMEM, -EPERM after fork(), or the IOMMU's error (-EIO).
  */
 WD_EXPORT int wd_dma_map(void *va, size_t len);
 

@@ -19,6 +19,30 @@ volatile uint32_t wd_fork_gen;
 
 static bool wd_initialised;
 
+#define WD_MAX_CLEANUP_HOOKS 8
+static void (*wd_cleanup_hooks[WD_MAX_CLEANUP_HOOKS])(void);
+static unsigned int wd_nhooks;
+
+int
+wd_cleanup_hook_register(void (*fn)(void))
+{
+	int ret = 0;
+
+	if (fn == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&wd_core_lock);
+	for (unsigned int i = 0; i < wd_nhooks; i++)
+		if (wd_cleanup_hooks[i] == fn)
+			goto out;
+	if (wd_nhooks == WD_MAX_CLEANUP_HOOKS)
+		ret = -ENOSPC;
+	else
+		wd_cleanup_hooks[wd_nhooks++] = fn;
+out:
+	pthread_mutex_unlock(&wd_core_lock);
+	return ret;
+}
+
 /*
  * After fork() the child shares the parent's hugepage memory and device
  * mappings but not its threads; it must not touch the parent's queues.
@@ -59,6 +83,8 @@ wd_init(void)
 {
 	int ret;
 
+	if (wd_forked())
+		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
 	if (wd_initialised) {
 		pthread_mutex_unlock(&wd_core_lock);
@@ -102,7 +128,15 @@ wd_eal_init(int argc, char **argv)
 WD_EXPORT void
 wd_cleanup(void)
 {
+	/* A child must not stop the parent's hardware (nor take its locks,
+	 * which may live in shared hugepage memory). */
+	if (wd_forked())
+		return;
+	/* Libraries above first (lib/wd_comp releases its queue pairs). */
+	for (unsigned int i = wd_nhooks; i-- > 0;)
+		wd_cleanup_hooks[i]();
 	pthread_mutex_lock(&wd_core_lock);
+	wd_queue_release_all();
 	wd_dev_remove_all();
 	wd_initialised = false;
 	pthread_mutex_unlock(&wd_core_lock);

@@ -54,6 +54,7 @@ struct wd_dev {
 	unsigned int queue_depth_max;
 	uint32_t flags;
 	unsigned int queues_in_use;
+	unsigned int holds;          /* wd_dev_hold() references (lib/wd_comp) */
 	unsigned int irq_nvec;
 	int irq_efds[WD_MAX_IRQS];
 	bool probed;
@@ -71,7 +72,16 @@ struct wd_queue {
 	struct wd_queue_attr attr;
 	char alg[16];
 	struct wd_mem_ref *mem; /* reserved memory (shared, refcounted) */
+	bool dead;              /* released by wd_cleanup(): only wd_release_queue() */
+	struct wd_queue *next;  /* all live queues (wd_cleanup) */
 };
+
+/** True in a child process after fork(): WarpDrive belongs to the parent. */
+static inline bool
+wd_forked(void)
+{
+	return wd_fork_gen != 0;
+}
 
 /* wd_dev.c */
 struct wd_dev *wd_dev_alloc(enum wd_bus_kind bus, const char *name);
@@ -105,6 +115,9 @@ void wd_mem_ref_put(struct wd_mem_ref *ref);
 int wd_mem_apply_user_maps(struct wd_dev *dev);
 void wd_mem_unmap_user_maps_pci(void);
 int wd_mem_register_events(void);
+
+/* wd_queue.c */
+void wd_queue_release_all(void);
 
 /* wd_core.c */
 int wd_iova_check(int iova_mode);

@@ -105,7 +105,7 @@ wd_dev_free(struct wd_dev *dev)
 {
 	if (dev == NULL)
 		return;
-	if (dev->irq_nvec > 0 && dev->bops->irq_disable != NULL)
+	if (dev->bops != NULL && dev->irq_nvec > 0 && dev->bops->irq_disable != NULL)
 		dev->bops->irq_disable(dev->bctx);
 	if (dev->bops != NULL && dev->bops->destroy != NULL)
 		dev->bops->destroy(dev->bctx);
@@ -205,6 +205,8 @@ wd_dev_attach(const char *str, struct wd_dev **devp)
 		return -EINVAL;
 	if (spec.kind == WD_SPEC_SW)
 		return -EINVAL;
+	if (wd_forked())
+		return -EPERM;
 	ret = wd_init();
 	if (ret < 0)
 		return ret;
@@ -228,15 +230,44 @@ wd_dev_detach(struct wd_dev *dev)
 
 	if (dev == NULL)
 		return -EINVAL;
+	if (wd_forked())
+		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
 	if (wd_devs[dev->id] != dev)
 		ret = -EINVAL;
-	else if (dev->queues_in_use > 0)
+	else if (dev->queues_in_use > 0 || dev->holds > 0)
 		ret = -EBUSY;
 	else
 		wd_dev_remove(dev);
 	pthread_mutex_unlock(&wd_core_lock);
 	return ret;
+}
+
+int
+wd_dev_hold(struct wd_dev *dev)
+{
+	int ret = 0;
+
+	if (dev == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&wd_core_lock);
+	if (wd_devs[dev->id] != dev)
+		ret = -EINVAL;
+	else
+		dev->holds++;
+	pthread_mutex_unlock(&wd_core_lock);
+	return ret;
+}
+
+void
+wd_dev_unhold(struct wd_dev *dev)
+{
+	if (dev == NULL)
+		return;
+	pthread_mutex_lock(&wd_core_lock);
+	if (wd_devs[dev->id] == dev && dev->holds > 0)
+		dev->holds--;
+	pthread_mutex_unlock(&wd_core_lock);
 }
 
 int

@@ -94,6 +94,23 @@ const char *wd_dev_args(const struct wd_dev *dev);
  */
 int wd_dev_arg_u32(const struct wd_dev *dev, const char *key, uint32_t *val);
 
+/**
+ * Keep a device from being detached while a library refers to it
+ * (lib/wd_comp holds every device it wraps). wd_dev_detach() says -EBUSY
+ * while holds remain. @return 0, -EINVAL.
+ */
+int wd_dev_hold(struct wd_dev *dev);
+/** Drop a hold taken with wd_dev_hold(). */
+void wd_dev_unhold(struct wd_dev *dev);
+
+/**
+ * Run @p fn at the start of wd_cleanup(), before queues and devices go
+ * (libraries above wd_core release what they built). Hooks run in reverse
+ * order of registration; registering the same function twice is a no-op.
+ * @return 0, -ENOSPC.
+ */
+int wd_cleanup_hook_register(void (*fn)(void));
+
 /** Driver-private data of a device. */
 void wd_dev_set_priv(struct wd_dev *dev, void *priv);
 void *wd_dev_priv(const struct wd_dev *dev);
@@ -110,9 +127,10 @@ struct wd_dev_attrs {
 int wd_dev_set_attrs(struct wd_dev *dev, const struct wd_dev_attrs *attrs);
 
 /**
- * @return the DMA address the device must use for @p va (IOVA = VA in
- * WarpDrive; this also checks, in debug builds, that the memory is
- * mapped).
+ * @return the DMA address the device must use for @p va: IOVA = VA in
+ * WarpDrive (wd_init() refuses any other IOVA mode). The memory must be
+ * hugepage memory from EAL or mapped with wd_dma_map(); an IOMMU rejects
+ * anything else.
  */
 static inline uint64_t
 wd_dma_iova(const void *va)

@@ -192,6 +192,8 @@ wd_dma_map(void *va, size_t len)
 
 	if (va == NULL || len == 0)
 		return -EINVAL;
+	if (wd_forked())
+		return -EPERM;
 	page_round(va, len, &s, &l);
 	pthread_mutex_lock(&wd_core_lock);
 	for (m = wd_user_maps; m != NULL; m = m->next) {
@@ -229,6 +231,8 @@ wd_dma_unmap(void *va, size_t len)
 
 	if (va == NULL || len == 0)
 		return -EINVAL;
+	if (wd_forked())
+		return -EPERM;
 	page_round(va, len, &s, &l);
 	pthread_mutex_lock(&wd_core_lock);
 	for (pp = &wd_user_maps; (m = *pp) != NULL; pp = &m->next)

@@ -19,6 +19,9 @@
 
 #include "wd_core_private.h"
 
+/* Every live queue, for wd_cleanup(); under wd_core_lock. */
+static struct wd_queue *wd_queues;
+
 /* wd_recv_sync(): spin this long before sleeping on an interrupt. */
 #define WD_SYNC_SPIN_US 50
 /* Sleep in slices so that a wake-up taken by another queue of the same
@@ -92,8 +95,63 @@ queue_create(struct wd_dev *dev, const struct wd_queue_attr *attr, struct wd_que
 		return ret;
 	}
 	dev->queues_in_use++;
+	q->next = wd_queues;
+	wd_queues = q;
 	*qp = q;
 	return 0;
+}
+
+static void
+queue_unlink(struct wd_queue *q)
+{
+	for (struct wd_queue **pp = &wd_queues; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == q) {
+			*pp = q->next;
+			return;
+		}
+	}
+}
+
+/* A dead queue's data path answers "nothing" (send full, recv empty). */
+static uint16_t
+dead_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
+{
+	RTE_SET_USED(qpriv);
+	RTE_SET_USED(reqs);
+	RTE_SET_USED(n);
+	RTE_SET_USED(doorbell);
+	return 0;
+}
+
+static uint16_t
+dead_recv(void *qpriv, void **resps, uint16_t n)
+{
+	RTE_SET_USED(qpriv);
+	RTE_SET_USED(resps);
+	RTE_SET_USED(n);
+	return 0;
+}
+
+/*
+ * wd_cleanup(): stop every queue the application still holds. The handle
+ * stays valid (its data path finds nothing) until wd_release_queue().
+ */
+void
+wd_queue_release_all(void)
+{
+	struct wd_queue *q;
+
+	while ((q = wd_queues) != NULL) {
+		WD_LOG(NOTICE, "%s: queue still requested at cleanup: released", q->dev->name);
+		wd_queues = q->next;
+		q->ops->fini(q->dev, q->priv);
+		q->dev->queues_in_use--;
+		wd_mem_ref_put(q->mem);
+		q->mem = NULL;
+		q->send = dead_send;
+		q->recv = dead_recv;
+		q->dead = true;
+	}
 }
 
 WD_EXPORT int
@@ -106,8 +164,11 @@ wd_request_queue(struct wd_queue **qp, const struct wd_queue_attr *attr)
 	if (qp == NULL || attr == NULL || attr->alg == NULL || attr->alg[0] == '\0' ||
 	    strlen(attr->alg) >= 16 ||
 	    (attr->op != WD_OP_COMPRESS && attr->op != WD_OP_DECOMPRESS) ||
-	    (attr->flags & ~(WD_QUEUE_F_BATCH | WD_QUEUE_F_IRQ)) != 0)
+	    (attr->flags & ~(WD_QUEUE_F_BATCH | WD_QUEUE_F_IRQ)) != 0 ||
+	    attr->socket_id < WD_SOCKET_ANY || attr->socket_id >= RTE_MAX_NUMA_NODES)
 		return -EINVAL;
+	if (wd_forked())
+		return -EPERM;
 	ret = wd_init();
 	if (ret < 0)
 		return ret;
@@ -156,9 +217,12 @@ wd_release_queue(struct wd_queue *q)
 	if (unlikely(q->gen != wd_fork_gen))
 		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
-	q->ops->fini(q->dev, q->priv);
-	q->dev->queues_in_use--;
-	wd_mem_ref_put(q->mem);
+	if (!q->dead) {
+		queue_unlink(q);
+		q->ops->fini(q->dev, q->priv);
+		q->dev->queues_in_use--;
+		wd_mem_ref_put(q->mem);
+	}
 	pthread_mutex_unlock(&wd_core_lock);
 	rte_free(q->priv);
 	rte_free(q);
@@ -222,15 +286,15 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 {
 	uint64_t hz = rte_get_timer_hz();
 	uint64_t start = rte_get_timer_cycles();
-	uint64_t spin_end = start + hz * WD_SYNC_SPIN_US / 1000000;
-	uint64_t end = start + hz * timeout_ms / 1000;
+	uint64_t spin_end = start + hz / 1000000 * WD_SYNC_SPIN_US;
+	uint64_t end = start + hz / 1000 * timeout_ms;
 	bool can_sleep;
 
 	if (q == NULL || resp == NULL)
 		return -EINVAL;
 	if (unlikely(q->gen != wd_fork_gen))
 		return -EPERM;
-	can_sleep = (q->flags & WD_QUEUE_F_IRQ) && q->ops->irq_arm != NULL;
+	can_sleep = (q->flags & WD_QUEUE_F_IRQ) && q->ops->irq_arm != NULL && !q->dead;
 	for (;;) {
 		uint64_t now;
 
@@ -271,7 +335,7 @@ wd_flush(struct wd_queue *q)
 		return -EINVAL;
 	if (unlikely(q->gen != wd_fork_gen))
 		return -EPERM;
-	if (q->ops->flush != NULL)
+	if (!q->dead && q->ops->flush != NULL)
 		q->ops->flush(q->priv);
 	return 0;
 }
@@ -285,7 +349,7 @@ wd_queue_dev(const struct wd_queue *q)
 WD_EXPORT unsigned int
 wd_queue_inflight(const struct wd_queue *q)
 {
-	if (q == NULL || q->ops->inflight == NULL)
+	if (q == NULL || q->dead || q->ops->inflight == NULL)
 		return 0;
 	return q->ops->inflight(q->priv);
 }
@@ -293,7 +357,7 @@ wd_queue_inflight(const struct wd_queue *q)
 WD_EXPORT unsigned int
 wd_queue_capacity(const struct wd_queue *q)
 {
-	if (q == NULL || q->ops->capacity == NULL)
+	if (q == NULL || q->dead || q->ops->capacity == NULL)
 		return 0;
 	return q->ops->capacity(q->priv);
 }

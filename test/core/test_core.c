@@ -909,6 +909,109 @@ test_fork(void **state)
 	free(f);
 }
 
+static int hook_calls;
+static struct wd_dev *hook_dev;
+
+static void
+cleanup_hook(void)
+{
+	hook_calls++;
+	/* a library above releases what it holds before devices go */
+	wd_dev_unhold(hook_dev);
+}
+
+static void
+test_hold_and_cleanup(void **state)
+{
+	struct wd_queue_attr attr = { .alg = "zlib", .op = WD_OP_COMPRESS };
+	struct wd_queue *q;
+	struct wd_dev *dev;
+	struct fake_fn *f;
+	void *r;
+	int x;
+
+	(void)state;
+	dev = attach_fake("");
+	f = last_fn;
+	/* a held device cannot be detached */
+	assert_int_equal(wd_dev_hold(dev), 0);
+	assert_int_equal(wd_dev_detach(dev), -EBUSY);
+	wd_dev_unhold(dev);
+	assert_int_equal(wd_dev_hold(NULL), -EINVAL);
+	/* bad sockets */
+	attr.socket_id = RTE_MAX_NUMA_NODES;
+	assert_int_equal(wd_request_queue(&q, &attr), -EINVAL);
+	attr.socket_id = -2;
+	assert_int_equal(wd_request_queue(&q, &attr), -EINVAL);
+	attr.socket_id = WD_SOCKET_ANY;
+
+	/* wd_cleanup() with a queue and a hold left: hooks run first, the
+	 * queue is stopped but its handle stays usable until released */
+	assert_int_equal(wd_request_queue(&q, &attr), 0);
+	assert_int_equal(wd_dev_hold(dev), 0);
+	hook_dev = dev;
+	assert_int_equal(wd_cleanup_hook_register(cleanup_hook), 0);
+	assert_int_equal(wd_cleanup_hook_register(cleanup_hook), 0); /* once only */
+	assert_int_equal(wd_cleanup_hook_register(NULL), -EINVAL);
+	wd_cleanup();
+	assert_int_equal(hook_calls, 1);
+	assert_true(f->destroyed);
+	free(f);
+	assert_int_equal(wd_dev_count(), 0);
+	assert_int_equal(wd_send(q, &x), -EBUSY);
+	assert_int_equal(wd_recv(q, &r), 0);
+	assert_int_equal(wd_recv_sync(q, &r, 1), -ETIMEDOUT);
+	assert_int_equal(wd_flush(q), 0);
+	assert_int_equal(wd_queue_inflight(q), 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	/* and WarpDrive starts again */
+	assert_int_equal(wd_init(), 0);
+	hook_dev = NULL;
+}
+
+static void
+test_fork_control(void **state)
+{
+	struct wd_queue_attr attr = { .alg = "zlib", .op = WD_OP_COMPRESS };
+	struct wd_dev *dev;
+	struct fake_fn *f;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	dev = attach_fake("");
+	f = last_fn;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct wd_queue *q;
+		struct wd_dev *d2;
+		char buf[64];
+		int code = 0;
+
+		if (wd_init() != -EPERM)
+			code |= 1;
+		if (wd_request_queue(&q, &attr) != -EPERM)
+			code |= 2;
+		if (wd_dev_attach("model:type=fake", &d2) != -EPERM)
+			code |= 4;
+		if (wd_dev_detach(dev) != -EPERM)
+			code |= 8;
+		if (wd_dma_map(buf, sizeof(buf)) != -EPERM)
+			code |= 16;
+		/* a child's cleanup must leave the parent's devices alone */
+		wd_cleanup();
+		_exit(code);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_false(f->destroyed);
+	assert_ptr_equal(wd_dev_get(0), dev);
+	assert_int_equal(wd_dev_detach(dev), 0);
+	free(f);
+}
+
 static void
 test_iova_check(void **state)
 {
@@ -962,6 +1065,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_queue_fifo),
 		cmocka_unit_test(test_recv_sync_irq),
 		cmocka_unit_test(test_fork),
+		cmocka_unit_test(test_fork_control),
+		cmocka_unit_test(test_hold_and_cleanup),
 		cmocka_unit_test(test_iova_check),
 	};
 	int ret;
