@@ -420,9 +420,12 @@ struct wd_comp_sched;
 
 /**
  * Give every lcore in @p lcores its own queue pair, on the devices in
- * @p dev_ids, nearest NUMA node first, spreading lcores of one node over
- * that node's devices. The devices must be configured with enough queue
- * pairs and started. Queue pairs are lcore-local: no locks are taken.
+ * @p dev_ids, nearest NUMA node first, spreading lcores of one node
+ * round-robin over that node's devices (the device with the fewest lcores
+ * first; hardware before software when they have as many). The software
+ * device counts as local to every node. The devices must be configured
+ * with enough queue pairs and started. Queue pairs are lcore-local: no
+ * locks are taken.
  * @return 0, -EINVAL, -ENOSPC (not enough queue pairs).
  */
 WD_EXPORT int wd_comp_sched_create(const uint8_t *dev_ids, unsigned int nb_devs,

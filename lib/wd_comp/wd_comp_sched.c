@@ -2,9 +2,11 @@
 /*
  * The scheduler: each lcore gets a queue pair of its own, on the nearest
  * device (NUMA distance from the lcore's socket), lcores of one node
- * spread over that node's devices, hardware before software at equal
- * distance. The map is fixed at creation, so wd_comp_sched_get() is a
- * table lookup and the data path of each lcore stays lock-free.
+ * spread round-robin over that node's devices (the fewest lcores first,
+ * hardware before software when they have as many). The software engine
+ * runs on the lcore itself: it is local to every node. The map is fixed
+ * at creation, so wd_comp_sched_get() is a table lookup and the data path
+ * of each lcore stays lock-free.
  */
 #include <errno.h>
 #include <string.h>
@@ -28,14 +30,17 @@ struct wd_comp_sched {
 	struct wd_comp_sched_slot slot[RTE_MAX_LCORE];
 };
 
-/* Distance from NUMA node @p from to a device on node @p to (-1: unknown/software). */
+#define DIST_LOCAL 10
+#define DIST_UNKNOWN 15  /* between local and remote */
+
+/* Distance from NUMA node @p from to a device on node @p to (-1: unknown). */
 static int
 node_distance(int from, int to)
 {
 	if (to < 0 || from < 0)
-		return 15; /* software, or unknown: between local and remote */
+		return DIST_UNKNOWN;
 	if (from == to)
-		return 10;
+		return DIST_LOCAL;
 #if WD_HAVE_NUMA
 	if (numa_available() >= 0) {
 		int d = numa_distance(from, to);
@@ -45,6 +50,21 @@ node_distance(int from, int to)
 	}
 #endif
 	return 20;
+}
+
+/* Distance from an lcore on node @p node (-1: unknown) to device @p d. */
+static int
+dev_distance(int node, const struct wd_comp_dev *d)
+{
+	if (node < 0)
+		return DIST_UNKNOWN;
+	/* the software engine works in the lcore's own memory */
+	if (!d->hw)
+		return DIST_LOCAL;
+	/* a device of unknown node on a one-node machine is on that node */
+	if (d->socket_id < 0 && rte_socket_count() <= 1)
+		return DIST_LOCAL;
+	return node_distance(node, d->socket_id);
 }
 
 WD_EXPORT int
@@ -111,11 +131,12 @@ wd_comp_sched_create(const uint8_t *dev_ids, unsigned int nb_devs, const unsigne
 
 			if (next_qp[k] >= d->nb_qps)
 				continue;
-			dist = node_distance(node, d->hw ? d->socket_id : -1);
+			dist = dev_distance(node, d);
+			/* nearest; then round-robin (fewest lcores); then hardware */
 			if (best < 0 || dist < best_dist ||
-			    (dist == best_dist && d->hw && !devs[best]->hw) ||
-			    (dist == best_dist && d->hw == devs[best]->hw &&
-			     assigned[k] < assigned[best])) {
+			    (dist == best_dist && assigned[k] < assigned[best]) ||
+			    (dist == best_dist && assigned[k] == assigned[best] && d->hw &&
+			     !devs[best]->hw)) {
 				best = (int)k;
 				best_dist = dist;
 			}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The scheduler: nearest NUMA node first, lcores of a node spread over
- * its devices, hardware before software at equal distance, one queue
- * pair per lcore, bad arguments; then two lcores compress and decompress
- * at the same time, each on its own queue pair with no lock.
+ * its devices (the software one included), hardware before software at
+ * equal load, one queue pair per lcore, bad arguments; then two lcores
+ * compress and decompress at the same time, each on its own queue pair
+ * with no lock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +24,7 @@
 #include "wd_comp.h"
 #include "wd_test.h"
 
-static int dev_far, dev_near1, dev_near2, dev_sw;
+static int dev_far, dev_near1, dev_near2, dev_sw, dev_wide;
 
 static void
 test_placement(void **state)
@@ -74,6 +75,59 @@ test_placement(void **state)
 	assert_int_equal(used[dev_sw][0] + used[dev_sw][1], 2);
 	wd_comp_sched_free(s);
 	wd_comp_sched_free(NULL);
+}
+
+/*
+ * A node's lcores spread over its devices, the software one included (it
+ * runs on the lcore: local to every node): one hardware device with queue
+ * pairs to spare must not take them all (wd-perf --spread --dev model
+ * --dev sw put both lcores on the model).
+ */
+static void
+test_spread_hw_sw(void **state)
+{
+	unsigned int lcores[2] = {0, 1};
+	uint8_t orders[2][2] = {{(uint8_t)dev_wide, (uint8_t)dev_sw},
+				{(uint8_t)dev_sw, (uint8_t)dev_wide}};
+	struct wd_comp_sched *s;
+	uint8_t d0, d1;
+	uint16_t q;
+
+	(void)state;
+	if (!rte_lcore_is_enabled(1) || rte_lcore_to_socket_id(0) != 0 ||
+	    rte_lcore_to_socket_id(1) != 0) {
+		fprintf(stderr, "needs lcores 0 and 1 on node 0: spreading case skipped\n");
+		skip();
+	}
+	for (int o = 0; o < 2; o++) {
+		assert_int_equal(wd_comp_sched_create(orders[o], 2, lcores, 2, &s), 0);
+		assert_int_equal(wd_comp_sched_get(s, 0, &d0, &q), 0);
+		assert_int_equal(q, 0);
+		assert_int_equal(wd_comp_sched_get(s, 1, &d1, &q), 0);
+		assert_int_equal(q, 0);
+		/* one lcore each; the hardware device goes first */
+		assert_int_equal(d0, dev_wide);
+		assert_int_equal(d1, dev_sw);
+		wd_comp_sched_free(s);
+	}
+	/* one lcore: the hardware device; four lcores of unknown node: alternate */
+	assert_int_equal(wd_comp_sched_create(orders[1], 2, lcores, 1, &s), 0);
+	assert_int_equal(wd_comp_sched_get(s, 0, &d0, &q), 0);
+	assert_int_equal(d0, dev_wide);
+	wd_comp_sched_free(s);
+	{
+		unsigned int far_lcores[4] = {10, 11, 12, 13};
+		unsigned int on[WD_COMP_MAX_DEVS] = {0};
+
+		assert_int_equal(wd_comp_sched_create(orders[0], 2, far_lcores, 4, &s), 0);
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(wd_comp_sched_get(s, far_lcores[i], &d0, &q), 0);
+			on[d0]++;
+		}
+		assert_int_equal(on[dev_wide], 2);
+		assert_int_equal(on[dev_sw], 2);
+		wd_comp_sched_free(s);
+	}
 }
 
 static void
@@ -223,6 +277,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_placement),
+		cmocka_unit_test(test_spread_hw_sw),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_concurrent),
 	};
@@ -240,7 +295,8 @@ main(int argc, char **argv)
 	dev_near1 = open_fake("node=0", 1);
 	dev_near2 = open_fake("node=0", 1);
 	dev_sw = ct_dev_open("sw", 2, NULL);
-	if (dev_far < 0 || dev_near1 < 0 || dev_near2 < 0 || dev_sw < 0) {
+	dev_wide = open_fake("node=0", 2);
+	if (dev_far < 0 || dev_near1 < 0 || dev_near2 < 0 || dev_sw < 0 || dev_wide < 0) {
 		fprintf(stderr, "cannot open the devices\n");
 		return 1;
 	}
