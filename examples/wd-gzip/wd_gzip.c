@@ -1010,12 +1010,34 @@ start_eal(const char *prog)
 	if (!user_has(uargs, nu, shm_opts))
 		argv[argc++] = (char *)(uintptr_t)(huge ? "--in-memory" : "--no-shconf");
 	if (!user_has(uargs, nu, pci_opts)) {
+		static char allow[WD_MAX_DEVS][20];
+		char bdfs[WD_MAX_DEVS][16];
 		struct wd_spec sp;
+		int n = 0;
 
-		/* without --dev, accelerators bound to vfio-pci are looked for */
-		if (opt.dev_spec != NULL && wd_spec_parse(opt.dev_spec, &sp) == 0 &&
-		    sp.kind != WD_SPEC_PCI)
+		/*
+		 * Never let EAL probe the machine's other PCI devices (a NIC bound
+		 * to vfio-pci would be taken): allow exactly the accelerator
+		 * named by --dev, or without --dev the accelerators bound to
+		 * vfio-pci; none of them: no PCI scan at all.
+		 */
+		if (opt.dev_spec != NULL && wd_spec_parse(opt.dev_spec, &sp) == 0) {
+			if (sp.kind == WD_SPEC_PCI) {
+				snprintf(bdfs[0], sizeof(bdfs[0]), "%.12s", sp.name);
+				n = 1;
+			}
+		} else {
+			n = wd_pci_bound_devices(bdfs, WD_MAX_DEVS);
+			if (n > WD_MAX_DEVS)
+				n = WD_MAX_DEVS;
+		}
+		if (n <= 0)
 			argv[argc++] = (char *)(uintptr_t)"--no-pci";
+		for (int i = 0; i < n && argc < MAX_EAL_ARGS - 2; i++) {
+			snprintf(allow[i], sizeof(allow[i]), "%s", bdfs[i]);
+			argv[argc++] = (char *)(uintptr_t)"-a";
+			argv[argc++] = allow[i];
+		}
 	}
 	for (int i = 0; i < nu && argc < MAX_EAL_ARGS - 1; i++)
 		argv[argc++] = uargs[i];

@@ -79,6 +79,18 @@ WD_EXPORT int wd_eal_init(int argc, char **argv);
 WD_EXPORT int wd_init(void);
 
 /**
+ * List the PCI functions bound to vfio-pci that a built-in driver
+ * supports, from sysfs (works before EAL starts: use it to build EAL's
+ * -a arguments, or to pass --no-pci when there are none).
+ *
+ * @param[out] bdfs  up to @p max PCI addresses ("0000:75:00.0").
+ * @param max  room in @p bdfs.
+ * @return how many were found (may exceed @p max: only @p max are
+ *         written), or -errno if sysfs cannot be read.
+ */
+WD_EXPORT int wd_pci_bound_devices(char (*bdfs)[16], unsigned int max);
+
+/**
  * Release every queue and device. Libraries built on wd_core release
  * what they hold first (lib/wd_comp closes its devices). Queues the
  * application still holds are stopped: their handles stay valid, their

@@ -588,3 +588,30 @@ wd_pci_scan(void)
 	}
 	return (int)n;
 }
+
+WD_EXPORT int
+wd_pci_bound_devices(char (*bdfs)[16], unsigned int max)
+{
+	DIR *d = opendir(SYSFS_PCI_DEVICES);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		unsigned long vendor, device;
+
+		if (e->d_name[0] == '.' || !wd_pci_bdf_valid(e->d_name))
+			continue;
+		if (sysfs_read_ulong(e->d_name, "vendor", &vendor) < 0 ||
+		    sysfs_read_ulong(e->d_name, "device", &device) < 0 ||
+		    wd_driver_match((uint16_t)vendor, (uint16_t)device) == NULL ||
+		    !sysfs_driver_is_vfio(e->d_name))
+			continue;
+		if (bdfs != NULL && (unsigned int)n < max)
+			snprintf(bdfs[n], sizeof(bdfs[n]), "%.12s", e->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
