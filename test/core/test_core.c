@@ -494,6 +494,14 @@ test_bus_selection(void **state)
 	assert_int_equal(wd_dev_attach("not a spec", &dev), -EINVAL);
 	assert_int_equal(wd_dev_attach("model:type=fake", NULL), -EINVAL);
 	assert_int_equal(wd_dev_count(), 0);
+	/* no function here is bound to vfio-pci for a registered driver
+	 * (the fake driver's ids do not exist on a real bus) */
+	{
+		char bdfs[4][16];
+
+		assert_int_equal(wd_pci_bound_devices(bdfs, 4), 0);
+		assert_int_equal(wd_pci_bound_devices(NULL, 0), 0);
+	}
 	/* a failing probe leaves nothing behind */
 	probe_fail = true;
 	assert_int_equal(wd_dev_attach("model:type=fake", &dev), -EIO);
