@@ -37,6 +37,9 @@
  *                     next request; the engine stops until reset
  *   stall_ms=T        stall the engine for T ms at the next request
  *   fault_after=K     apply the faults above after K more requests
+ *   stateless_end=S   status of a completed stateless decompression:
+ *                     0x13 (default) or 0x00; dw3 bit 8 is set with
+ *                     either (stream mode always ends with 0x13)
  *   timeout_ms=N      read by the hisi_zip driver (its wait timeout);
  *                     accepted and ignored by the model
  */
@@ -84,6 +87,12 @@ struct hzip_model_params {
 	int numa_node;
 	char trace_path[256];           /**< "" = no trace */
 	struct hzip_model_faults faults;
+	/**
+	 * Status (dw3[7:0]) of a stateless decompression that reached the
+	 * end of its stream with a good trailer: 0x00 or 0x13, dw3 bit 8 set
+	 * with either. Stream mode always ends with 0x13 + bit 8.
+	 */
+	uint8_t stateless_end;
 };
 
 /** Counters of a model instance. */

@@ -1215,7 +1215,8 @@ hzip_model_create(const struct hzip_model_params *p, struct hzip_model **mp)
 	    (p->engine != HZIP_MODEL_ENGINE_REAL && p->engine != HZIP_MODEL_ENGINE_STORE) ||
 	    (p->vf && (p->vf_queues < 1 ||
 		       p->vf_queues > HZM_QM_TOTAL_QUEUES - HZM_VF_QUEUE_BASE)) ||
-	    (p->timing && (!(p->lat_us > 0) || !(p->gbps > 0))))
+	    (p->timing && (!(p->lat_us > 0) || !(p->gbps > 0))) ||
+	    (p->stateless_end != 0x00 && p->stateless_end != 0x13))
 		return -EINVAL;
 	m = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(sizeof(*m), RTE_CACHE_LINE_SIZE));
 	if (m == NULL)
@@ -1246,7 +1247,9 @@ hzip_model_create(const struct hzip_model_params *p, struct hzip_model **mp)
 	ret = hzm_iommu_create(&m->mmu);
 	if (ret < 0)
 		goto fail;
+	memset(&zcfg, 0, sizeof(zcfg));
 	zcfg.mode = p->engine;
+	zcfg.stateless_end = p->stateless_end;
 	ret = hzm_zip_create(&zcfg, &m->zip);
 	if (ret < 0)
 		goto fail;

@@ -18,6 +18,8 @@
 #define HZM_DEFAULT_LAT_US	15.0	/* [14]: 8 KiB at QD1 */
 #define HZM_DEFAULT_GBPS	7.2	/* [14]: about 60 requests in flight */
 #define HZM_MAX_STALL_MS	600000u
+/* status of a completed stateless decompression (doc/model.md, "stateless_end") */
+#define HZM_STATELESS_END_DEFAULT	0x13u
 
 void
 hzip_model_params_default(struct hzip_model_params *p)
@@ -34,6 +36,7 @@ hzip_model_params_default(struct hzip_model_params *p)
 	p->gbps = HZM_DEFAULT_GBPS;
 	p->numa_node = 0;
 	p->trace_path[0] = '\0';
+	p->stateless_end = HZM_STATELESS_END_DEFAULT;
 }
 
 static int
@@ -100,7 +103,7 @@ parse_bool(const char *s, bool *out)
 enum key_id {
 	K_VF, K_QUEUES, K_ENGINE, K_ENGINES, K_TIMING, K_LAT_US, K_GBPS, K_NUMA, K_TRACE,
 	K_FAIL, K_FAIL_STATUS, K_DROP, K_BAD_PHASE, K_ECC, K_STALL_MS, K_FAULT_AFTER,
-	K_DRV_TIMEOUT_MS, K_CPUS,
+	K_DRV_TIMEOUT_MS, K_CPUS, K_STATELESS_END,
 	K_COUNT
 };
 
@@ -113,6 +116,7 @@ static const char *const key_names[K_COUNT] = {
 	/* read by drivers/hisi_zip from the same spec: accepted, unused here */
 	[K_DRV_TIMEOUT_MS] = "timeout_ms",
 	[K_CPUS] = "cpus",
+	[K_STATELESS_END] = "stateless_end",
 };
 
 /* "0", "2-3", "0,2-3" (separated by '+' or ';' too): CPUs 0..63 */
@@ -260,6 +264,11 @@ parse_one(enum key_id k, const char *key, const char *val, struct hzip_model_par
 		if (parse_cpus(val, &p->cpu_mask) < 0)
 			return bad(err, errlen, "%s: expected CPUs 0..63 like 1 or 0-1+3, got \"%s\"",
 				   key, val);
+		return 0;
+	case K_STATELESS_END:
+		if (parse_u64(val, 0, 0xff, &u) < 0 || (u != 0x00 && u != 0x13))
+			return bad(err, errlen, "%s: expected 0x00 or 0x13, got \"%s\"", key, val);
+		p->stateless_end = (uint8_t)u;
 		return 0;
 	case K_COUNT:
 		break;

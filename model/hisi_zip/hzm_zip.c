@@ -102,6 +102,8 @@ hzm_zip_create_opts(const struct hzm_zip_cfg *cfg, const struct hzm_zip_opts *op
 		opts = &defaults;
 	if (cfg->mode != HZIP_MODEL_ENGINE_REAL && cfg->mode != HZIP_MODEL_ENGINE_STORE)
 		return -EINVAL;
+	if (cfg->stateless_end != HZM_ST_OK && cfg->stateless_end != HZM_ST_DECOMP_END)
+		return -EINVAL;
 	if (opts->backend != HZM_ZIP_BACKEND_AUTO && opts->backend != HZM_ZIP_BACKEND_ZLIB)
 		return -EINVAL;
 	z = calloc(1, sizeof(*z));
@@ -527,13 +529,14 @@ do_compress(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu, stru
 
 /* ---- decompression ---- */
 
-static unsigned int
-trailer_check(const struct hzm_req *r, const struct hzm_chk *c, const uint8_t *t)
+/* @return true if the trailer at @p t matches the running values */
+static bool
+trailer_good(const struct hzm_req *r, const struct hzm_chk *c, const uint8_t *t)
 {
 	uint8_t want[8];
 
 	trailer_make(r, c, want);
-	return memcmp(want, t, trailer_len(r)) == 0 ? HZM_ST_DECOMP_END : HZM_ST_CRC_ERR;
+	return memcmp(want, t, trailer_len(r)) == 0;
 }
 
 static void
@@ -586,8 +589,17 @@ decompress_stateless(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *
 			return;
 		}
 	}
-	r->status = trailer_check(r, &chk, in + used);
-	r->last_block = r->status == HZM_ST_DECOMP_END;
+	/*
+	 * End of stream, good trailer: 0x00 by default, which the kernel's
+	 * acomp driver requires (it fails anything but 0x00/0x0d) and UADK
+	 * accepts; 0x13 with stateless_end=0x13. Bit 8 either way.
+	 */
+	if (trailer_good(r, &chk, in + used)) {
+		r->status = z->cfg.stateless_end;
+		r->last_block = true;
+	} else {
+		r->status = HZM_ST_CRC_ERR;
+	}
 	r->consumed = used + tl;
 	r->produced = prod;
 	r->comp_len = r->consumed;
@@ -691,8 +703,9 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 		while (e->tr_len < tl && used < r->in_len)
 			e->tr[e->tr_len++] = in[used++];
 		if (e->tr_len == tl) {
-			r->status = trailer_check(r, &chk, e->tr);
-			r->last_block = r->status == HZM_ST_DECOMP_END;
+			/* stream mode: end of stream is always 0x13 + bit 8 */
+			r->last_block = trailer_good(r, &chk, e->tr);
+			r->status = r->last_block ? HZM_ST_DECOMP_END : HZM_ST_CRC_ERR;
 			ended = true;
 		}
 	}

@@ -32,9 +32,17 @@ extern "C" {
 /** Per-device engine state (stream table, scratch buffers). Opaque. */
 struct hzm_zip;
 
-/** Engine configuration (the device part fills `mode` only). */
+/** Engine configuration; zero-initialised fields are the defaults. */
 struct hzm_zip_cfg {
 	enum hzip_model_engine mode;    /**< REAL (deflate) or STORE (stored blocks) */
+	/**
+	 * Status of a stateless decompression that reached the end of its
+	 * stream with a good trailer: HZM_ST_OK (0x00, default: what the
+	 * kernel's acomp driver accepts) or HZM_ST_DECOMP_END (0x13, as UADK
+	 * also accepts). dw3 bit 8 (last block) is set with either. Stream
+	 * mode always ends with 0x13 + bit 8. Other values: -EINVAL.
+	 */
+	uint8_t stateless_end;
 };
 
 /** Deflate implementation used by the real engine. */

@@ -92,7 +92,7 @@ _Static_assert(offsetof(struct hzm_zip_sqe, checksum) == 0x7c, "dw31 at 0x7c");
 
 /* dw3 */
 #define HZM_DW3_STATUS_MASK   0x000000ffu
-#define HZM_DW3_LAST_BLOCK    0x00000100u   /**< end of stream (with status 0x13) */
+#define HZM_DW3_LAST_BLOCK    0x00000100u   /**< end of stream (0x13, or 0x00 stateless) */
 
 /* dw7 */
 #define HZM_DW7_IN_SGL_OFF_MASK 0x00ffffffu

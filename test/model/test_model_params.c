@@ -37,6 +37,7 @@ test_params_good(void **state)
 	assert_true(p.lat_us > 14.9 && p.lat_us < 15.1);
 	assert_true(p.gbps > 7.1 && p.gbps < 7.3);
 	assert_int_equal(p.trace_path[0], '\0');
+	assert_int_equal(p.stateless_end, 0x13);
 	assert_int_equal(hzip_model_params_parse("", &p, err, sizeof(err)), 0);
 	assert_int_equal(hzip_model_params_parse(NULL, &p, err, sizeof(err)), 0);
 	assert_int_equal(hzip_model_params_parse(
@@ -69,6 +70,15 @@ test_params_good(void **state)
 	assert_int_equal(p.cpu_mask, 0x2);
 	assert_int_equal(hzip_model_params_parse("cpus=0-2+5;63", &p, err, sizeof(err)), 0);
 	assert_true(p.cpu_mask == (0x27ull | (1ull << 63)));
+	/* the status of a completed stateless decompression: 0x00 or 0x13 */
+	assert_int_equal(hzip_model_params_parse("stateless_end=0x00", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.stateless_end, 0x00);
+	assert_int_equal(hzip_model_params_parse("stateless_end=0x13", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.stateless_end, 0x13);
+	assert_int_equal(hzip_model_params_parse("stateless_end=0", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.stateless_end, 0x00);
+	assert_int_equal(hzip_model_params_parse("stateless_end=19", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.stateless_end, 0x13);
 }
 
 static void
@@ -120,6 +130,10 @@ test_params_bad(void **state)
 	expect_bad("stall_ms=1000000", "stall_ms");
 	expect_bad("fault_after=x", "fault_after");
 	expect_bad("timeout_ms=soon", "timeout_ms");
+	expect_bad("stateless_end=0x0d", "stateless_end");
+	expect_bad("stateless_end=0x113", "stateless_end");
+	expect_bad("stateless_end=", "stateless_end");
+	expect_bad("stateless_end=end", "stateless_end");
 	expect_bad("engine=store,engine=real", "engine");
 	expect_bad("vf=1,,engine=store", "empty");
 	expect_bad("vf=1,", "trailing");
@@ -156,6 +170,9 @@ test_create_errors(void **state)
 	hzip_model_params_default(&p);
 	snprintf(p.trace_path, sizeof(p.trace_path), "/nonexistent-dir/x/trace");
 	assert_true(hzip_model_create(&p, &m) < 0);
+	hzip_model_params_default(&p);
+	p.stateless_end = 0x0d;
+	assert_int_equal(hzip_model_create(&p, &m), -EINVAL);
 	/* NULL handles are tolerated */
 	hzip_model_destroy(NULL);
 	assert_int_equal(hzip_model_reset(NULL), -EINVAL);

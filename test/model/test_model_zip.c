@@ -5,6 +5,7 @@
  * the corpus, status codes, limits, window field, request types, the store
  * engine and the zlib fallback. SQEs are built from the reference.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,7 +115,7 @@ roundtrip_decompress(struct tz *t, unsigned int type, int level, const uint8_t *
 	tz_header(type, &hl);
 	st = tz_oneshot(t, HZM_SQC_DECOMPRESS, type, 0, z + hl, (uint32_t)(zlen - hl), out, cap,
 			&consumed, &produced);
-	if (st != HZM_ST_DECOMP_END)
+	if (st != TZ_STATELESS_END)
 		fail_msg("decompress %zu bytes type %u level %d: status 0x%x", len, type, level,
 			 st);
 	assert_int_equal(consumed, zlen - hl);   /* trailer counted */
@@ -258,7 +259,7 @@ test_dest_too_small(void **state)
 		assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, types[ty], 0, z + hl,
 					    (uint32_t)(zlen - hl), out, 65536, &consumed,
 					    &produced),
-				 HZM_ST_DECOMP_END);
+				 TZ_STATELESS_END);
 		free(z);
 	}
 	/* body fits, trailer does not: a gzip stream of 10 bytes of text needs > 16 bytes */
@@ -465,7 +466,7 @@ test_window(void **state)
 			assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, HZM_REQ_GZIP, win,
 						    z + 10, (uint32_t)(zlen - 10), dec,
 						    (uint32_t)len, NULL, &produced),
-					 HZM_ST_DECOMP_END);
+					 TZ_STATELESS_END);
 			assert_int_equal(produced, len);
 		}
 		free(z);
@@ -512,7 +513,7 @@ test_trailer_mismatch(void **state)
 			memcpy(z2 + zlen, "GARBAGE", 7);
 			assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, types[ty], 0, z2 + hl,
 						    (uint32_t)(zlen + 7 - hl), out, 30000,
-						    &consumed, &produced), HZM_ST_DECOMP_END);
+						    &consumed, &produced), TZ_STATELESS_END);
 			assert_int_equal(consumed, zlen - hl);
 			free(z2);
 		}
@@ -681,6 +682,94 @@ test_kernel_style_dw7(void **state)
 	free(out);
 }
 
+/*
+ * The status of a completed stateless decompression (doc/model.md,
+ * "stateless_end"): 0x00 + dw3 bit 8 by default (the kernel's acomp
+ * driver fails anything but 0x00/0x0d), 0x13 + bit 8 when configured
+ * (UADK accepts both). Errors never carry bit 8; stream mode always ends
+ * with 0x13 + bit 8.
+ */
+static void
+stateless_end_case(unsigned int want_status)
+{
+	struct hzm_zip_cfg cfg = { .mode = HZIP_MODEL_ENGINE_REAL,
+				   .stateless_end = (uint8_t)want_status };
+	uint8_t *d = tz_data(20000, WD_TEST_DATA_TEXT, 77), *out = malloc(20000);
+	uint64_t src, dst, ctx;
+	struct tz t;
+	struct tsqe s;
+
+	tz_init_cfg(&t, 4, &cfg, HZM_ZIP_BACKEND_AUTO);
+	for (unsigned int ty = 0; ty < 2; ty++) {
+		size_t zlen;
+		uint8_t *z = tz_zlib_deflate(types[ty], 6, 15, d, 20000, &zlen);
+		unsigned int hl, tl = types[ty] == HZM_REQ_GZIP ? 8 : 4;
+
+		tz_header(types[ty], &hl);
+		/* UADK's dw7 (new + finish) and the kernel's (0): the same outcome */
+		for (unsigned int k = 0; k < 2; k++) {
+			uint32_t dw7 = k ? 0 : 0x0a000000;
+
+			src = g_alloc(&t, zlen, 64);
+			dst = g_alloc(&t, 20000, 64);
+			g_write(&t, src, z + hl, zlen - hl);
+			tsqe_init(&s, types[ty], HZM_BUF_FLAT, 0, dw7, src, (uint32_t)(zlen - hl),
+				  dst, 20000);
+			tz_exec(&t, &s, HZM_SQC_DECOMPRESS, NULL);
+			assert_int_equal(s.dw[3], want_status | HZM_DW3_LAST_BLOCK);
+			assert_int_equal(s.dw[0], zlen - hl);
+			assert_int_equal(s.dw[1], 20000);
+			g_read(&t, dst, out, 20000);
+			assert_memory_equal(out, d, 20000);
+			expect_checksum(&s, types[ty], d, 20000);
+		}
+		/* errors: no last-block bit, whatever the setting */
+		z[zlen - 1] ^= 1;
+		assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, types[ty], 0, z + hl,
+					    (uint32_t)(zlen - hl), out, 20000, NULL, NULL),
+				 HZM_ST_CRC_ERR);
+		z[zlen - 1] ^= 1;
+		assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, types[ty], 0, z + hl,
+					    (uint32_t)(zlen - hl - tl), out, 20000, NULL, NULL),
+				 HZM_ST_TRUNC_ERR);
+		/* stream mode: a one-request stream ends with 0x13 + bit 8 either way */
+		ctx = g_alloc(&t, 0x10000, 4096) + 64;
+		src = g_alloc(&t, zlen, 64);
+		dst = g_alloc(&t, 20000, 64);
+		g_write(&t, src, z + hl, zlen - hl);
+		tsqe_init(&s, types[ty], HZM_BUF_FLAT, 0,
+			  HZM_DW7_STATEFUL | HZM_DW7_NEW_STREAM | HZM_DW7_FLUSH_FINISH, src,
+			  (uint32_t)(zlen - hl), dst, 20000);
+		tsqe_set_ctx(&s, ctx);
+		tz_exec(&t, &s, HZM_SQC_DECOMPRESS, NULL);
+		assert_int_equal(s.dw[3], HZM_ST_DECOMP_END | HZM_DW3_LAST_BLOCK);
+		assert_int_equal(s.dw[1], 20000);
+		free(z);
+		tz_reset_alloc(&t);
+	}
+	tz_fini(&t);
+	free(d);
+	free(out);
+}
+
+static void
+test_stateless_end(void **state)
+{
+	struct hzm_zip_cfg cfg = { .mode = HZIP_MODEL_ENGINE_REAL };
+	struct hzm_zip *z;
+
+	(void)state;
+	stateless_end_case(HZM_ST_OK);		/* the default (zero-initialised cfg) */
+	stateless_end_case(HZM_ST_DECOMP_END);
+	/* nothing else is a success status */
+	for (unsigned int v = 1; v < 0x100; v++) {
+		if (v == HZM_ST_DECOMP_END)
+			continue;
+		cfg.stateless_end = (uint8_t)v;
+		assert_int_equal(hzm_zip_create(&cfg, &z), -EINVAL);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -701,6 +790,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_store_engine),
 		cmocka_unit_test(test_zlib_backend),
 		cmocka_unit_test(test_kernel_style_dw7),
+		cmocka_unit_test(test_stateless_end),
 	};
 	int rc;
 

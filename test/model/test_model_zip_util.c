@@ -17,6 +17,14 @@ void
 tz_init(struct tz *t, unsigned int mb, enum hzip_model_engine mode, enum hzm_zip_backend backend)
 {
 	struct hzm_zip_cfg cfg = { .mode = mode };
+
+	tz_init_cfg(t, mb, &cfg, backend);
+}
+
+void
+tz_init_cfg(struct tz *t, unsigned int mb, const struct hzm_zip_cfg *cfg,
+	    enum hzm_zip_backend backend)
+{
 	struct hzm_zip_opts opts = { .backend = backend };
 
 	memset(t, 0, sizeof(*t));
@@ -33,9 +41,9 @@ tz_init(struct tz *t, unsigned int mb, enum hzip_model_engine mode, enum hzm_zip
 		assert_int_equal(hzm_iommu_map(t->mmu, (uint64_t)(uintptr_t)va,
 					       TZ_IOVA_BASE + (uint64_t)i * TZ_PIECE, TZ_PIECE), 0);
 	}
-	assert_int_equal(hzm_zip_create_opts(&cfg, &opts, &t->z), 0);
+	assert_int_equal(hzm_zip_create_opts(cfg, &opts, &t->z), 0);
 	t->brk = 0;
-	t->store = mode == HZIP_MODEL_ENGINE_STORE;
+	t->store = cfg->mode == HZIP_MODEL_ENGINE_STORE;
 }
 
 void
@@ -215,7 +223,7 @@ tz_oneshot(struct tz *t, unsigned int dir, unsigned int req_type, unsigned int w
 	if (produced != NULL)
 		*produced = s.dw[1];
 	t->brk = brk;
-	return st;
+	return st | (s.dw[3] & HZM_DW3_LAST_BLOCK);
 }
 
 /* ---- SGL ---- */

@@ -42,6 +42,9 @@ struct tz {
 /** Create IOMMU + engine and map an arena of @p mb MiB (multiple of 2). */
 void tz_init(struct tz *t, unsigned int mb, enum hzip_model_engine mode,
 	     enum hzm_zip_backend backend);
+/** tz_init() with a full engine configuration. */
+void tz_init_cfg(struct tz *t, unsigned int mb, const struct hzm_zip_cfg *cfg,
+		 enum hzm_zip_backend backend);
 void tz_fini(struct tz *t);
 /** Free every guest allocation. */
 void tz_reset_alloc(struct tz *t);
@@ -79,9 +82,16 @@ static inline unsigned int tsqe_status(const struct tsqe *s) { return s->dw[3] &
 static inline bool tsqe_last(const struct tsqe *s) { return (s->dw[3] & 0x100) != 0; }
 
 /**
+ * dw3[8:0] of a stateless decompression that reached the end of its
+ * stream, engine default (cfg.stateless_end = 0): status 0x00 + last block.
+ */
+#define TZ_STATELESS_END (HZM_DW3_LAST_BLOCK | HZM_ST_OK)
+
+/**
  * Stateless request on flat buffers. @p in goes to fresh guest memory,
  * the device output (dest_avail_out = @p cap) is copied to @p out.
- * @return status; *produced / *consumed from the SQE (may be NULL).
+ * @return dw3[8:0]: the status, with the last-block bit (0x100) when the
+ * device set it; *produced / *consumed from the SQE (may be NULL).
  */
 unsigned int tz_oneshot(struct tz *t, unsigned int dir, unsigned int req_type, unsigned int win,
 			const void *in, uint32_t in_len, void *out, uint32_t cap,
