@@ -235,8 +235,16 @@ hzm_doorbell_sq_cq(struct hzip_model *m, uint64_t v)
 	if (unlikely(m->trace != NULL))
 		hzm_trace_doorbell(m, HZM_DOORBELL_SQ_CQ, v);
 	if (unlikely(qn >= qnum)) {
+		/* [8.1]: bit 9 "SQ VF invalid", bit 8 "CQ VF invalid" (PF-side on a VF) */
+		uint32_t bit = cmd == HZM_DB_CMD_SQ ? HZM_QM_SQ_VF_INVALID :
+			       cmd == HZM_DB_CMD_CQ ? HZM_QM_CQ_VF_INVALID : 0;
+
+		if (bit != 0)
+			hzm_raise_abnormal(m, bit, 0);
 		HZM_DRV_ERR(m, "doorbell 0x%016" PRIx64 " for queue %u outside this function's "
-			    "%u queues: ignored", v, qn, qnum);
+			    "%u queues: ignored%s", v, qn, qnum,
+			    bit == HZM_QM_SQ_VF_INVALID ? " (abnormal bit 9, SQ VF invalid)" :
+			    bit == HZM_QM_CQ_VF_INVALID ? " (abnormal bit 8, CQ VF invalid)" : "");
 		return;
 	}
 	if (cmd == HZM_DB_CMD_CQ) {
