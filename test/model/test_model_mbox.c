@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -358,6 +360,158 @@ test_cache_writeback(void **state)
 	rd_close(&d);
 }
 
+/* Poll w0 busy after a raw mailbox write; @return the status w0[12:9] or -1 on timeout. */
+static int
+mb_wait(struct rd_dev *d)
+{
+	uint64_t end = rd_now_us() + 1000000;
+	uint32_t w;
+
+	while ((w = hzip_model_read32(d->m, 2, RD_MAILBOX)) & RD_MB_BUSY)
+		if (rd_now_us() > end)
+			return -1;
+	return (int)((w >> 9) & 0xf);
+}
+
+/*
+ * Fields the model ignores, as settled in doc/model.md: mailbox w0 bit 8
+ * ("event") and bit 15 and the token word [4.1]; EQC dw3 [5.3] (stored and
+ * read back only). A mailbox read of a queue inside the VFT whose SQC/CQC
+ * was never written returns 32 zero bytes. CACHE_WB writes back only the
+ * queues inside the current VFT.
+ */
+static void
+test_mbox_ignored_fields(void **state)
+{
+	struct rd_dev d;
+	struct rd_queue q;
+	uint8_t *buf, img[32], *src, *dst, sqe[128];
+	uint64_t lo, hi, e0;
+	uint32_t eqc[7];
+	uint16_t cqn;
+
+	(void)state;
+	assert_int_equal(rd_open(&d, "engine=store"), 0);
+	assert_int_equal(rd_pf_init(&d, 8, RD_F_EVENTS), 0);
+	assert_int_equal(rd_queue_create(&d, &q, 2, 16, 0, 0, true), 0);
+	buf = rd_alloc(&d, 64, 64);
+	e0 = drv_errors(&d);
+	/* SQC write of queue 1 with w0 bits 8 and 15 set and a token: works as without */
+	make_sqc(img, iova(q.sq), 16, 7, 1, 1, 0x33);
+	memcpy(d.ctx, img, sizeof(img));
+	lo = RD_MB_SQC | (1u << 8) | RD_MB_BUSY | (1u << 15) | (1ull << 16) |
+	     ((iova(d.ctx) & 0xffffffffull) << 32);
+	hi = (iova(d.ctx) >> 32) | (0xdeadbeefull << 32);
+	hzip_model_write128(d.m, 2, RD_MAILBOX, lo, hi);
+	assert_int_equal(mb_wait(&d), 0);
+	memset(buf, 0xa5, 64);
+	assert_int_equal(rd_mb(&d, RD_MB_SQC, true, 1, iova(buf), NULL), 0);
+	assert_memory_equal(buf, img, 32);
+	/* the same for a read: bits 8/15 and the token change nothing */
+	memset(buf, 0xa5, 64);
+	lo = RD_MB_SQC | (1u << 8) | RD_MB_BUSY | RD_MB_OP_READ | (1u << 15) | (1ull << 16) |
+	     ((iova(buf) & 0xffffffffull) << 32);
+	hi = (iova(buf) >> 32) | (0x5a5a5a5aull << 32);
+	hzip_model_write128(d.m, 2, RD_MAILBOX, lo, hi);
+	assert_int_equal(mb_wait(&d), 0);
+	assert_memory_equal(buf, img, 32);
+	/* a queue inside the VFT that was never configured reads as zeros */
+	for (unsigned int cmd = RD_MB_SQC; cmd <= RD_MB_CQC; cmd++) {
+		memset(buf, 0xa5, 64);
+		assert_int_equal(rd_mb(&d, cmd, true, 6, iova(buf), NULL), 0);
+		for (unsigned int i = 0; i < 32; i++)
+			assert_int_equal(buf[i], 0);
+		assert_int_equal(buf[32], 0xa5);	/* 32 bytes, no more */
+	}
+	assert_int_equal(drv_errors(&d), e0);
+	/* EQC dw3 (the v1 entry size) is stored and read back, and changes nothing */
+	memset(eqc, 0, sizeof(eqc));
+	eqc[1] = (uint32_t)iova(d.eq);
+	eqc[2] = (uint32_t)(iova(d.eq) >> 32);
+	eqc[3] = 0xffffffffu;
+	eqc[6] = (uint32_t)(d.eq_depth - 1) | (1u << 16);
+	memcpy(d.ctx, eqc, sizeof(eqc));
+	assert_int_equal(rd_mb(&d, RD_MB_EQC, false, 0, iova(d.ctx), NULL), 0);
+	assert_int_equal(rd_mb(&d, RD_MB_EQC, true, 0, iova(buf), NULL), 0);
+	assert_int_equal(get32(buf, 12), 0xffffffffu);
+	src = rd_alloc(&d, 64, 64);
+	dst = rd_alloc(&d, 256, 64);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 64, dst, 256, 0);
+	assert_int_equal(rd_run(&q, sqe), 1);
+	{
+		uint64_t end = rd_now_us() + 5000000;
+
+		while (rd_eq_poll(&d, &cqn) == 0)
+			assert_true(rd_now_us() < end);
+	}
+	assert_int_equal(cqn, 2);
+	/* CACHE_WB: queues 1 and 2 are inside an 8-queue VFT, then only queue 1 */
+	memset(d.sqc_bt, 0, 32u * 8);
+	memset(d.cqc_bt, 0, 32u * 8);
+	rd_wr32(&d, RD_CACHE_WB_START, 1);
+	(void)rd_rd32(&d, RD_CACHE_WB_DONE);
+	assert_int_equal(rd_rd32(&d, RD_CACHE_WB_DONE) & 1, 1);
+	assert_int_equal(get32(d.sqc_bt + 1 * 32, 4), (uint32_t)iova(q.sq));
+	assert_int_equal(get32(d.sqc_bt + 2 * 32, 4), (uint32_t)iova(q.sq));
+	assert_int_equal(get32(d.cqc_bt + 2 * 32, 4), (uint32_t)iova(q.cq));
+	assert_int_equal(get32(d.sqc_bt + 6 * 32, 4), 0);	/* never configured */
+	assert_int_equal(rd_vft_write(&d, 0, 0, rd_sqc_vft(0, 2)), 0);
+	memset(d.sqc_bt, 0, 32u * 8);
+	memset(d.cqc_bt, 0, 32u * 8);
+	rd_wr32(&d, RD_CACHE_WB_START, 1);
+	(void)rd_rd32(&d, RD_CACHE_WB_DONE);
+	assert_int_equal(rd_rd32(&d, RD_CACHE_WB_DONE) & 1, 1);
+	assert_int_equal(get32(d.sqc_bt + 1 * 32, 4), (uint32_t)iova(q.sq));
+	for (unsigned int i = 0; i < 32; i++) {
+		assert_int_equal(d.sqc_bt[2 * 32 + i], 0);
+		assert_int_equal(d.cqc_bt[2 * 32 + i], 0);
+	}
+	rd_close(&d);
+}
+
+/* Split mailbox stores (2 x 64, 4 x 32 bits) are accepted, and the trace shows them. */
+static void
+test_mbox_split_trace(void **state)
+{
+	char path[] = "/tmp/hzm-mbtrace-XXXXXX", args[96], line[512];
+	unsigned int w64 = 0, w32 = 0, mb_ok = 0;
+	struct rd_dev d;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(args, sizeof(args), "trace=%s", path);
+	assert_int_equal(rd_open(&d, args), 0);
+	assert_int_equal(rd_pf_init(&d, 8, 0), 0);
+	hzip_model_write64(d.m, 2, RD_MAILBOX, RD_MB_SQC_BT | RD_MB_BUSY | RD_MB_OP_READ);
+	hzip_model_write64(d.m, 2, RD_MAILBOX + 8, 0);
+	assert_int_equal(mb_wait(&d), 0);
+	hzip_model_write32(d.m, 2, RD_MAILBOX + 4, 0);
+	hzip_model_write32(d.m, 2, RD_MAILBOX + 8, 0);
+	hzip_model_write32(d.m, 2, RD_MAILBOX + 12, 0);
+	hzip_model_write32(d.m, 2, RD_MAILBOX, RD_MB_CQC_BT | RD_MB_BUSY | RD_MB_OP_READ);
+	assert_int_equal(mb_wait(&d), 0);
+	rd_close(&d);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strstr(line, " W64 0x000300 ") != NULL || strstr(line, " W64 0x000308 ") != NULL)
+			w64++;
+		if (strstr(line, " W32 0x00030") != NULL)
+			w32++;
+		if (strstr(line, " MB cmd=SQC_BT(4) op=read ") != NULL ||
+		    strstr(line, " MB cmd=CQC_BT(5) op=read ") != NULL)
+			mb_ok += strstr(line, "status=0") != NULL;
+	}
+	fclose(f);
+	unlink(path);
+	assert_int_equal(w64, 2);
+	assert_int_equal(w32, 4);
+	assert_int_equal(mb_ok, 2);
+}
+
 int
 main(void)
 {
@@ -368,6 +522,8 @@ main(void)
 		cmocka_unit_test(test_xeqc),
 		cmocka_unit_test(test_vf_flow),
 		cmocka_unit_test(test_cache_writeback),
+		cmocka_unit_test(test_mbox_ignored_fields),
+		cmocka_unit_test(test_mbox_split_trace),
 	};
 
 	return cmocka_run_group_tests_name("model_mbox", tests, NULL, NULL);
