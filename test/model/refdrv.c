@@ -632,6 +632,158 @@ rd_sqe_flat(uint8_t *sqe, uint8_t req_type, const void *src, uint32_t in_len, vo
 	rd_sqe_set_dw(sqe, 21, (uint32_t)(t >> 32));
 }
 
+void
+rd_sqe_kernel(uint8_t *sqe, uint8_t req_type, const void *src_sgl, uint32_t slen, uint32_t sskip,
+	      const void *dst_sgl, uint32_t dlen, uint32_t dskip, uint32_t tag)
+{
+	uint64_t s = (uint64_t)(uintptr_t)src_sgl, t = (uint64_t)(uintptr_t)dst_sgl;
+
+	memset(sqe, 0, RD_SQE_SIZE);
+	rd_sqe_set_dw(sqe, 4, slen - sskip);
+	rd_sqe_set_dw(sqe, 7, sskip & 0xffffffu);
+	rd_sqe_set_dw(sqe, 8, dskip & 0xffffffu);
+	rd_sqe_set_dw(sqe, 9, req_type | RD_DW9_SGL);
+	rd_sqe_set_dw(sqe, 13, tag);
+	rd_sqe_set_dw(sqe, 14, dlen - dskip);
+	rd_sqe_set_dw(sqe, 18, (uint32_t)s);
+	rd_sqe_set_dw(sqe, 19, (uint32_t)(s >> 32));
+	rd_sqe_set_dw(sqe, 20, (uint32_t)t);
+	rd_sqe_set_dw(sqe, 21, (uint32_t)(t >> 32));
+}
+
+/* ---- hardware SGL [13] --------------------------------------------------------------- */
+
+#define RD_SGL_HDR_SIZE		64
+#define RD_SGL_ENTRY_SIZE	32
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+int
+rd_sgl_create(struct rd_dev *d, struct rd_sgl *s, size_t total, unsigned int nent,
+	      unsigned int capacity, enum rd_sgl_conv conv)
+{
+	size_t piece, off = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (nent == 0 || capacity == 0 || capacity > RD_UADK_SGL_NR ||
+	    (conv == RD_SGL_KERNEL && nent > capacity))
+		return -EINVAL;
+	s->n = nent;
+	s->nhdr = (nent + capacity - 1) / capacity;
+	s->total = total;
+	s->ent = calloc(nent, sizeof(*s->ent));
+	s->len = calloc(nent, sizeof(*s->len));
+	s->hdr = calloc(s->nhdr, sizeof(*s->hdr));
+	if (s->ent == NULL || s->len == NULL || s->hdr == NULL)
+		goto nomem;
+	piece = total / nent;
+	for (unsigned int i = 0; i < nent; i++) {
+		s->len[i] = (uint32_t)(i + 1 == nent ? total - off : piece);
+		/* one allocation each (with a guard gap): nothing is contiguous */
+		s->ent[i] = rd_alloc(d, s->len[i] + 64, 64);
+		if (s->ent[i] == NULL)
+			goto nomem;
+		off += s->len[i];
+	}
+	for (unsigned int h = 0; h < s->nhdr; h++) {
+		unsigned int first = h * capacity;
+		unsigned int cnt = nent - first < capacity ? nent - first : capacity;
+		uint16_t chain;
+		uint8_t *p;
+
+		p = rd_alloc(d, RD_SGL_HDR_SIZE + (size_t)RD_SGL_ENTRY_SIZE * capacity, 64);
+		if (p == NULL)
+			goto nomem;
+		s->hdr[h] = p;
+		switch (conv) {
+		case RD_SGL_KERNEL:
+			chain = (uint16_t)capacity;
+			break;
+		case RD_SGL_UADK:
+			chain = (uint16_t)(capacity * s->nhdr);
+			break;
+		default:
+			chain = (uint16_t)nent;
+			break;
+		}
+		put16(p + 0x08, chain);			/* entry_sum_in_chain */
+		put16(p + 0x0a, (uint16_t)cnt);		/* entry_sum_in_sgl */
+		put16(p + 0x0c, (uint16_t)capacity);	/* entry_length_in_sgl */
+		/* bytes 0x10-0x3f belong to the driver: fill them with a pattern */
+		memset(p + 0x10, 0xd5, RD_SGL_HDR_SIZE - 0x10);
+		for (unsigned int i = 0; i < cnt; i++) {
+			uint8_t *e = p + RD_SGL_HDR_SIZE + (size_t)RD_SGL_ENTRY_SIZE * i;
+			uint64_t a = (uint64_t)(uintptr_t)s->ent[first + i];
+
+			memcpy(e, &a, 8);
+			memset(e + 8, 0xd6, 8);		/* software word */
+			memcpy(e + 0x10, &s->len[first + i], 4);
+		}
+		if (h > 0) {
+			uint64_t a = (uint64_t)(uintptr_t)p;
+
+			memcpy(s->hdr[h - 1], &a, 8);	/* next */
+		}
+	}
+	s->first = s->hdr[0];
+	return 0;
+nomem:
+	rd_sgl_free(d, s);
+	return -ENOMEM;
+}
+
+static void
+sgl_copy(const struct rd_sgl *s, size_t off, uint8_t *p, size_t n, bool put)
+{
+	for (unsigned int i = 0; i < s->n && n > 0; i++) {
+		size_t k;
+
+		if (off >= s->len[i]) {
+			off -= s->len[i];
+			continue;
+		}
+		k = s->len[i] - off < n ? s->len[i] - off : n;
+		if (put)
+			memcpy(s->ent[i] + off, p, k);
+		else
+			memcpy(p, s->ent[i] + off, k);
+		p += k;
+		n -= k;
+		off = 0;
+	}
+}
+
+void
+rd_sgl_put(const struct rd_sgl *s, size_t off, const void *p, size_t n)
+{
+	sgl_copy(s, off, (uint8_t *)(uintptr_t)p, n, true);
+}
+
+void
+rd_sgl_get(const struct rd_sgl *s, size_t off, void *p, size_t n)
+{
+	sgl_copy(s, off, p, n, false);
+}
+
+void
+rd_sgl_free(struct rd_dev *d, struct rd_sgl *s)
+{
+	for (unsigned int i = 0; s->ent != NULL && i < s->n; i++)
+		if (s->ent[i] != NULL)
+			rd_free(d, s->ent[i]);
+	for (unsigned int h = 0; s->hdr != NULL && h < s->nhdr; h++)
+		if (s->hdr[h] != NULL)
+			rd_free(d, s->hdr[h]);
+	free(s->ent);
+	free(s->len);
+	free(s->hdr);
+	memset(s, 0, sizeof(*s));
+}
+
 int
 rd_run(struct rd_queue *q, uint8_t *sqe)
 {

@@ -82,6 +82,10 @@
 #define RD_ST_DSTLEN_OUT		0x0e
 #define RD_ST_CRC_ERR			0x10
 #define RD_ST_DECOMP_END		0x13
+#define RD_DW3_LAST_BLOCK		(1u << 8)
+#define RD_DW9_SGL			(1u << 8)	/* buffer type 1 */
+#define RD_KERNEL_SGL_NR		10	/* kernel default entries per SGL (sgl_sge_nr) */
+#define RD_UADK_SGL_NR			255
 
 /** PF init options. */
 #define RD_F_EVENTS	(1u << 0)	/* configure EQ and AEQ, unmask their interrupts */
@@ -204,6 +208,53 @@ void rd_sqe_flat(uint8_t *sqe, uint8_t req_type, const void *src, uint32_t in_le
 uint32_t rd_sqe_dw(const uint8_t *sqe, unsigned int dw);
 void rd_sqe_set_dw(uint8_t *sqe, unsigned int dw, uint32_t v);
 static inline uint32_t rd_sqe_status(const uint8_t *sqe) { return rd_sqe_dw(sqe, 3) & 0xff; }
+
+/**
+ * The kernel acomp driver's SQE (zip_crypto.c) [10.1]: hardware SGLs for
+ * both buffers, dw7[23:0] = bytes to skip at the source (the header on
+ * decompression), dw8[23:0] = bytes to skip at the destination (the header
+ * the driver wrote on compression), input/output lengths net of the skips,
+ * the tag in dw13; everything else 0 (no stream, new or finish bits).
+ */
+void rd_sqe_kernel(uint8_t *sqe, uint8_t req_type, const void *src_sgl, uint32_t slen,
+		   uint32_t sskip, const void *dst_sgl, uint32_t dlen, uint32_t dskip,
+		   uint32_t tag);
+
+/** How the drivers fill the SGL header counts [13], [17.1]. */
+enum rd_sgl_conv {
+	/** Kernel: one SGL; entry_sum_in_chain = entry_length_in_sgl = its capacity. */
+	RD_SGL_KERNEL,
+	/** UADK: SGLs of capacity 255; entry_sum_in_chain = 255 x SGLs in the chain. */
+	RD_SGL_UADK,
+	/** Legacy merge: entry_sum_in_chain = valid entries of the whole chain. */
+	RD_SGL_LEGACY,
+};
+
+/** A buffer scattered over separately allocated entries, described by hardware SGLs. */
+struct rd_sgl {
+	uint8_t *first;		/* first SGL header: its IOVA goes into the SQE */
+	uint8_t **hdr;		/* SGL headers of the chain */
+	unsigned int nhdr;
+	uint8_t **ent;		/* entry buffers */
+	uint32_t *len;		/* entry lengths */
+	unsigned int n;
+	size_t total;
+};
+
+/**
+ * Allocate @p total bytes as @p nent entries (equal pieces, the last one
+ * takes the rest; each in its own mapped allocation) and describe them by
+ * SGLs of @p capacity entries each, counts filled per @p conv. The kernel
+ * convention holds one SGL only: @p nent must not exceed @p capacity.
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int rd_sgl_create(struct rd_dev *d, struct rd_sgl *s, size_t total, unsigned int nent,
+		  unsigned int capacity, enum rd_sgl_conv conv);
+/** Copy @p n bytes into / out of the scattered buffer at logical offset @p off. */
+void rd_sgl_put(const struct rd_sgl *s, size_t off, const void *p, size_t n);
+void rd_sgl_get(const struct rd_sgl *s, size_t off, void *p, size_t n);
+/** Free the entries and headers. */
+void rd_sgl_free(struct rd_dev *d, struct rd_sgl *s);
 
 /**
  * Run one request on @p q and wait for it (up to 10 s).
