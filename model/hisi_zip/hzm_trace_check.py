@@ -3,15 +3,17 @@
 """Compare a device-model trace (model:trace=PATH) with the PF initialisation
 sequence of reference section 9.3.
 
-Usage: hzm_trace_check.py TRACE [--vf] [--quiet]
+Usage: hzm_trace_check.py TRACE [--vf] [--quiet] [--strict]
 
 Each step of 9.3 is a set of register writes (or mailbox commands, VFT
 operations, doorbells). A step passes when all its items appear in the trace
 after the previous step; the items of one step may come in any order. The
 script prints one line per step and, at the end, the writes it did not
 expect (registers no step mentions), so a driver's init can be read side by
-side with the reference. Exit status: 0 all required steps found in order,
-1 otherwise, 2 usage or unreadable trace.
+side with the reference. Steps a driver may skip (18 and 21 for a polling
+driver, 22 when no queue was created) are reported but not required, unless
+--strict is given: then every step must be there, in order. Exit status: 0
+all required steps found in order, 1 otherwise, 2 usage or unreadable trace.
 
 Trace lines (see model/hisi_zip/hzm_trace.c):
   <us> W32 0x100040 0x00000001 QM_MEM_START_INIT
@@ -73,12 +75,18 @@ PF_STEPS = [
     ("19", "SQC_BT, CQC_BT", True, [mb("SQC_BT"), mb("CQC_BT")]),
     ("21", "interrupts: AEQ and EQ doorbells (head 0), EQ/AEQ masks", False,
      [db("AEQ", 0), db("EQ", 0), w(0x00000c), w(0x000004)]),
+    ("22a", "per queue: SQC (mailbox cmd 0)", False, [mb("SQC")]),
+    ("22b", "... then its CQC (mailbox cmd 1)", False, [mb("CQC")]),
 ]
 
 VF_STEPS = [
     ("9.3a", "VF: read the VFT (mailbox cmd 6)", True, [mb("SQC_VFT")]),
     ("18", "EQC, AEQC", False, [mb("EQC"), mb("AEQC")]),
     ("19", "SQC_BT, CQC_BT", True, [mb("SQC_BT"), mb("CQC_BT")]),
+    ("21", "interrupts: AEQ and EQ doorbells (head 0), EQ/AEQ masks", False,
+     [db("AEQ", 0), db("EQ", 0), w(0x00000c), w(0x000004)]),
+    ("22a", "per queue: SQC (mailbox cmd 0)", False, [mb("SQC")]),
+    ("22b", "... then its CQC (mailbox cmd 1)", False, [mb("CQC")]),
 ]
 
 # registers of the VFT protocol [5.5]: their effect is the "VFT write" trace line
@@ -139,10 +147,11 @@ def matches(item, ev):
     return ev["kind"] == item[1] and ev["index"] == item[2]
 
 
-def check(events, steps, quiet):
+def check(events, steps, quiet, strict=False):
     pos = 0
     ok = True
     for step, desc, required, items in steps:
+        required = required or strict
         found = []
         for item in items:
             idx = next((i for i in range(pos, len(events)) if matches(item, events[i])), None)
@@ -186,8 +195,10 @@ def describe(item):
 
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
-    if len(args) != 1:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    opts = [a for a in argv[1:] if a.startswith("--")]
+    if len(args) != 1 or any(o not in ("--vf", "--quiet", "--strict") for o in opts):
+        usage = next(ln for ln in __doc__.splitlines() if ln.startswith("Usage:"))
+        print(usage, file=sys.stderr)
         return 2
     try:
         events = parse(args[0])
@@ -195,7 +206,7 @@ def main(argv):
         print(f"cannot read {args[0]}: {e}", file=sys.stderr)
         return 2
     steps = VF_STEPS if "--vf" in argv else PF_STEPS
-    ok = check(events, steps, "--quiet" in argv)
+    ok = check(events, steps, "--quiet" in argv, "--strict" in argv)
     print("9.3 sequence: " + ("complete" if ok else "INCOMPLETE"))
     return 0 if ok else 1
 

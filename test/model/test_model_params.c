@@ -303,12 +303,30 @@ test_trace(void **state)
 			      "count=16 valid=1)"));
 	assert_true(trace_has(path, "; SQ qn=0 rand=0x0000 index=1 priority=0"));
 	assert_true(trace_has(path, "DRIVER-ERROR write 0x00000001 to unknown register"));
-	/* the reference driver's PF init follows 9.3 step by step */
+	/* the reference driver's PF init follows 9.3 step by step, every step of it */
 	ret = run_checker(path, "");
 	if (ret < 0)
 		print_message("python3 not available: 9.3 comparison skipped\n");
 	else
 		assert_int_equal(ret, 0);
+	if (ret >= 0)
+		assert_int_equal(run_checker(path, "--strict"), 0);
+	unlink(path);
+
+	/* a polling driver (no EQ/AEQ, step 18) that creates no queue (22): passes, not --strict */
+	snprintf(path, sizeof(path), "/tmp/hzm-trace-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(args, sizeof(args), "trace=%s", path);
+	assert_int_equal(rd_open(&d, args), 0);
+	assert_int_equal(rd_pf_init(&d, 8, 0), 0);
+	rd_close(&d);
+	ret = run_checker(path, "");
+	if (ret >= 0) {
+		assert_int_equal(ret, 0);
+		assert_int_equal(run_checker(path, "--strict"), 1);
+	}
 	unlink(path);
 
 	/* a driver that skips steps is reported */
