@@ -344,6 +344,30 @@ test_tiny_output_ignored(void **state)
 	tsqe_init(&s, HZM_REQ_ZLIB, HZM_BUF_FLAT, 0, 0, src, 100, dst, HZM_MIN_AVAIL_OUT);
 	assert_int_equal(tz_exec(&t, &s, HZM_SQC_COMPRESS, NULL), HZM_ST_OK);
 	assert_true(s.dw[1] > 0);
+	/*
+	 * ... and so is everything below the 200 bytes of ref. 10.3 (UADK's
+	 * stream-mode bounce threshold; the kernel passes any size): no error.
+	 */
+	{
+		uint8_t d[150], z[300], o[199];
+		uLongf zl = sizeof(z);
+		uint32_t produced;
+
+		for (unsigned int i = 0; i < sizeof(d); i++)
+			d[i] = (uint8_t)('a' + i % 23);
+		assert_int_equal(compress2(z, &zl, d, sizeof(d), 6), Z_OK);
+		for (uint32_t cap = HZM_MIN_AVAIL_OUT; cap < 200; cap += 61) {
+			uint32_t want = cap >= sizeof(d) ? TZ_STATELESS_END : HZM_ST_DSTLEN_OUT;
+
+			assert_int_equal(tz_oneshot(&t, HZM_SQC_DECOMPRESS, HZM_REQ_ZLIB, 0, z + 2,
+						    (uint32_t)zl - 2, o, cap, NULL, &produced),
+					 want);
+			if (want == TZ_STATELESS_END) {
+				assert_int_equal(produced, sizeof(d));
+				assert_memory_equal(o, d, sizeof(d));
+			}
+		}
+	}
 	tz_fini(&t);
 }
 
