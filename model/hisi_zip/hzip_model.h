@@ -38,8 +38,9 @@
  *   stall_ms=T        stall the engine for T ms at the next request
  *   fault_after=K     apply the faults above after K more requests
  *   stateless_end=S   status of a completed stateless decompression:
- *                     0x13 (default) or 0x00; dw3 bit 8 is set with
- *                     either (stream mode always ends with 0x13)
+ *                     0x00 (default, as the kernel's acomp driver
+ *                     requires) or 0x13; dw3 bit 8 is set with either
+ *                     (stream mode always ends with 0x13)
  *   timeout_ms=N      read by the hisi_zip driver (its wait timeout);
  *                     accepted and ignored by the model
  */

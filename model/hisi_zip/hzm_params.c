@@ -19,7 +19,7 @@
 #define HZM_DEFAULT_GBPS	7.2	/* [14]: about 60 requests in flight */
 #define HZM_MAX_STALL_MS	600000u
 /* status of a completed stateless decompression (doc/model.md, "stateless_end") */
-#define HZM_STATELESS_END_DEFAULT	0x13u
+#define HZM_STATELESS_END_DEFAULT	0x00u
 
 void
 hzip_model_params_default(struct hzip_model_params *p)

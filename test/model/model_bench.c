@@ -255,7 +255,10 @@ main(int argc, char **argv)
 				uint32_t status = rd_sqe_status(sqe);
 				const struct chunk *c = &chunks[rd_sqe_dw(sqe, 13)];
 
-				if ((o.decomp && status != RD_ST_DECOMP_END) ||
+				/* stateless end: 0x00 (default) or 0x13, with dw3 bit 8 */
+				if ((o.decomp && ((status != RD_ST_OK &&
+						   status != RD_ST_DECOMP_END) ||
+						  !(rd_sqe_dw(sqe, 3) & RD_DW3_LAST_BLOCK))) ||
 				    (!o.decomp && status != RD_ST_OK &&
 				     status != RD_ST_NEGACOMPRESS)) {
 					errors++;

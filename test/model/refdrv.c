@@ -831,7 +831,7 @@ rd_decompress(struct rd_queue *q, uint8_t req, const uint8_t *in, uint32_t len, 
 	ret = rd_run(q, sqe);
 	if (ret <= 0)
 		return ret < 0 ? ret : -ETIMEDOUT;
-	*status = rd_sqe_status(sqe);
+	*status = rd_sqe_dw(sqe, 3) & (0xffu | RD_DW3_LAST_BLOCK);
 	*out_len = rd_sqe_dw(sqe, 1);
 	return 0;
 }

@@ -265,7 +265,10 @@ int rd_run(struct rd_queue *q, uint8_t *sqe);
 /** Stateless compression of @p in into @p out with its zlib (2 B) or gzip (10 B) header. */
 int rd_compress(struct rd_queue *q, uint8_t req, const void *in, uint32_t len, uint8_t *out,
 		uint32_t avail, uint32_t *out_len, uint32_t *status);
-/** Stateless decompression of a zlib/gzip stream (header skipped here). */
+/**
+ * Stateless decompression of a zlib/gzip stream (header skipped here).
+ * *status receives dw3[8:0]: the status and the last-block bit (0x100).
+ */
 int rd_decompress(struct rd_queue *q, uint8_t req, const uint8_t *in, uint32_t len,
 		  uint8_t *out, uint32_t avail, uint32_t *out_len, uint32_t *status);
 

@@ -37,9 +37,9 @@
 #include "wd_test.h"
 
 /* Device spec of the kernel-style tests: the model's defaults. */
-#define KSPEC			"stateless_end=0x00"
+#define KSPEC			""
 /* dw3[7:0] of a completed stateless decompression with the default spec */
-#define DEFAULT_STATELESS_END	RD_ST_DECOMP_END
+#define DEFAULT_STATELESS_END	RD_ST_OK
 
 static const uint8_t reqs[] = { RD_REQ_ZLIB, RD_REQ_GZIP };
 

@@ -37,7 +37,7 @@ test_params_good(void **state)
 	assert_true(p.lat_us > 14.9 && p.lat_us < 15.1);
 	assert_true(p.gbps > 7.1 && p.gbps < 7.3);
 	assert_int_equal(p.trace_path[0], '\0');
-	assert_int_equal(p.stateless_end, 0x13);
+	assert_int_equal(p.stateless_end, 0x00);
 	assert_int_equal(hzip_model_params_parse("", &p, err, sizeof(err)), 0);
 	assert_int_equal(hzip_model_params_parse(NULL, &p, err, sizeof(err)), 0);
 	assert_int_equal(hzip_model_params_parse(

@@ -114,13 +114,13 @@ roundtrip(struct rd_dev *d, struct rd_queue *cq, struct rd_queue *dq, uint8_t re
 	assert_int_equal(z_inflate(dst, out_len, wbits, chk, len + 1, &n), 0);
 	assert_int_equal(n, len);
 	assert_memory_equal(chk, src, len);
-	/* zlib deflate -> device decompress: status 0x13 with the last-block bit */
+	/* zlib deflate -> device decompress: status 0x00 with the last-block bit */
 	n = z_deflate(src, len, wbits, zbuf, cap);
 	assert_true(n > 0);
 	memset(dst, 0, cap);
 	assert_int_equal(rd_decompress(dq, req, zbuf, (uint32_t)n, dst, (uint32_t)cap, &out_len,
 				       &st), 0);
-	assert_int_equal(st, RD_ST_DECOMP_END);
+	assert_int_equal(st, RD_ST_OK | RD_DW3_LAST_BLOCK);
 	assert_int_equal(out_len, len);
 	assert_memory_equal(dst, src, len);
 	/* device -> device */
@@ -128,7 +128,7 @@ roundtrip(struct rd_dev *d, struct rd_queue *cq, struct rd_queue *dq, uint8_t re
 				     &st), 0);
 	assert_int_equal(rd_decompress(dq, req, zbuf, out_len, dst, (uint32_t)cap, &out_len,
 				       &st), 0);
-	assert_int_equal(st, RD_ST_DECOMP_END);
+	assert_int_equal(st, RD_ST_OK | RD_DW3_LAST_BLOCK);
 	assert_int_equal(out_len, len);
 	assert_memory_equal(dst, src, len);
 	free(chk);
@@ -209,7 +209,7 @@ test_corpus(void **state)
 		assert_memory_equal(chk, data, len);
 		assert_int_equal(rd_decompress(&dq, RD_REQ_GZIP, dst, out_len, chk,
 					       (uint32_t)len + 1, &out_len, &st), 0);
-		assert_int_equal(st, RD_ST_DECOMP_END);
+		assert_int_equal(st, RD_ST_OK | RD_DW3_LAST_BLOCK);
 		assert_int_equal(out_len, len);
 		assert_memory_equal(chk, data, len);
 		rd_free(&d, src);
@@ -504,12 +504,11 @@ test_status_codes(void **state)
 	wd_test_gen(src, 65536, WD_TEST_DATA_TEXT, 11);
 	assert_int_equal(rd_compress(&cq, RD_REQ_ZLIB, src, 65536, dst, 300, &out_len, &st), 0);
 	assert_int_equal(st, RD_ST_DSTLEN_OUT);
-	/* 0x13 + last-block bit at the end of a stream */
+	/* stateless: 0x00 + last-block bit at the end of the stream (stateless_end) */
 	n = z_deflate(src, 65536, 15, z, 80000);
 	rd_sqe_flat(sqe, RD_REQ_ZLIB, z + 2, (uint32_t)n - 2, dst, 80000, 0);
 	assert_int_equal(rd_run(&dq, sqe), 1);
-	assert_int_equal(rd_sqe_status(sqe), RD_ST_DECOMP_END);
-	assert_int_equal(rd_sqe_dw(sqe, 3) & 0x100, 0x100);
+	assert_int_equal(rd_sqe_dw(sqe, 3), RD_ST_OK | RD_DW3_LAST_BLOCK);
 	/* 0x10: trailer mismatch */
 	z[n - 1] ^= 0x55;
 	rd_sqe_flat(sqe, RD_REQ_ZLIB, z + 2, (uint32_t)n - 2, dst, 80000, 0);
@@ -652,7 +651,7 @@ test_error_statuses(void **state)
 	rd_sqe_flat(sqe, RD_REQ_ZLIB, z + 2, (uint32_t)n - 2, dst, 80000, 0);
 	rd_sqe_set_dw(sqe, 9, RD_REQ_ZLIB | (0xfu << 12));
 	assert_int_equal(rd_run(&dq, sqe), 1);
-	assert_int_equal(rd_sqe_status(sqe), RD_ST_DECOMP_END);
+	assert_int_equal(rd_sqe_dw(sqe, 3), RD_ST_OK | RD_DW3_LAST_BLOCK);
 	/* stateless decompression of a truncated stream */
 	n = z_deflate(src, 65536, 15, z, 80000);
 	rd_sqe_flat(sqe, RD_REQ_ZLIB, z + 2, (uint32_t)n / 2, dst, 80000, 0);
@@ -964,14 +963,14 @@ test_sgl(void **state)
 	rd_sqe_set_dw(sqe, 20, (uint32_t)iova(sgl_out));
 	rd_sqe_set_dw(sqe, 21, (uint32_t)(iova(sgl_out) >> 32));
 	assert_int_equal(rd_run(&dq, sqe), 1);
-	assert_int_equal(rd_sqe_status(sqe), RD_ST_DECOMP_END);
+	assert_int_equal(rd_sqe_dw(sqe, 3), RD_ST_OK | RD_DW3_LAST_BLOCK);
 	assert_int_equal(rd_sqe_dw(sqe, 1), len);
 	assert_memory_equal(out, src, len);
 	/* a misaligned SGL header is rejected with an error status */
 	rd_sqe_flat(sqe, RD_REQ_ZLIB, sgl_in + 8, (uint32_t)n - 2, out, (uint32_t)len, 2);
 	rd_sqe_set_dw(sqe, 9, RD_REQ_ZLIB | (1u << 8));
 	assert_int_equal(rd_run(&dq, sqe), 1);
-	assert_true(rd_sqe_status(sqe) != RD_ST_OK && rd_sqe_status(sqe) != RD_ST_DECOMP_END);
+	assert_true(is_error(rd_sqe_status(sqe)));
 	rd_close(&d);
 }
 
