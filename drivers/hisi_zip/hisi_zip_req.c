@@ -906,7 +906,12 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 			status = undocumented(zq, hs);
 		}
 	} else {
-		if (hs == HZIP_ST_DECOMP_END && (dw3 & HZIP_LAST_BLOCK)) {
+		/*
+		 * End of stream: dw3 bit 8 with 0x13 (UADK's reading, stream mode) or
+		 * 0x00 (the kernel's acomp driver accepts nothing else for stateless
+		 * decompression on v2): both are taken, as UADK does (doc/hisi_zip.md).
+		 */
+		if ((dw3 & HZIP_LAST_BLOCK) && (hs == HZIP_ST_DECOMP_END || hs == HZIP_ST_OK)) {
 			status = WD_COMP_MSG_STREAM_END;
 		} else if (hs == HZIP_ST_OK || hs == HZIP_ST_DECOMP_END ||
 			   hs == HZIP_ST_NEGACOMPRESS) {
