@@ -458,8 +458,9 @@ test_kernel_irq_flow(void **state)
 						uint8_t *out;
 						size_t out_len;
 
-						kreq_compress_done(&k[i], reqs[i & 1], done, data[i],
-								   LEN, &out, &out_len);
+						kreq_compress_done(&k[i], reqs[i & 1], done,
+								   data[i], LEN, &out,
+								   &out_len);
 						free(out);
 					} else {
 						kreq_decompress_done(&k[N + i], done, zlen[i],

@@ -497,7 +497,8 @@ test_mbox_split_trace(void **state)
 	f = fopen(path, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strstr(line, " W64 0x000300 ") != NULL || strstr(line, " W64 0x000308 ") != NULL)
+		if (strstr(line, " W64 0x000300 ") != NULL ||
+		    strstr(line, " W64 0x000308 ") != NULL)
 			w64++;
 		if (strstr(line, " W32 0x00030") != NULL)
 			w32++;
