@@ -569,7 +569,7 @@ wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_qp_conf *c
 	qp->done_mask = ring - 1;
 	qp->fb.flags = conf->use_default_fallback ? WD_COMP_FB_F_DEFAULT : conf->fallback.flags;
 	qp->fb.small_threshold = conf->use_default_fallback ? 0 : conf->fallback.small_threshold;
-	qp->ns_per_cycle = 1e9 / (double)rte_get_tsc_hz();
+	qp->ns_mult = (uint64_t)(((unsigned __int128)NS_PER_S << 32) / rte_get_tsc_hz());
 	if (!d->hw || qp->fb.flags != 0) {
 		qp->sw = wd_comp_sw_qp_create(socket);
 		if (qp->sw == NULL) {
@@ -688,6 +688,7 @@ wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 	}
 	px->dev = d;
 	px->xf = xf;
+	wd_comp_hw_xform_init(d, px);
 	px->magic = WD_COMP_XFORM_MAGIC;
 	*private_xform = px;
 	return 0;
@@ -1141,7 +1142,10 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		return 0;
 	}
 	n = (uint16_t)RTE_MIN((uint32_t)nb_ops, qp->depth - qp->inflight);
+	/* one timer read per burst: the ops' latency starts here */
 	now = rte_rdtsc();
+	if (qp->hw != NULL)
+		wd_comp_hw_burst_prefetch(ops, n);
 	for (i = 0; i < n; i++) {
 		struct wd_comp_op *op = ops[i];
 		const struct wd_comp_xf *xf = NULL;
@@ -1149,7 +1153,7 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		struct wd_comp_buf src, dst;
 		uint8_t status;
 
-		if (op == NULL)
+		if (unlikely(op == NULL))
 			break;
 		op->internal[WD_COMP_OPI_TSC] = now;
 		op->status = WD_COMP_OP_NOT_PROCESSED;
@@ -1158,6 +1162,21 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;
+		if (likely(qp->hw != NULL && op->op_type == WD_COMP_OP_STATELESS)) {
+			/* the common case: checks that depend on the xform alone were done once */
+			struct wd_comp_priv_xform *px = op->private_xform;
+
+			if (likely(px != NULL && px->magic == WD_COMP_XFORM_MAGIC &&
+				   px->dev == qp->dev && px->hw_fast)) {
+				enum wd_comp_hw_verdict v = wd_comp_hw_submit_fast(qp, op, px);
+
+				if (likely(v == WD_COMP_HW_SENT))
+					continue;
+				if (v == WD_COMP_HW_FULL && !fb_allowed(qp, WD_COMP_FB_QUEUE_FULL))
+					break;
+				/* anything else: the general path below decides */
+			}
+		}
 		status = op_prepare(qp->dev, op, &xf, &st, &src, &dst);
 		if (status == WD_COMP_OP_SUCCESS && st != NULL &&
 		    __atomic_exchange_n(&st->busy, 1, __ATOMIC_ACQ_REL) != 0)
@@ -1182,6 +1201,12 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 	qp->stats.enqueued_count += i;
 	qp->stats.enqueue_err_count += nb_ops - i;
 	return i;
+}
+
+static inline uint64_t
+cycles_ns(const struct wd_comp_qp *qp, uint64_t cycles)
+{
+	return (uint64_t)(((unsigned __int128)cycles * qp->ns_mult) >> 32);
 }
 
 static inline unsigned int
@@ -1234,8 +1259,7 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 			    op->fallback_reason < WD_COMP_FB_REASON_MAX)
 				s->fallback[op->fallback_reason]++;
 		}
-		s->lat_hist[lat_bucket((uint64_t)((double)(now - op->internal[WD_COMP_OPI_TSC]) *
-						  qp->ns_per_cycle))]++;
+		s->lat_hist[lat_bucket(cycles_ns(qp, now - op->internal[WD_COMP_OPI_TSC]))]++;
 	}
 	qp->inflight -= n;
 	s->dequeued_count += n;
@@ -1432,8 +1456,7 @@ done:
 			if (reason != WD_COMP_FB_NONE)
 				s->fallback[reason]++;
 		}
-		s->lat_hist[lat_bucket((uint64_t)((double)(rte_rdtsc() - t0) *
-						  qp->ns_per_cycle))]++;
+		s->lat_hist[lat_bucket(cycles_ns(qp, rte_rdtsc() - t0))]++;
 	}
 	return status_errno(status);
 }

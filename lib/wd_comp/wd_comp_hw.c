@@ -2,8 +2,17 @@
 /*
  * The hardware engine: ops become struct wd_comp_msg requests on wd_core
  * queues (one per direction per queue pair: the direction is fixed per
- * hardware queue), sent with wd_send() on batch queues and one doorbell
- * per burst, and collected with wd_recv_burst().
+ * hardware queue), and are collected with wd_recv_burst().
+ *
+ * The fast path (wd_comp_hw_submit_fast(), stateless ops with plain
+ * buffers) fills a message from its xform's template and queues it; the
+ * end of the burst (wd_comp_hw_flush()) hands each queue its messages with
+ * one wd_send_burst(), so that the driver sees the whole burst (and can
+ * overlap its cache misses) and rings one doorbell. Everything else goes
+ * one message at a time with wd_send() on batch queues (doorbell at the
+ * end of the burst). The data path takes no lock and makes no atomic
+ * operation per op: the xforms' in-flight counts are settled once per
+ * burst.
  *
  * One op may take several messages:
  *  - a stateless op bigger than the device's max_len, or whose output
@@ -20,6 +29,7 @@
  * MULTI_PKT seed, gzip multi-member totals) is computed here.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -27,11 +37,19 @@
 #include <rte_mbuf.h>
 #include <rte_memory.h>
 #include <rte_pause.h>
+#include <rte_prefetch.h>
 
 #include <zlib.h>
 
 #include "wd_comp_private.h"
 #include "wd_drv.h"
+
+/* Messages of one queue sent together at the end of a burst (or when this many wait). */
+#define HW_BATCH 64
+/* Completions taken from a queue per wd_recv_burst() call. */
+#define HW_POLL 32
+/* Largest number of completions one poll takes from a queue. */
+#define HW_POLL_MAX 256
 
 /* Longest wait of wd_comp_buf_process() for the hardware. */
 #define HW_SYNC_TIMEOUT_MS 10000u
@@ -87,7 +105,11 @@ struct wd_comp_hw_stream {
 
 struct hw_dir {
 	struct wd_queue *q;
+	uint32_t cap;       /* messages the queue holds */
+	uint32_t sent;      /* messages with the driver (sent, not received yet) */
 	bool dirty;         /* sent without doorbell */
+	uint16_t nbatch;    /* fast-path messages waiting for the end of the burst */
+	void *batch[HW_BATCH];
 };
 
 struct wd_comp_hw_qp {
@@ -98,6 +120,9 @@ struct wd_comp_hw_qp {
 	struct hw_req *pend_head;   /* messages waiting for queue room */
 	struct hw_req *pend_tail;
 	uint32_t inflight;
+	/* in-flight count change of one xform, settled at the end of the call */
+	struct wd_comp_priv_xform *px_acc;
+	int32_t px_delta;
 	/* internal streams for stateless ops that need several messages */
 	void *split_ctx[2];
 	struct wd_comp_stream_params split_params[2];
@@ -220,6 +245,7 @@ wd_comp_hw_qp_setup(struct wd_comp_qp *qp, uint32_t depth)
 			hq->dir[dir].q = NULL;
 			break;
 		}
+		hq->dir[dir].cap = wd_queue_capacity(hq->dir[dir].q);
 		ok++;
 	}
 	if (ret < 0 || ok == 0) {
@@ -245,17 +271,70 @@ wd_comp_hw_qp_inflight(const struct wd_comp_qp *qp)
 	return qp->hw != NULL ? qp->hw->inflight : 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Xform in-flight counts                                              */
+/* ------------------------------------------------------------------ */
+
+/* Settle the accumulated in-flight change: one atomic per burst, not per op. */
+static inline void
+px_flush(struct wd_comp_hw_qp *hq)
+{
+	if (hq->px_delta != 0)
+		__atomic_add_fetch(&hq->px_acc->inflight, (uint32_t)hq->px_delta,
+				   __ATOMIC_RELEASE);
+	hq->px_delta = 0;
+	hq->px_acc = NULL;
+}
+
+/* Ops of @p px in flight change by @p delta (settled by wd_comp_hw_flush()). */
+static inline void
+px_ref(struct wd_comp_hw_qp *hq, struct wd_comp_priv_xform *px, int32_t delta)
+{
+	if (px == NULL)
+		return;
+	if (unlikely(hq->px_acc != px)) {
+		px_flush(hq);
+		hq->px_acc = px;
+	}
+	hq->px_delta += delta;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sending                                                             */
+/* ------------------------------------------------------------------ */
+
+static void pend_add(struct wd_comp_hw_qp *hq, struct hw_req *r);
+
+/* Hand a queue its waiting fast-path messages: one call, one doorbell. */
+static void
+batch_send(struct wd_comp_hw_qp *hq, struct hw_dir *d)
+{
+	uint16_t n = d->nbatch, k;
+
+	d->nbatch = 0;
+	k = wd_send_burst(d->q, d->batch, n);
+	d->sent += k;
+	/* refused (no room after all, out of SGLs): sent by the next polls, in order */
+	for (uint16_t i = k; i < n; i++)
+		pend_add(hq, ((struct wd_comp_msg *)d->batch[i])->user_data);
+}
+
 void
 wd_comp_hw_flush(struct wd_comp_qp *qp)
 {
 	struct wd_comp_hw_qp *hq = qp->hw;
 
-	for (int d = 0; d < 2; d++) {
-		if (hq->dir[d].dirty) {
-			wd_flush(hq->dir[d].q);
-			hq->dir[d].dirty = false;
+	for (int i = 0; i < 2; i++) {
+		struct hw_dir *d = &hq->dir[i];
+
+		if (d->nbatch > 0)
+			batch_send(hq, d);
+		if (d->dirty) {
+			wd_flush(d->q);
+			d->dirty = false;
 		}
 	}
+	px_flush(hq);
 }
 
 /* ------------------------------------------------------------------ */
@@ -476,8 +555,10 @@ req_send(struct wd_comp_hw_qp *hq, struct hw_req *r)
 	struct hw_dir *d = &hq->dir[r->dir];
 	int ret = wd_send(d->q, &r->msg);
 
-	if (ret == 0)
+	if (ret == 0) {
 		d->dirty = true;
+		d->sent++;
+	}
 	return ret;
 }
 
@@ -638,8 +719,7 @@ req_finish(struct wd_comp_qp *qp, struct hw_req *r, uint8_t status, uint64_t chk
 		op->produced = produced;
 		op->output_chksum = ok ? chksum : 0;
 		op->debug_status = debug;
-		if (r->px != NULL)
-			__atomic_sub_fetch(&r->px->inflight, 1, __ATOMIC_RELEASE);
+		px_ref(hq, r->px, -1);
 		if (r->st != NULL)
 			__atomic_store_n(&r->st->busy, 0, __ATOMIC_RELEASE);
 		req_put(hq, r);
@@ -691,8 +771,7 @@ req_to_sw(struct wd_comp_qp *qp, struct hw_req *r, uint64_t debug)
 		req_finish(qp, r, WD_COMP_OP_ERR_NOTSUP, 0, debug);
 		return;
 	}
-	if (r->px != NULL)
-		__atomic_sub_fetch(&r->px->inflight, 1, __ATOMIC_RELEASE);
+	px_ref(qp->hw, r->px, -1);
 	if (r->st != NULL)
 		__atomic_store_n(&r->st->busy, 0, __ATOMIC_RELEASE);
 	req_put(qp->hw, r);
@@ -875,11 +954,45 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	req_finish(qp, r, WD_COMP_OP_SUCCESS, req_chksum(r, m), m->hw_status);
 }
 
+/*
+ * A message came back and it is the common case: a one-message stateless op
+ * that the device finished whole. @return false: take the general path.
+ */
+static inline bool
+req_done_fast(struct wd_comp_qp *qp, struct hw_req *r)
+{
+	const struct wd_comp_msg *m = &r->msg;
+	const struct wd_comp_xf *xf = r->xf;
+	struct wd_comp_op *op = r->op;
+
+	if (r->mode != REQ_SINGLE || op == NULL || xf->alg == WD_COMP_ALG_DEFLATE ||
+	    r->in_done != 0 || r->out_done != 0)
+		return false;
+	if (xf->op == WD_OP_COMPRESS) {
+		if (m->status != WD_COMP_MSG_OK)
+			return false;
+	} else if (m->status != WD_COMP_MSG_STREAM_END ||
+		   (xf->alg == WD_COMP_ALG_GZIP && m->consumed != r->src.len)) {
+		/* gzip: another member may follow */
+		return false;
+	}
+	/* zlib and gzip: the driver's checksum is the op's */
+	op->status = WD_COMP_OP_SUCCESS;
+	op->consumed = m->consumed;
+	op->produced = m->produced;
+	op->output_chksum = m->checksum;
+	op->debug_status = m->hw_status;
+	px_ref(qp->hw, r->px, -1);
+	req_put(qp->hw, r);
+	wd_comp_qp_complete(qp, op);
+	return true;
+}
+
 uint16_t
 wd_comp_hw_poll(struct wd_comp_qp *qp)
 {
 	struct wd_comp_hw_qp *hq = qp->hw;
-	void *resp[32];
+	void *resp[HW_POLL];
 	uint16_t total = 0;
 
 	if (hq == NULL || hq->inflight == 0)
@@ -899,18 +1012,24 @@ wd_comp_hw_poll(struct wd_comp_qp *qp)
 		if (ret < 0)
 			req_finish(qp, r, WD_COMP_OP_ERR_DEVICE, 0, (uint64_t)(int64_t)ret);
 	}
-	for (int d = 0; d < 2; d++) {
-		uint16_t n;
+	for (int i = 0; i < 2; i++) {
+		struct hw_dir *d = &hq->dir[i];
+		uint16_t n, got = 0;
 
-		if (hq->dir[d].q == NULL)
+		if (d->sent == 0)
 			continue;
-		n = wd_recv_burst(hq->dir[d].q, resp, RTE_DIM(resp));
-		for (uint16_t i = 0; i < n; i++) {
-			struct wd_comp_msg *m = resp[i];
+		do {
+			n = wd_recv_burst(d->q, resp, RTE_DIM(resp));
+			d->sent -= n;
+			for (uint16_t j = 0; j < n; j++) {
+				struct hw_req *r = ((struct wd_comp_msg *)resp[j])->user_data;
 
-			req_done(qp, m->user_data);
-		}
-		total += n;
+				if (!req_done_fast(qp, r))
+					req_done(qp, r);
+			}
+			got += n;
+		} while (n == RTE_DIM(resp) && got < HW_POLL_MAX);
+		total += got;
 	}
 	wd_comp_hw_flush(qp);
 	return total;
@@ -932,6 +1051,9 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 
 	if (hq == NULL || hq->dir[dir].q == NULL)
 		return WD_COMP_HW_UNSUPPORTED;
+	/* the fast-path messages of this burst go first: the queue's room is exact */
+	if (hq->dir[dir].nbatch > 0)
+		batch_send(hq, &hq->dir[dir]);
 	if (!mbuf_dma_ok(op->m_src, caps->max_segs) || !mbuf_dma_ok(op->m_dst, caps->max_segs))
 		return WD_COMP_HW_UNSUPPORTED;
 	if (st == NULL && op->flush_flag != WD_COMP_FLUSH_FINAL && xf->op == WD_OP_COMPRESS)
@@ -1014,12 +1136,205 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 		return WD_COMP_HW_FULL;
 	}
 	op->engine = WD_COMP_ENGINE_HW;
-	if (r->px != NULL)
-		__atomic_add_fetch(&r->px->inflight, 1, __ATOMIC_ACQUIRE);
+	px_ref(hq, r->px, 1);
 	if (ret < 0) {
 		status = ret == -EINVAL ? WD_COMP_OP_INVALID_ARGS : WD_COMP_OP_ERR_DEVICE;
 		req_finish(qp, r, status, 0, (uint64_t)(int64_t)ret);
 	}
+	return WD_COMP_HW_SENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fast path                                                           */
+/* ------------------------------------------------------------------ */
+
+_Static_assert(offsetof(struct wd_comp_msg, stream) == sizeof(uint64_t),
+	       "the message head (alg .. rsvd0) is 8 bytes");
+_Static_assert(offsetof(struct wd_comp_msg, rsvd2) + sizeof(uint32_t) -
+	       offsetof(struct wd_comp_msg, status) == 3 * sizeof(uint64_t),
+	       "the result fields are 24 bytes");
+
+void
+wd_comp_hw_xform_init(const struct wd_comp_dev *dev, struct wd_comp_priv_xform *px)
+{
+	struct wd_comp_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.alg = px->xf.alg;
+	m.op = px->xf.op;
+	m.flush = WD_COMP_FLUSH_FINAL;
+	m.window_log = px->xf.window_log;
+	m.level = (uint8_t)(px->xf.level > 0 ? px->xf.level : 0);
+	memcpy(&px->msg_head, &m, sizeof(px->msg_head));
+	px->hw_fast = dev->hw && wd_comp_hw_supports(dev, &px->xf, false);
+}
+
+/* Chains followed per burst and segments per chain by the prefetch. */
+#define PF_CHAINS 64
+#define PF_LEVELS 4
+
+void
+wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
+{
+	const struct rte_mbuf *cur[PF_CHAINS];
+	unsigned int nc = 0;
+	uint16_t i;
+
+	/* the first line of every mbuf: nb_segs, lengths, flags, addresses */
+	for (i = 0; i < n && ops[i] != NULL; i++) {
+		rte_prefetch0(ops[i]->m_src);
+		rte_prefetch0(ops[i]->m_dst);
+	}
+	n = i;
+	/* chains: the line with next, then the segments level by level */
+	for (i = 0; i < n && nc + 2 <= PF_CHAINS; i++) {
+		const struct rte_mbuf *ms = ops[i]->m_src, *md = ops[i]->m_dst;
+
+		if (ms != NULL && ms->nb_segs > 1) {
+			rte_prefetch0(&ms->next);
+			cur[nc++] = ms;
+		}
+		if (md != NULL && md->nb_segs > 1) {
+			rte_prefetch0(&md->next);
+			cur[nc++] = md;
+		}
+	}
+	for (unsigned int lvl = 1; lvl < PF_LEVELS && nc > 0; lvl++) {
+		unsigned int k = 0;
+
+		for (unsigned int j = 0; j < nc; j++) {
+			const struct rte_mbuf *s = cur[j]->next;
+
+			if (s == NULL)
+				continue;
+			rte_prefetch0(s);
+			rte_prefetch0(&s->next);
+			cur[k++] = s;
+		}
+		nc = k;
+	}
+}
+
+/*
+ * [off, off+len) of an mbuf chain (to_end: up to the end of the chain) for
+ * the fast path: one segment as a flat buffer; a chain as a chain (flat
+ * when the range lies in one segment) after one walk that checks it (nb_segs
+ * segments whose data_len add up to pkt_len). Memory of external buffers
+ * needs a look-up (not here). @return false: not for the fast path.
+ */
+static inline bool
+fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t max_segs,
+	 struct wd_comp_buf *b)
+{
+	uint32_t pkt;
+
+	if (unlikely(m == NULL))
+		return false;
+	pkt = m->pkt_len;
+	if (unlikely(off > pkt || (!to_end && len > pkt - off)))
+		return false;
+	if (to_end)
+		len = pkt - off;
+	b->offset = 0;
+	b->len = len;
+	if (likely(m->nb_segs == 1)) {
+		/* one segment: its data is all there is (next is not even read) */
+		if (unlikely((m->ol_flags & RTE_MBUF_F_EXTERNAL) || m->data_len != pkt))
+			return false;
+		b->type = WD_COMP_BUF_FLAT;
+		b->addr = rte_pktmbuf_mtod_offset(m, void *, off);
+		return true;
+	}
+	{
+		const struct rte_mbuf *s, *at = NULL;
+		uint64_t sum = 0;
+		uint32_t at_off = 0, nseg = 0;
+
+		for (s = m; s != NULL; s = s->next) {
+			if (unlikely((s->ol_flags & RTE_MBUF_F_EXTERNAL) || ++nseg > m->nb_segs))
+				return false;
+			if (at == NULL && off < sum + s->data_len) {
+				at = s;
+				at_off = (uint32_t)(off - sum);
+			}
+			sum += s->data_len;
+		}
+		if (unlikely(nseg != m->nb_segs || sum != pkt || nseg == 0 ||
+			     (max_segs != 0 && nseg > max_segs)))
+			return false;
+		if (at != NULL && (uint64_t)at_off + len <= at->data_len) {
+			b->type = WD_COMP_BUF_FLAT;
+			b->addr = rte_pktmbuf_mtod_offset(at, void *, at_off);
+			return true;
+		}
+		b->type = WD_COMP_BUF_MBUF;
+		b->m = m;
+		b->offset = off;
+		return true;
+	}
+}
+
+enum wd_comp_hw_verdict
+wd_comp_hw_submit_fast(struct wd_comp_qp *qp, struct wd_comp_op *op,
+		       struct wd_comp_priv_xform *px)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
+	const struct wd_comp_xf *xf = &px->xf;
+	struct hw_dir *d = &hq->dir[xf->op];
+	struct wd_comp_buf src, dst;
+	struct wd_comp_msg *m;
+	struct hw_req *r;
+
+	if (unlikely(d->q == NULL ||
+		     (xf->op == WD_OP_COMPRESS && op->flush_flag != WD_COMP_FLUSH_FINAL) ||
+		     op->src.length > caps->max_len ||
+		     ((qp->fb.flags & WD_COMP_FB_F_SMALL) &&
+		      op->src.length < qp->fb.small_threshold)))
+		return WD_COMP_HW_SLOW;
+	if (unlikely(!fast_buf(op->m_src, op->src.offset, op->src.length, false, caps->max_segs,
+			       &src) ||
+		     !fast_buf(op->m_dst, op->dst.offset, 0, true, caps->max_segs, &dst) ||
+		     dst.len < caps->min_dst_len))
+		return WD_COMP_HW_SLOW;
+	if (unlikely(d->sent + d->nbatch >= d->cap))
+		return WD_COMP_HW_FULL;
+	r = req_get(hq);
+	if (unlikely(r == NULL))
+		return WD_COMP_HW_FULL;
+	r->op = op;
+	r->xf = xf;
+	r->st = NULL;
+	r->px = px;
+	r->ctx = NULL;
+	r->mode = REQ_SINGLE;
+	r->dir = xf->op;
+	r->flush = (uint8_t)op->flush_flag;
+	r->pending = false;
+	r->done = false;
+	r->orphan = false;
+	r->members = false;
+	r->in_done = 0;
+	r->out_done = 0;
+	r->cum_sum = 0;
+	r->cum_len = 0;
+	r->in_chksum = op->input_chksum;
+	r->src = src;
+	r->dst = dst;
+	/* the message: the xform's template, the buffers, cleared results */
+	m = &r->msg;
+	memcpy(m, &px->msg_head, sizeof(px->msg_head));
+	m->stream = NULL;
+	m->src = src;
+	m->dst = dst;
+	m->user_data = r;
+	memset(&m->status, 0, offsetof(struct wd_comp_msg, rsvd2) + sizeof(m->rsvd2) -
+	       offsetof(struct wd_comp_msg, status));
+	d->batch[d->nbatch++] = m;
+	if (unlikely(d->nbatch == HW_BATCH))
+		batch_send(hq, d);
+	op->engine = WD_COMP_ENGINE_HW;
+	px_ref(hq, px, 1);
 	return WD_COMP_HW_SENT;
 }
 

@@ -91,12 +91,22 @@ struct wd_comp_sw_stream;
 struct wd_comp_hw_qp;
 struct wd_comp_hw_stream;
 
-/** A private xform. */
+/**
+ * A private xform: what every op using it needs, worked out once at
+ * creation (read-only afterwards), and the count of its ops in flight on
+ * a cache line of its own (written by the data path of every queue pair
+ * sharing the xform).
+ */
 struct wd_comp_priv_xform {
 	uint32_t magic;
+	/** Stateless ops may take the hardware engine's fast path. */
+	bool hw_fast;
 	struct wd_comp_dev *dev;
 	struct wd_comp_xf xf;
-	uint32_t inflight;   /**< ops in flight using it (atomic) */
+	/** The first 8 bytes of its messages (alg, op, flush, window, level). */
+	uint64_t msg_head;
+	/** Ops in flight using it (atomic; added up per burst). */
+	uint32_t inflight __rte_cache_aligned;
 };
 
 /** Engine a stream is bound to (decided by its first op). */
@@ -133,7 +143,7 @@ struct wd_comp_qp {
 	struct wd_comp_fallback fb;
 	struct wd_comp_sw_qp *sw;  /**< software engine state (NULL: no software use) */
 	struct wd_comp_hw_qp *hw;  /**< hardware engine state (NULL: none) */
-	double ns_per_cycle;
+	uint64_t ns_mult;        /**< ns = cycles * ns_mult >> 32 */
 	struct wd_comp_stats stats;
 };
 
@@ -212,7 +222,27 @@ enum wd_comp_hw_verdict {
 	WD_COMP_HW_SENT = 0,      /**< on the hardware; completes through poll */
 	WD_COMP_HW_FULL,          /**< no room now */
 	WD_COMP_HW_UNSUPPORTED,   /**< the hardware cannot do it */
+	WD_COMP_HW_SLOW,          /**< fast path: not for it; take the general path */
 };
+
+/** Work out the hardware fast-path fields of a private xform (hw_fast, msg_head). */
+void wd_comp_hw_xform_init(const struct wd_comp_dev *dev, struct wd_comp_priv_xform *px);
+
+/**
+ * Prefetch what the fast path reads of a burst: the ops' mbuf headers,
+ * chains level by level (their misses overlap instead of queueing).
+ */
+void wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n);
+
+/**
+ * The fast path of a stateless op whose xform has hw_fast: plain
+ * buffers, within the device's limits, policy allowing. The message is
+ * queued and sent with the burst's others by wd_comp_hw_flush().
+ * @return WD_COMP_HW_SENT, WD_COMP_HW_FULL, or WD_COMP_HW_SLOW (anything
+ * else, validation errors included: the general path decides).
+ */
+enum wd_comp_hw_verdict wd_comp_hw_submit_fast(struct wd_comp_qp *qp, struct wd_comp_op *op,
+					       struct wd_comp_priv_xform *px);
 
 /** Try to send an op to the hardware. */
 enum wd_comp_hw_verdict wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op,
@@ -233,7 +263,11 @@ int wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 			struct wd_comp_stream *st, const void *src, uint32_t src_len, void *dst,
 			uint32_t dst_len, uint8_t flush, struct wd_comp_res *res);
 
-/** Ring the doorbells for messages sent during a burst. */
+/**
+ * End of a burst: send the queued messages (one wd_send_burst() and one
+ * doorbell per queue), ring the doorbells of messages sent one by one, and
+ * settle the xforms' in-flight counts.
+ */
 void wd_comp_hw_flush(struct wd_comp_qp *qp);
 
 /** Completion of an op (called by the engines). */
