@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <rte_log.h>
+#include <rte_prefetch.h>
 
 #include "wd_comp_fmt.h"
 #include "wd_comp_msg.h"
@@ -218,10 +219,33 @@ uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t i
 			     uint32_t len);
 /** Give back the extra blocks chained after @p first. */
 void hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first);
-/** Prefetch (for writing) the first lines of block @p idx. */
-void hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx);
+
+
+/** @return block @p idx of the pool. */
+static inline struct hzip_sgl_hdr *
+hzip_sgl_block(const struct hzip_sgl_pool *p, uint16_t idx)
+{
+	return (struct hzip_sgl_hdr *)(p->mem + (size_t)idx * HZIP_SGL_SIZE);
+}
+
+/** Prefetch (for writing) the header and the first 4 entries of block @p idx. */
+static inline void
+hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx)
+{
+	const uint8_t *b = (const uint8_t *)hzip_sgl_block(p, idx);
+
+	rte_prefetch0_write(b);
+	rte_prefetch0_write(b + 64);
+	rte_prefetch0_write(b + 128);
+}
+
 /** @return the device address of block @p idx. */
-uint64_t hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx);
+static inline uint64_t
+hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx)
+{
+	return wd_dma_iova(hzip_sgl_block(p, idx));
+}
+
 /** Copy @p len bytes to / from the chain at byte @p off. @return bytes copied. */
 uint32_t hzip_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src, uint32_t len);
 uint32_t hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint32_t len);

@@ -327,6 +327,59 @@ plan_sgl(struct hzip_qp *zq, const struct wd_comp_buf *b, uint32_t skip, uint32_
 
 /* ---- submit -------------------------------------------------------------------- */
 
+/*
+ * Write a whole SQE in place, in address order: every dword once (the
+ * device wrote its results into the slot last time), no local copy.
+ */
+static inline void
+sqe_fill(struct hzip_sqe *q, uint32_t in_len, uint32_t dw7, uint32_t dw9, uint32_t tag,
+	 uint32_t avail, uint64_t src, uint64_t dst, const struct hzip_stream *st)
+{
+	q->consumed = 0;
+	q->produced = 0;
+	q->comp_data_length = 0;
+	q->dw3 = 0;
+	q->input_data_length = in_len;
+	q->dw5 = 0;
+	q->dw6 = 0;
+	q->dw7 = dw7;
+	q->dw8 = 0;
+	q->dw9 = dw9;
+	q->dw10 = 0;
+	q->dw11 = 0;
+	q->dw12 = 0;
+	q->tag = tag;
+	q->dest_avail_out = avail;
+	q->ctx_dw0 = st != NULL ? st->ctx_dw0 : 0;
+	q->comp_head_addr_l = 0;
+	q->comp_head_addr_h = 0;
+	q->source_addr = src;
+	q->dest_addr = dst;
+	q->stream_ctx_addr = st != NULL ? wd_dma_iova(st->ctx + HZIP_CTX_HW_OFFSET) : 0;
+	q->key1_addr = 0;
+	q->key2_addr = 0;
+	if (st != NULL) {
+		q->ctx_dw1 = st->ctx_dw1;
+		q->ctx_dw2 = st->ctx_dw2;
+		q->isize = st->isize;
+		q->checksum = st->checksum;
+	} else {
+		q->ctx_dw1 = 0;
+		q->ctx_dw2 = 0;
+		q->isize = 0;
+		q->checksum = 0;
+	}
+}
+
+/* dw9: request type, buffer type, window. */
+static inline uint32_t
+sqe_dw9(uint8_t alg, bool sgl, uint8_t win)
+{
+	return (alg == WD_COMP_ALG_ZLIB ? HZIP_REQ_ZLIB : HZIP_REQ_GZIP) |
+	       ((sgl ? HZIP_BUF_SGL : HZIP_BUF_FLAT) << HZIP_BUF_TYPE_SHIFT) |
+	       ((uint32_t)win << HZIP_WIN_SHIFT);
+}
+
 /* Fill the SQE and the slot for a planned request. */
 static int
 submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct hzip_sqe *sqe,
@@ -335,7 +388,7 @@ submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct
 	bool sgl = m->src.type == WD_COMP_BUF_MBUF || m->dst.type == WD_COMP_BUF_MBUF;
 	uint64_t src = 0, dst = 0;
 	uint16_t bin = HZIP_SGL_NONE, bout = HZIP_SGL_NONE;
-	struct hzip_sqe s;
+	uint32_t tag;
 	int err;
 
 	if (unlikely(sgl)) {
@@ -362,8 +415,8 @@ submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct
 	}
 
 	sl->gen++;
-	sl->tag = ((uint32_t)sl->gen << 16) | idx;
-	sl->tsc = UINT64_MAX;  /* dated by the doorbell that hands it over */
+	tag = ((uint32_t)sl->gen << 16) | idx;
+	sl->tag = tag;
 	sl->hw_in = pl->in_len;
 	sl->hw_out = pl->hw_room;
 	sl->room = pl->room;
@@ -373,28 +426,110 @@ submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct
 	sl->sgl_out = bout;
 	sl->flags = pl->flags;
 	sl->alg = m->alg;
-
-	memset(&s, 0, sizeof(s));
-	s.input_data_length = pl->in_len;
-	s.dw7 = pl->dw7;
-	s.dw9 = (m->alg == WD_COMP_ALG_ZLIB ? HZIP_REQ_ZLIB : HZIP_REQ_GZIP) |
-		((sgl ? HZIP_BUF_SGL : HZIP_BUF_FLAT) << HZIP_BUF_TYPE_SHIFT) |
-		((uint32_t)pl->win << HZIP_WIN_SHIFT);
-	s.tag = sl->tag;
-	s.dest_avail_out = pl->hw_room;
-	s.source_addr = src;
-	s.dest_addr = dst;
-	if (st != NULL) {
-		s.stream_ctx_addr = wd_dma_iova(st->ctx + HZIP_CTX_HW_OFFSET);
-		s.ctx_dw0 = st->ctx_dw0;
-		s.ctx_dw1 = st->ctx_dw1;
-		s.ctx_dw2 = st->ctx_dw2;
-		s.isize = st->isize;
-		s.checksum = st->checksum;
+	sqe_fill(sqe, pl->in_len, pl->dw7, sqe_dw9(m->alg, sgl, pl->win), tag, pl->hw_room, src,
+		 dst, st);
+	if (st != NULL)
 		st->busy = true;
-	}
-	*sqe = s;
 	return PREP_HW;
+}
+
+/* Write a compression header (2 or 10 bytes) at the start of the output. */
+static inline void
+hdr_put(struct hzip_qp *zq, const struct wd_comp_msg *m, uint8_t alg, uint8_t wlog)
+{
+	const struct wd_comp_buf *b = &m->dst;
+	uint8_t *d;
+
+	if (alg == WD_COMP_ALG_DEFLATE)
+		return;
+	if (likely(b->type == WD_COMP_BUF_FLAT))
+		d = b->addr;
+	else if (likely(b->offset + WD_GZIP_HDR_MIN_LEN <= b->m->data_len))
+		d = rte_pktmbuf_mtod_offset(b->m, uint8_t *, b->offset);
+	else
+		d = NULL;
+	/* constant sizes: plain stores */
+	if (likely(d != NULL)) {
+		if (alg == WD_COMP_ALG_ZLIB)
+			memcpy(d, hdr_bytes(zq, alg, m->level, wlog), WD_ZLIB_HDR_LEN);
+		else
+			memcpy(d, hdr_bytes(zq, alg, m->level, wlog), WD_GZIP_HDR_MIN_LEN);
+		return;
+	}
+	dst_write(b, 0, hdr_bytes(zq, alg, m->level, wlog), hzip_hdr_len(alg));
+}
+
+/*
+ * The common request: stateless compression with room for the output (no
+ * bounce buffer, no clamp), flat buffers or chains of at most one SGL each,
+ * all checks of prep() in that case. @return false: prep() handles it (and
+ * reports what is wrong).
+ */
+static inline bool
+comp_fast(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struct hzip_slot *sl,
+	  uint16_t idx)
+{
+	uint8_t alg = m->alg, wlog = m->window_log != 0 ? m->window_log : 15;
+	uint32_t in_len = m->src.len, hdr, room, tag;
+	uint16_t bin = HZIP_SGL_NONE, bout = HZIP_SGL_NONE;
+	uint64_t src, dst;
+	bool sgl;
+
+	if (unlikely(m->stream != NULL || m->op != WD_OP_COMPRESS || alg >= WD_COMP_ALG_MAX ||
+		     m->flush != WD_COMP_FLUSH_FINAL || in_len == 0 || in_len > HZIP_MAX_LEN ||
+		     wlog < 12 || wlog > 15))
+		return false;
+	hdr = hzip_hdr_len(alg);
+	if (unlikely(m->dst.len <= hdr + HZIP_SMALL_OUT || m->dst.len - hdr > HZIP_MAX_LEN))
+		return false;
+	room = m->dst.len - hdr;
+	sgl = m->src.type != WD_COMP_BUF_FLAT || m->dst.type != WD_COMP_BUF_FLAT;
+	if (likely(!sgl)) {
+		if (unlikely(m->src.addr == NULL || m->dst.addr == NULL))
+			return false;
+		src = wd_dma_iova(m->src.addr);
+		dst = wd_dma_iova((uint8_t *)m->dst.addr + hdr);
+	} else {
+		int err;
+
+		if (unlikely(!buf_valid(&m->src) || !buf_valid(&m->dst) ||
+			     (m->src.type == WD_COMP_BUF_FLAT && m->src.addr == NULL) ||
+			     (m->dst.type == WD_COMP_BUF_FLAT && m->dst.addr == NULL)))
+			return false;
+		/* both buffers as SGLs (one buffer type), in the slot's own blocks */
+		bin = m->src.type == WD_COMP_BUF_FLAT ?
+		      hzip_sgl_build_flat(&zq->sgl, 2 * idx, wd_dma_iova(m->src.addr), in_len) :
+		      hzip_sgl_build(&zq->sgl, 2 * idx, m->src.m, m->src.offset, in_len, &err);
+		if (unlikely(bin == HZIP_SGL_NONE))
+			return false;
+		bout = m->dst.type == WD_COMP_BUF_FLAT ?
+		       hzip_sgl_build_flat(&zq->sgl, 2 * idx + 1,
+					   wd_dma_iova((uint8_t *)m->dst.addr + hdr), room) :
+		       hzip_sgl_build(&zq->sgl, 2 * idx + 1, m->dst.m, m->dst.offset + hdr, room,
+				      &err);
+		if (unlikely(bout == HZIP_SGL_NONE)) {
+			hzip_sgl_release(&zq->sgl, bin);
+			return false;
+		}
+		src = hzip_sgl_iova(&zq->sgl, bin);
+		dst = hzip_sgl_iova(&zq->sgl, bout);
+	}
+	hdr_put(zq, m, alg, wlog);
+	sl->gen++;
+	tag = ((uint32_t)sl->gen << 16) | idx;
+	sl->tag = tag;
+	sl->hw_in = in_len;
+	sl->hw_out = room;
+	sl->room = room;
+	sl->hdr_out = (uint16_t)hdr;
+	sl->hdr_in = 0;
+	sl->flags = HZIP_SLOT_FINISH | (alg == WD_COMP_ALG_DEFLATE ? HZIP_SLOT_STRIP : 0);
+	sl->alg = alg;
+	sl->sgl_in = bin;
+	sl->sgl_out = bout;
+	sqe_fill(sqe, in_len, HZIP_STREAM_NEW | HZIP_FLUSH_FINISH,
+		 sqe_dw9(alg, sgl, (uint8_t)hzip_win_code(wlog)), tag, room, src, dst, NULL);
+	return true;
 }
 
 static int
@@ -614,24 +749,35 @@ prep(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struct hzi
 	return prep_decomp(zq, m, st, sqe, sl, idx);
 }
 
-void
-hzip_ring(struct hzip_qp *zq)
+/*
+ * Ring the SQ doorbell for every SQE written; date the slots from the last
+ * doorbell up to @p dated (those after it were dated when written).
+ */
+static inline void
+ring(struct hzip_qp *zq, uint16_t dated, uint64_t now)
 {
 	struct hisi_qp *qp = &zq->qp;
-	uint64_t now;
 
 	/* no doorbell for a function being reset: recover fails these requests */
 	if (qp->sq_tail == zq->rung || unlikely(qp->epoch != zq->qm->epoch))
 		return;
+	for (uint16_t i = zq->rung; i != dated; i = i + 1 == qp->depth ? 0 : i + 1)
+		zq->slots[i].tsc = now;
+	zq->rung = qp->sq_tail;
+	hisi_qp_ring_sq(qp);
+}
+
+void
+hzip_ring(struct hzip_qp *zq)
+{
+	struct hisi_qp *qp = &zq->qp;
+
 	/*
 	 * One timer read per doorbell, not per request: a request's deadline
 	 * starts when the device is told about it.
 	 */
-	now = rte_get_timer_cycles();
-	for (uint16_t i = zq->rung; i != qp->sq_tail; i = i + 1 == qp->depth ? 0 : i + 1)
-		zq->slots[i].tsc = now;
-	zq->rung = qp->sq_tail;
-	hisi_qp_ring_sq(qp);
+	if (qp->sq_tail != zq->rung)
+		ring(zq, qp->sq_tail, rte_get_timer_cycles());
 }
 
 /* Segments of each chain prefetched ahead of the SGL builds, and chains per pass. */
@@ -686,8 +832,9 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	struct hzip_qp *zq = qpriv;
 	struct hisi_qp *qp = &zq->qp;
 	uint32_t avail;
-	uint16_t i, idx, hw = 0;
-	bool chains;
+	uint16_t i, idx, first, hw = 0;
+	uint64_t now, stamp;
+	bool chains, fast;
 
 	if (unlikely(qp->epoch != zq->qm->epoch))
 		hzip_qp_recover(zq);
@@ -720,29 +867,52 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		if (likely(m->dst.type == WD_COMP_BUF_FLAT && m->src.type == WD_COMP_BUF_FLAT)) {
 			rte_prefetch0_write(m->dst.addr);
 		} else {
+			const struct rte_mbuf *d = m->dst.m;
+
 			hzip_sgl_prefetch(&zq->sgl, 2 * idx);
 			hzip_sgl_prefetch(&zq->sgl, 2 * idx + 1);
+			/* the line a compression header goes to (last written by the device) */
+			if (m->dst.type == WD_COMP_BUF_FLAT)
+				rte_prefetch0_write(m->dst.addr);
+			else if (d != NULL && m->dst.offset < d->data_len)
+				rte_prefetch0_write(rte_pktmbuf_mtod_offset(d, const uint8_t *,
+									m->dst.offset));
 			chains = true;
 		}
 		idx = idx + 1 == qp->depth ? 0 : idx + 1;
 	}
 	if (unlikely(chains))
 		prefetch_chains(reqs, n);
+	/*
+	 * Requests rung at the end of this call are dated now (one timer read
+	 * per burst: a deadline starts when the device is told); the others by
+	 * the doorbell that hands them over.
+	 */
+	now = doorbell ? rte_get_timer_cycles() : 0;
+	stamp = doorbell ? now : UINT64_MAX;
+	first = qp->sq_tail;
+	fast = zq->op == WD_OP_COMPRESS && likely(!zq->dead);
 	for (i = 0; i < n; i++) {
 		struct wd_comp_msg *m = reqs[i];
 		struct hzip_slot *sl;
+		struct hzip_sqe *sqe;
 		uint16_t nxt;
 		int r;
 
 		idx = qp->sq_tail;
 		sl = &zq->slots[idx];
+		sqe = hisi_qp_sqe(qp, idx);
 		nxt = idx + 1 == qp->depth ? 0 : idx + 1;
 		/* a completion out of order may leave the slot at the tail busy */
 		if (unlikely(sl->msg != NULL))
 			break;
-		r = prep(zq, m, hisi_qp_sqe(qp, idx), sl, idx);
+		if (likely(fast && comp_fast(zq, m, sqe, sl, idx)))
+			r = PREP_HW;
+		else
+			r = prep(zq, m, sqe, sl, idx);
 		if (likely(r == PREP_HW)) {
 			sl->msg = m;
+			sl->tsc = stamp;
 			qp->sq_tail = nxt;
 			zq->inflight++;
 			hw++;
@@ -751,7 +921,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		}
 	}
 	if (hw > 0 && doorbell)
-		hzip_ring(zq);
+		ring(zq, first, now);
 	/*
 	 * Callers that send one message per call (lib/wd_comp on a batch queue)
 	 * get no overlap from the pass above: start on the next slot's lines

@@ -17,11 +17,7 @@
 _Static_assert(HZIP_SGL_SIZE % 64 == 0, "SGLs must stay 64-byte aligned in the pool");
 _Static_assert(HZIP_SGL_ENTRIES <= HZIP_SGL_ENTRIES_MAX, "at most 255 entries per SGL");
 
-static inline struct hzip_sgl_hdr *
-sgl_block(const struct hzip_sgl_pool *p, uint16_t idx)
-{
-	return (struct hzip_sgl_hdr *)(p->mem + (size_t)idx * HZIP_SGL_SIZE);
-}
+#define sgl_block hzip_sgl_block
 
 int
 hzip_sgl_pool_init(struct hzip_sgl_pool *p, uint32_t nfixed, uint32_t nextra, int socket)
@@ -67,23 +63,6 @@ hzip_sgl_pool_fini(struct hzip_sgl_pool *p)
 }
 
 void
-hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx)
-{
-	/* header and the first 4 entries */
-	const uint8_t *b = (const uint8_t *)sgl_block(p, idx);
-
-	rte_prefetch0_write(b);
-	rte_prefetch0_write(b + 64);
-	rte_prefetch0_write(b + 128);
-}
-
-uint64_t
-hzip_sgl_iova(const struct hzip_sgl_pool *p, uint16_t idx)
-{
-	return wd_dma_iova(sgl_block(p, idx));
-}
-
-void
 hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first)
 {
 	/* the first block belongs to its SQ slot: give back the ones chained after it */
@@ -100,9 +79,9 @@ hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first)
 }
 
 /*
- * Store only what changed: a line the device only read stays shared with
- * it, and writing it costs an invalidation; SQ slots often carry chains of
- * the same shape.
+ * Long chains (extra blocks from the pool, not prefetched with the burst):
+ * store only what changed, since a line the device only read stays shared
+ * with it and writing it costs an invalidation.
  */
 #define SET(field, v) do { if ((field) != (v)) (field) = (v); } while (0)
 
@@ -138,9 +117,9 @@ sgl_extend(struct hzip_sgl_pool *p, uint16_t prev, uint16_t *cur)
  * HZIP_SGL_ENTRIES entries, extra blocks from the pool; on a failure (pool
  * empty, chain too long or too short) the extra blocks go back.
  */
-uint16_t
-hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint32_t off,
-	       uint32_t len, int *err)
+static uint16_t
+sgl_build_chained(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint32_t off,
+		  uint32_t len, int *err)
 {
 	const struct rte_mbuf *s = m;
 	uint32_t in_seg = off, left = len, used = 0, nseg = 0, nblk = 1;
@@ -201,6 +180,51 @@ fail:
 	return HZIP_SGL_NONE;
 }
 
+/*
+ * The usual chain: at most HZIP_SGL_ENTRIES segments, one SGL, each field
+ * written once with plain stores (the burst prefetched the block's lines
+ * for writing; the software fields stay 0 from the pool's creation).
+ */
+uint16_t
+hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint32_t off,
+	       uint32_t len, int *err)
+{
+	const struct rte_mbuf *s = m;
+	struct hzip_sgl_hdr *h = sgl_block(p, first);
+	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
+	uint32_t in_seg = off, left = len, used = 0;
+
+	if (unlikely(in_seg >= s->data_len))
+		s = mbuf_seek(m, off, &in_seg);
+	while (left > 0) {
+		uint32_t avail, take;
+
+		if (unlikely(s == NULL)) {
+			*err = -EINVAL;
+			return HZIP_SGL_NONE;
+		}
+		avail = s->data_len - in_seg;
+		if (likely(avail > 0)) {
+			if (unlikely(used == HZIP_SGL_ENTRIES))
+				return sgl_build_chained(p, first, m, off, len, err);
+			take = RTE_MIN(avail, left);
+			e[used].addr = rte_pktmbuf_iova_offset(s, in_seg);
+			e[used].len = take;
+			used++;
+			left -= take;
+		}
+		in_seg = 0;
+		if (left > 0)
+			s = s->next;
+	}
+	p->next[first] = HZIP_SGL_NONE;
+	h->next = 0;
+	h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
+	h->entry_sum_in_sgl = (uint16_t)used;
+	*err = 0;
+	return first;
+}
+
 uint16_t
 hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova, uint32_t len)
 {
@@ -208,11 +232,11 @@ hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova, uint
 	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
 
 	p->next[first] = HZIP_SGL_NONE;
-	SET(h->next, 0);
-	SET(h->entry_sum_in_chain, HZIP_SGL_ENTRIES);
-	SET(h->entry_sum_in_sgl, len > 0 ? 1 : 0);
-	SET(e->addr, iova);
-	SET(e->len, len);
+	h->next = 0;
+	h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
+	h->entry_sum_in_sgl = len > 0 ? 1 : 0;
+	e->addr = iova;
+	e->len = len;
 	return first;
 }
 
