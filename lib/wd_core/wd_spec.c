@@ -70,7 +70,8 @@ args_valid(const char *a)
 		if (a == k || *a != '=')
 			return false;
 		for (const char *c = k; c < a; c++)
-			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_'))
+			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) &&
+			    *c != '_')
 				return false;
 		a++;
 		while (*a != '\0' && *a != ',')

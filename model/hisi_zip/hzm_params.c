@@ -262,8 +262,8 @@ parse_one(enum key_id k, const char *key, const char *val, struct hzip_model_par
 		return 0;
 	case K_CPUS:
 		if (parse_cpus(val, &p->cpu_mask) < 0)
-			return bad(err, errlen, "%s: expected CPUs 0..63 like 1 or 0-1+3, got \"%s\"",
-				   key, val);
+			return bad(err, errlen, "%s: expected CPUs 0..63 like 1 or 0-1+3, "
+				   "got \"%s\"", key, val);
 		return 0;
 	case K_STATELESS_END:
 		if (parse_u64(val, 0, 0xff, &u) < 0 || (u != 0x00 && u != 0x13))
