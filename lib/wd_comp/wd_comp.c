@@ -954,13 +954,6 @@ op_prepare(struct wd_comp_dev *d, struct wd_comp_op *op, const struct wd_comp_xf
 	return WD_COMP_OP_SUCCESS;
 }
 
-void
-wd_comp_qp_complete(struct wd_comp_qp *qp, struct wd_comp_op *op)
-{
-	qp->done[qp->done_tail & qp->done_mask] = op;
-	qp->done_tail++;
-}
-
 static void
 res_to_op(struct wd_comp_op *op, const struct wd_comp_res *res)
 {
@@ -1147,12 +1140,23 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 	if (qp->hw != NULL)
 		wd_comp_hw_burst_prefetch(ops, n);
 	for (i = 0; i < n; i++) {
-		struct wd_comp_op *op = ops[i];
+		struct wd_comp_op *op;
 		const struct wd_comp_xf *xf = NULL;
 		struct wd_comp_stream *st = NULL;
 		struct wd_comp_buf src, dst;
 		uint8_t status;
 
+		if (likely(qp->hw != NULL)) {
+			/* the common case: the fast path takes ops until one is not for it */
+			enum wd_comp_hw_verdict why;
+
+			i += wd_comp_hw_enqueue_fast(qp, ops + i, n - i, now, &why);
+			if (i == n || (why == WD_COMP_HW_FULL &&
+				       !fb_allowed(qp, WD_COMP_FB_QUEUE_FULL)))
+				break;
+			/* this one: the general path decides */
+		}
+		op = ops[i];
 		if (unlikely(op == NULL))
 			break;
 		op->internal[WD_COMP_OPI_TSC] = now;
@@ -1162,21 +1166,6 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;
-		if (likely(qp->hw != NULL && op->op_type == WD_COMP_OP_STATELESS)) {
-			/* the common case: checks that depend on the xform alone were done once */
-			struct wd_comp_priv_xform *px = op->private_xform;
-
-			if (likely(px != NULL && px->magic == WD_COMP_XFORM_MAGIC &&
-				   px->dev == qp->dev && px->hw_fast)) {
-				enum wd_comp_hw_verdict v = wd_comp_hw_submit_fast(qp, op, px);
-
-				if (likely(v == WD_COMP_HW_SENT))
-					continue;
-				if (v == WD_COMP_HW_FULL && !fb_allowed(qp, WD_COMP_FB_QUEUE_FULL))
-					break;
-				/* anything else: the general path below decides */
-			}
-		}
 		status = op_prepare(qp->dev, op, &xf, &st, &src, &dst);
 		if (status == WD_COMP_OP_SUCCESS && st != NULL &&
 		    __atomic_exchange_n(&st->busy, 1, __ATOMIC_ACQ_REL) != 0)
@@ -1224,9 +1213,10 @@ WD_EXPORT uint16_t
 wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, uint16_t nb_ops)
 {
 	struct wd_comp_qp *qp = qp_get(dev_id, qp_id);
+	uint64_t now, bytes_in = 0, bytes_out = 0;
+	uint32_t head, avail, ok_hw = 0;
 	struct wd_comp_stats *s;
-	uint16_t n = 0;
-	uint64_t now;
+	uint16_t n;
 
 	if (qp == NULL || ops == NULL || nb_ops == 0)
 		return 0;
@@ -1236,18 +1226,29 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		wd_comp_hw_poll(qp);
 	s = &qp->stats;
 	now = rte_rdtsc();
-	while (n < nb_ops && qp->done_head != qp->done_tail) {
-		struct wd_comp_op *op = qp->done[qp->done_head & qp->done_mask];
+	head = qp->done_head;
+	avail = qp->done_tail - head;
+	if (avail > nb_ops)
+		avail = nb_ops;
+	/* the common outcome (success on the hardware) is counted in registers */
+	for (n = 0; n < avail; n++, head++) {
+		struct wd_comp_op *op = qp->done[head & qp->done_mask];
 		uint8_t st = op->status;
 
-		qp->done_head++;
-		ops[n++] = op;
+		ops[n] = op;
+		s->lat_hist[lat_bucket(cycles_ns(qp, now - op->internal[WD_COMP_OPI_TSC]))]++;
+		if (likely(st == WD_COMP_OP_SUCCESS && op->engine == WD_COMP_ENGINE_HW)) {
+			ok_hw++;
+			bytes_in += op->consumed;
+			bytes_out += op->produced;
+			continue;
+		}
 		if (st >= WD_COMP_OP_STATUS_MAX)
 			st = WD_COMP_OP_ERROR;
 		s->status[st]++;
 		if (st == WD_COMP_OP_SUCCESS || st == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE) {
-			s->bytes_in += op->consumed;
-			s->bytes_out += op->produced;
+			bytes_in += op->consumed;
+			bytes_out += op->produced;
 		} else {
 			s->dequeue_err_count++;
 		}
@@ -1259,8 +1260,12 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 			    op->fallback_reason < WD_COMP_FB_REASON_MAX)
 				s->fallback[op->fallback_reason]++;
 		}
-		s->lat_hist[lat_bucket(cycles_ns(qp, now - op->internal[WD_COMP_OPI_TSC]))]++;
 	}
+	qp->done_head = head;
+	s->status[WD_COMP_OP_SUCCESS] += ok_hw;
+	s->hw_ops += ok_hw;
+	s->bytes_in += bytes_in;
+	s->bytes_out += bytes_out;
 	qp->inflight -= n;
 	s->dequeued_count += n;
 	return n;

@@ -205,7 +205,9 @@ int
 wd_comp_hw_qp_setup(struct wd_comp_qp *qp, uint32_t depth)
 {
 	struct wd_comp_dev *d = qp->dev;
+	struct wd_dev_info info;
 	struct wd_comp_hw_qp *hq;
+	uint32_t depth_hw;
 	int ret = 0, ok = 0;
 
 	hq = wd_comp_malloc("wd_comp_hw_qp", sizeof(*hq), qp->socket_id, true);
@@ -224,11 +226,26 @@ wd_comp_hw_qp_setup(struct wd_comp_qp *qp, uint32_t depth)
 		hq->reqs[i].next = hq->free;
 		hq->free = &hq->reqs[i];
 	}
+	/*
+	 * Rings just deep enough for every request context of the queue pair
+	 * (one slot stays empty): the rings, SGLs and slots the data path
+	 * touches stay few and hot instead of spread over the driver's default.
+	 */
+	ret = wd_dev_info_get(d->wdev, &info);
+	if (ret < 0) {
+		hw_qp_free(qp, hq);
+		return ret;
+	}
+	depth_hw = rte_align32pow2(hq->nreqs + 1);
+	if (info.queue_depth_max != 0 && depth_hw > info.queue_depth_max)
+		depth_hw = info.queue_depth_max;
+	if (depth_hw > UINT16_MAX)
+		depth_hw = 0; /* the driver's default */
 	for (int dir = 0; dir < 2; dir++) {
 		struct wd_queue_attr attr = {
 			.alg = queue_alg(d, dir),
 			.op = (enum wd_op_type)dir,
-			.depth = 0,
+			.depth = (uint16_t)depth_hw,
 			.socket_id = qp->socket_id,
 			.dev = d->wdev,
 			.flags = WD_QUEUE_F_BATCH,
@@ -1173,6 +1190,15 @@ wd_comp_hw_xform_init(const struct wd_comp_dev *dev, struct wd_comp_priv_xform *
 #define PF_CHAINS 64
 #define PF_LEVELS 4
 
+/* A stateless op of a (valid) compression xform? */
+static inline bool
+dst_of_compression(const struct wd_comp_op *op)
+{
+	const struct wd_comp_priv_xform *px = op->private_xform;
+
+	return px != NULL && px->magic == WD_COMP_XFORM_MAGIC && px->xf.op == WD_OP_COMPRESS;
+}
+
 void
 wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
 {
@@ -1186,9 +1212,14 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
 		rte_prefetch0(ops[i]->m_dst);
 	}
 	n = i;
-	/* chains: the line with next, then the segments level by level */
+	/*
+	 * Chains: the line with next, then the segments level by level. One
+	 * segment: the output line a compression header will go to (last
+	 * written by the device), early, so that it comes during our work.
+	 */
 	for (i = 0; i < n && nc + 2 <= PF_CHAINS; i++) {
-		const struct rte_mbuf *ms = ops[i]->m_src, *md = ops[i]->m_dst;
+		const struct wd_comp_op *op = ops[i];
+		const struct rte_mbuf *ms = op->m_src, *md = op->m_dst;
 
 		if (ms != NULL && ms->nb_segs > 1) {
 			rte_prefetch0(&ms->next);
@@ -1197,6 +1228,10 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
 		if (md != NULL && md->nb_segs > 1) {
 			rte_prefetch0(&md->next);
 			cur[nc++] = md;
+		} else if (md != NULL && op->op_type == WD_COMP_OP_STATELESS &&
+			   dst_of_compression(op) && op->dst.offset < md->data_len) {
+			rte_prefetch0_write(rte_pktmbuf_mtod_offset(md, const uint8_t *,
+								 op->dst.offset));
 		}
 	}
 	for (unsigned int lvl = 1; lvl < PF_LEVELS && nc > 0; lvl++) {
@@ -1274,12 +1309,10 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 	}
 }
 
-enum wd_comp_hw_verdict
-wd_comp_hw_submit_fast(struct wd_comp_qp *qp, struct wd_comp_op *op,
-		       struct wd_comp_priv_xform *px)
+static inline enum wd_comp_hw_verdict
+submit_fast(struct wd_comp_qp *qp, struct wd_comp_hw_qp *hq, const struct wd_comp_drv_caps *caps,
+	    struct wd_comp_op *op, struct wd_comp_priv_xform *px)
 {
-	struct wd_comp_hw_qp *hq = qp->hw;
-	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
 	const struct wd_comp_xf *xf = &px->xf;
 	struct hw_dir *d = &hq->dir[xf->op];
 	struct wd_comp_buf src, dst;
@@ -1336,6 +1369,44 @@ wd_comp_hw_submit_fast(struct wd_comp_qp *qp, struct wd_comp_op *op,
 	op->engine = WD_COMP_ENGINE_HW;
 	px_ref(hq, px, 1);
 	return WD_COMP_HW_SENT;
+}
+
+uint16_t
+wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t n, uint64_t now,
+			enum wd_comp_hw_verdict *why)
+{
+	struct wd_comp_hw_qp *hq = qp->hw;
+	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
+	const struct wd_comp_dev *dev = qp->dev;
+	uint16_t i;
+
+	*why = WD_COMP_HW_SLOW;
+	for (i = 0; i < n; i++) {
+		struct wd_comp_op *op = ops[i];
+		struct wd_comp_priv_xform *px;
+		enum wd_comp_hw_verdict v;
+
+		if (unlikely(op == NULL || op->op_type != WD_COMP_OP_STATELESS))
+			break;
+		/* checks that depend on the xform alone were done at its creation */
+		px = op->private_xform;
+		if (unlikely(px == NULL || px->magic != WD_COMP_XFORM_MAGIC || px->dev != dev ||
+			     !px->hw_fast))
+			break;
+		op->internal[WD_COMP_OPI_TSC] = now;
+		op->status = WD_COMP_OP_NOT_PROCESSED;
+		op->fallback_reason = WD_COMP_FB_NONE;
+		op->consumed = 0;
+		op->produced = 0;
+		op->debug_status = 0;
+		v = submit_fast(qp, hq, caps, op, px);
+		if (unlikely(v != WD_COMP_HW_SENT)) {
+			op->engine = WD_COMP_ENGINE_NONE;
+			*why = v;
+			break;
+		}
+	}
+	return i;
 }
 
 /* ------------------------------------------------------------------ */

@@ -235,14 +235,17 @@ void wd_comp_hw_xform_init(const struct wd_comp_dev *dev, struct wd_comp_priv_xf
 void wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n);
 
 /**
- * The fast path of a stateless op whose xform has hw_fast: plain
- * buffers, within the device's limits, policy allowing. The message is
- * queued and sent with the burst's others by wd_comp_hw_flush().
- * @return WD_COMP_HW_SENT, WD_COMP_HW_FULL, or WD_COMP_HW_SLOW (anything
- * else, validation errors included: the general path decides).
+ * The fast path of a burst: from the first op on, while ops are stateless
+ * with an xform of this device that has hw_fast, plain buffers, within the
+ * device's limits and the policy, their messages are queued (sent with
+ * the burst's others by wd_comp_hw_flush()) and the ops are in flight.
+ * Stops at the first op it does not take, and says why in @p why:
+ * WD_COMP_HW_FULL (no room) or WD_COMP_HW_SLOW (the general path decides,
+ * validation errors and NULL ops included).
+ * @return the number of ops taken.
  */
-enum wd_comp_hw_verdict wd_comp_hw_submit_fast(struct wd_comp_qp *qp, struct wd_comp_op *op,
-					       struct wd_comp_priv_xform *px);
+uint16_t wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t n,
+				 uint64_t now, enum wd_comp_hw_verdict *why);
 
 /** Try to send an op to the hardware. */
 enum wd_comp_hw_verdict wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op,
@@ -270,8 +273,13 @@ int wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
  */
 void wd_comp_hw_flush(struct wd_comp_qp *qp);
 
-/** Completion of an op (called by the engines). */
-void wd_comp_qp_complete(struct wd_comp_qp *qp, struct wd_comp_op *op);
+/** Completion of an op (called by the engines): it waits for dequeue. */
+static inline void
+wd_comp_qp_complete(struct wd_comp_qp *qp, struct wd_comp_op *op)
+{
+	qp->done[qp->done_tail & qp->done_mask] = op;
+	qp->done_tail++;
+}
 /**
  * Run on software an op the hardware refused (WD_COMP_MSG_ERR_NOTSUP),
  * if the queue pair's policy allows. @return false if not allowed.
