@@ -352,9 +352,10 @@ take_cqe(struct hzip_qp *zq, uint16_t ci)
 	sl = &zq->slots[idx];
 	m = sl->msg;
 	if (unlikely(m == NULL ||
-		     ((const struct hzip_sqe *)hisi_qp_sqe(&zq->qp, idx))->tag != sl->tag))
+		     hzip_sqe_at(zq, idx)->tag != sl->tag))
 		goto bad;
-	hzip_complete(zq, idx);
+	if (!hzip_complete_fast(zq, idx))
+		hzip_complete(zq, idx);
 	return m;
 bad:
 	HZIP_LOG(zq->name, WARNING, "queue %u: CQE %u names SQE %u with no request: ignored",
@@ -571,10 +572,15 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 	head = qp->cq_head;
 	for (i = 0; i < got; i++) {
 		uint16_t idx = qp->cq[head].sq_head & (QM_V2_DEPTH_MAX - 1);
-		uint8_t *sqe = hisi_qp_sqe(qp, idx);
+		const uint8_t *sqe = (const uint8_t *)hzip_sqe_at(zq, idx);
 
-		rte_prefetch0(sqe);
-		rte_prefetch0(sqe + 64);
+		/*
+		 * The device wrote its results there: take the lines for good, so
+		 * that the SQE written into this slot next finds them ours (one
+		 * transfer now instead of a read now and an invalidation then).
+		 */
+		hzip_prefetch_own(sqe);
+		hzip_prefetch_own(sqe + 64);
 		if (likely(idx < qp->depth))
 			rte_prefetch0(&zq->slots[idx]);
 		head = head + 1 == qp->depth ? 0 : head + 1;
@@ -588,16 +594,18 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 			rte_prefetch0_write(&zq->slots[idx].msg->status);
 		head = head + 1 == qp->depth ? 0 : head + 1;
 	}
+	head = qp->cq_head;
 	for (i = 0; i < got; i++) {
-		struct wd_comp_msg *m = take_cqe(zq, qp->cq_head);
+		struct wd_comp_msg *m = take_cqe(zq, head);
 
-		if (++qp->cq_head == qp->depth) {
-			qp->cq_head = 0;
-			qp->cq_phase ^= 1;
-		}
+		head = head + 1 == qp->depth ? 0 : head + 1;
 		if (likely(m != NULL))
 			resps[k++] = m;
 	}
+	/* the phase flips when the head wraps (got < depth: at most once) */
+	if (head < qp->cq_head)
+		qp->cq_phase ^= 1;
+	qp->cq_head = head;
 	hisi_qp_cq_consumed(qp, got);
 	zq->progress = true;
 	if (unlikely(zq->reset_due)) {

@@ -173,11 +173,30 @@ struct hzip_qp {
 		uint8_t wlog;
 		uint8_t bytes[WD_GZIP_HDR_MIN_LEN];
 	} hdr[WD_COMP_ALG_MAX];
+	/*
+	 * SQE template of the last kind of stateless compression message the
+	 * fast path took (its first 5 bytes: format, direction, flush, window,
+	 * level): checked once, then one compare per message.
+	 */
+	struct {
+		uint64_t key;            /* message head; 0: none yet */
+		uint32_t dw9;            /* request type and window (flat buffers) */
+		uint8_t hdr_len;
+		uint8_t flags;           /* slot flags */
+		uint8_t hdr[WD_GZIP_HDR_MIN_LEN];
+	} tmpl;
 	struct hzip_sgl_pool sgl;
 	struct hzip_dev *zdev;
 	struct hisi_qm *qm;
 	const char *name;
 };
+
+/** SQE @p idx of a queue (the ZIP SQE size is fixed: an index, not a multiply). */
+static inline struct hzip_sqe *
+hzip_sqe_at(const struct hzip_qp *zq, uint16_t idx)
+{
+	return (struct hzip_sqe *)(void *)zq->qp.sq + idx;
+}
 
 /* hisi_zip_req.c */
 /** Ring the SQ doorbell and date the requests it hands to the device. */
@@ -189,8 +208,6 @@ void hzip_sw_complete(struct hzip_qp *zq, struct wd_comp_msg *m, uint8_t status)
 uint16_t hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell);
 void hzip_complete(struct hzip_qp *zq, uint16_t idx);
 void hzip_fail_slot(struct hzip_qp *zq, uint16_t idx, uint8_t status);
-uint32_t hzip_chksum_decode(uint8_t alg, uint32_t dw31);
-uint32_t hzip_bitrev32(uint32_t x);
 
 /* hisi_zip.c */
 uint16_t hzip_recv(void *qpriv, void **resps, uint16_t n);
@@ -220,6 +237,23 @@ uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t i
 /** Give back the extra blocks chained after @p first. */
 void hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first);
 
+
+/**
+ * Prefetch a line to own it (PREFETCHW on x86, a prefetch for store
+ * elsewhere). rte_prefetch0_write() is a plain read prefetch under DPDK's
+ * -march=corei7 (CPUs without PREFETCHW run it as a NOP). Used where the
+ * line is shared with the device and about to be written back by us:
+ * measured, it pays there and not for lines we only just wrote.
+ */
+static inline void
+hzip_prefetch_own(const void *p)
+{
+#if defined(__x86_64__)
+	asm volatile("prefetchw %0" : : "m" (*(const volatile char *)p));
+#else
+	__builtin_prefetch(p, 1, 3);
+#endif
+}
 
 /** @return block @p idx of the pool. */
 static inline struct hzip_sgl_hdr *
@@ -252,5 +286,64 @@ uint32_t hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint3
 
 /* hisi_zip_stream.c */
 extern const struct wd_comp_drv_ops hzip_comp_ops;
+
+/** Bit-reverse a 32-bit word. */
+static inline uint32_t
+hzip_bitrev32(uint32_t x)
+{
+	x = ((x & 0xaaaaaaaau) >> 1) | ((x & 0x55555555u) << 1);
+	x = ((x & 0xccccccccu) >> 2) | ((x & 0x33333333u) << 2);
+	x = ((x & 0xf0f0f0f0u) >> 4) | ((x & 0x0f0f0f0fu) << 4);
+	x = ((x & 0xff00ff00u) >> 8) | ((x & 0x00ff00ffu) << 8);
+	return (x >> 16) | (x << 16);
+}
+
+/*
+ * The device's running checksum (dw31) in plain form: zlib keeps the
+ * Adler-32 as is; gzip (and our deflate, which runs as gzip) keeps the
+ * bit-reversed, un-inverted CRC register (reference 17.1).
+ */
+static inline uint32_t
+hzip_chksum_decode(uint8_t alg, uint32_t dw31)
+{
+	if (alg == WD_COMP_ALG_ZLIB)
+		return dw31;
+	return ~hzip_bitrev32(dw31);
+}
+
+/*
+ * Completion of the common request, inline in the receive loop: a
+ * stateless compression the device finished (status 0x00 or 0x0d, counts
+ * within what it was given). @return false: hzip_complete() handles it.
+ */
+static inline bool
+hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
+{
+	struct hzip_slot *sl = &zq->slots[idx];
+	const struct hzip_sqe *sqe = hzip_sqe_at(zq, idx);
+	struct wd_comp_msg *m = sl->msg;
+	uint32_t hs = sqe->dw3 & HZIP_STATUS_MASK;
+	uint32_t consumed = sqe->consumed, produced = sqe->produced;
+
+	if (unlikely(sl->flags != HZIP_SLOT_FINISH || zq->op != WD_OP_COMPRESS ||
+		     (hs != HZIP_ST_OK && hs != HZIP_ST_NEGACOMPRESS) || consumed > sl->hw_in ||
+		     produced > sl->hw_out))
+		return false;
+	m->hw_status = (uint16_t)hs;
+	m->checksum = hzip_chksum_decode(sl->alg, sqe->checksum);
+	m->isize = sqe->isize;
+	m->consumed = consumed;
+	m->produced = sl->hdr_out + produced;
+	m->status = WD_COMP_MSG_OK;
+	if (unlikely(sl->sgl_in != HZIP_SGL_NONE)) {
+		hzip_sgl_release(&zq->sgl, sl->sgl_in);
+		hzip_sgl_release(&zq->sgl, sl->sgl_out);
+		sl->sgl_in = HZIP_SGL_NONE;
+		sl->sgl_out = HZIP_SGL_NONE;
+	}
+	sl->msg = NULL;
+	zq->inflight--;
+	return true;
+}
 
 #endif /* HISI_ZIP_H */

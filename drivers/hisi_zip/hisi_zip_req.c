@@ -31,29 +31,6 @@ enum {
 /* The 5-byte empty final stored block. */
 static const uint8_t hzip_empty_final[5] = { 0x01, 0x00, 0x00, 0xff, 0xff };
 
-uint32_t
-hzip_bitrev32(uint32_t x)
-{
-	x = ((x & 0xaaaaaaaau) >> 1) | ((x & 0x55555555u) << 1);
-	x = ((x & 0xccccccccu) >> 2) | ((x & 0x33333333u) << 2);
-	x = ((x & 0xf0f0f0f0u) >> 4) | ((x & 0x0f0f0f0fu) << 4);
-	x = ((x & 0xff00ff00u) >> 8) | ((x & 0x00ff00ffu) << 8);
-	return (x >> 16) | (x << 16);
-}
-
-/*
- * The device's running checksum (dw31) in plain form: zlib keeps the
- * Adler-32 as is; gzip (and our deflate, which runs as gzip) keeps the
- * bit-reversed, un-inverted CRC register (reference 17.1).
- */
-uint32_t
-hzip_chksum_decode(uint8_t alg, uint32_t dw31)
-{
-	if (alg == WD_COMP_ALG_ZLIB)
-		return dw31;
-	return ~hzip_bitrev32(dw31);
-}
-
 static inline uint32_t
 hzip_hdr_len(uint8_t alg)
 {
@@ -433,14 +410,14 @@ submit(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st, struct
 	return PREP_HW;
 }
 
-/* Write a compression header (2 or 10 bytes) at the start of the output. */
+/* Write the template's compression header (0, 2 or 10 bytes) at the start of the output. */
 static inline void
-hdr_put(struct hzip_qp *zq, const struct wd_comp_msg *m, uint8_t alg, uint8_t wlog)
+hdr_put(const struct hzip_qp *zq, const struct wd_comp_msg *m)
 {
 	const struct wd_comp_buf *b = &m->dst;
 	uint8_t *d;
 
-	if (alg == WD_COMP_ALG_DEFLATE)
+	if (zq->tmpl.hdr_len == 0)
 		return;
 	if (likely(b->type == WD_COMP_BUF_FLAT))
 		d = b->addr;
@@ -450,13 +427,43 @@ hdr_put(struct hzip_qp *zq, const struct wd_comp_msg *m, uint8_t alg, uint8_t wl
 		d = NULL;
 	/* constant sizes: plain stores */
 	if (likely(d != NULL)) {
-		if (alg == WD_COMP_ALG_ZLIB)
-			memcpy(d, hdr_bytes(zq, alg, m->level, wlog), WD_ZLIB_HDR_LEN);
+		if (zq->tmpl.hdr_len == WD_ZLIB_HDR_LEN)
+			memcpy(d, zq->tmpl.hdr, WD_ZLIB_HDR_LEN);
 		else
-			memcpy(d, hdr_bytes(zq, alg, m->level, wlog), WD_GZIP_HDR_MIN_LEN);
+			memcpy(d, zq->tmpl.hdr, WD_GZIP_HDR_MIN_LEN);
 		return;
 	}
-	dst_write(b, 0, hdr_bytes(zq, alg, m->level, wlog), hzip_hdr_len(alg));
+	dst_write(b, 0, zq->tmpl.hdr, zq->tmpl.hdr_len);
+}
+
+/* Bytes of a message's head a template is keyed on: alg, op, flush, window_log, level. */
+#define TMPL_KEY_MASK 0xffffffffffull
+
+static inline uint64_t
+tmpl_key(const struct wd_comp_msg *m)
+{
+	uint64_t k;
+
+	memcpy(&k, m, sizeof(k));
+	return k & TMPL_KEY_MASK;
+}
+
+/* Check a stateless compression message's head and make it the queue's template. */
+static bool
+tmpl_make(struct hzip_qp *zq, const struct wd_comp_msg *m, uint64_t key)
+{
+	uint8_t alg = m->alg, wlog = m->window_log != 0 ? m->window_log : 15;
+
+	if (m->op != WD_OP_COMPRESS || alg >= WD_COMP_ALG_MAX ||
+	    m->flush != WD_COMP_FLUSH_FINAL || wlog < 12 || wlog > 15 || key == 0)
+		return false;
+	zq->tmpl.key = key;
+	zq->tmpl.hdr_len = (uint8_t)hzip_hdr_len(alg);
+	zq->tmpl.dw9 = sqe_dw9(alg, false, (uint8_t)hzip_win_code(wlog));
+	zq->tmpl.flags = HZIP_SLOT_FINISH | (alg == WD_COMP_ALG_DEFLATE ? HZIP_SLOT_STRIP : 0);
+	if (zq->tmpl.hdr_len > 0)
+		memcpy(zq->tmpl.hdr, hdr_bytes(zq, alg, m->level, wlog), zq->tmpl.hdr_len);
+	return true;
 }
 
 /*
@@ -469,18 +476,16 @@ static inline bool
 comp_fast(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struct hzip_slot *sl,
 	  uint16_t idx)
 {
-	uint8_t alg = m->alg, wlog = m->window_log != 0 ? m->window_log : 15;
 	uint32_t in_len = m->src.len, hdr, room, tag;
 	uint16_t bin = HZIP_SGL_NONE, bout = HZIP_SGL_NONE;
-	uint64_t src, dst;
+	uint64_t src, dst, key = tmpl_key(m);
 	bool sgl;
 
-	if (unlikely(m->stream != NULL || m->op != WD_OP_COMPRESS || alg >= WD_COMP_ALG_MAX ||
-		     m->flush != WD_COMP_FLUSH_FINAL || in_len == 0 || in_len > HZIP_MAX_LEN ||
-		     wlog < 12 || wlog > 15))
+	if (unlikely(key != zq->tmpl.key) && !tmpl_make(zq, m, key))
 		return false;
-	hdr = hzip_hdr_len(alg);
-	if (unlikely(m->dst.len <= hdr + HZIP_SMALL_OUT || m->dst.len - hdr > HZIP_MAX_LEN))
+	hdr = zq->tmpl.hdr_len;
+	if (unlikely(m->stream != NULL || in_len == 0 || in_len > HZIP_MAX_LEN ||
+		     m->dst.len <= hdr + HZIP_SMALL_OUT || m->dst.len - hdr > HZIP_MAX_LEN))
 		return false;
 	room = m->dst.len - hdr;
 	sgl = m->src.type != WD_COMP_BUF_FLAT || m->dst.type != WD_COMP_BUF_FLAT;
@@ -514,7 +519,7 @@ comp_fast(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struc
 		src = hzip_sgl_iova(&zq->sgl, bin);
 		dst = hzip_sgl_iova(&zq->sgl, bout);
 	}
-	hdr_put(zq, m, alg, wlog);
+	hdr_put(zq, m);
 	sl->gen++;
 	tag = ((uint32_t)sl->gen << 16) | idx;
 	sl->tag = tag;
@@ -523,12 +528,13 @@ comp_fast(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struc
 	sl->room = room;
 	sl->hdr_out = (uint16_t)hdr;
 	sl->hdr_in = 0;
-	sl->flags = HZIP_SLOT_FINISH | (alg == WD_COMP_ALG_DEFLATE ? HZIP_SLOT_STRIP : 0);
-	sl->alg = alg;
+	sl->flags = zq->tmpl.flags;
+	sl->alg = m->alg;
 	sl->sgl_in = bin;
 	sl->sgl_out = bout;
 	sqe_fill(sqe, in_len, HZIP_STREAM_NEW | HZIP_FLUSH_FINISH,
-		 sqe_dw9(alg, sgl, (uint8_t)hzip_win_code(wlog)), tag, room, src, dst, NULL);
+		 zq->tmpl.dw9 | ((sgl ? HZIP_BUF_SGL : HZIP_BUF_FLAT) << HZIP_BUF_TYPE_SHIFT), tag,
+		 room, src, dst, NULL);
 	return true;
 }
 
@@ -851,21 +857,18 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	/*
 	 * The SQE slots and the output headers were last written by the device:
 	 * ask for all of their lines at once, so that the transfers overlap.
+	 * (The messages and the slots are the caller's and ours, written lately:
+	 * asking for them too only cost time, measured.)
 	 */
-	/* the messages themselves and their slots first: everything else hangs off them */
-	for (i = 0, idx = qp->sq_tail; i < n; i++) {
-		rte_prefetch0(reqs[i]);
-		rte_prefetch0((const uint8_t *)reqs[i] + RTE_CACHE_LINE_SIZE);
-		rte_prefetch0_write(&zq->slots[idx]);
-		idx = idx + 1 == qp->depth ? 0 : idx + 1;
-	}
 	for (i = 0, idx = qp->sq_tail, chains = false; i < n; i++) {
 		const struct wd_comp_msg *m = reqs[i];
 
-		rte_prefetch0_write(hisi_qp_sqe(qp, idx));
-		rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, idx) + 64);
+		rte_prefetch0_write(hzip_sqe_at(zq, idx));
+		rte_prefetch0_write((uint8_t *)hzip_sqe_at(zq, idx) + 64);
 		if (likely(m->dst.type == WD_COMP_BUF_FLAT && m->src.type == WD_COMP_BUF_FLAT)) {
-			rte_prefetch0_write(m->dst.addr);
+			/* where a compression header goes; decompression writes nothing there */
+			if (m->op == WD_OP_COMPRESS)
+				rte_prefetch0_write(m->dst.addr);
 		} else {
 			const struct rte_mbuf *d = m->dst.m;
 
@@ -890,19 +893,14 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	 */
 	now = doorbell ? rte_get_timer_cycles() : 0;
 	stamp = doorbell ? now : UINT64_MAX;
-	first = qp->sq_tail;
+	first = idx = qp->sq_tail;
 	fast = zq->op == WD_OP_COMPRESS && likely(!zq->dead);
 	for (i = 0; i < n; i++) {
 		struct wd_comp_msg *m = reqs[i];
-		struct hzip_slot *sl;
-		struct hzip_sqe *sqe;
-		uint16_t nxt;
+		struct hzip_slot *sl = &zq->slots[idx];
+		struct hzip_sqe *sqe = hzip_sqe_at(zq, idx);
 		int r;
 
-		idx = qp->sq_tail;
-		sl = &zq->slots[idx];
-		sqe = hisi_qp_sqe(qp, idx);
-		nxt = idx + 1 == qp->depth ? 0 : idx + 1;
 		/* a completion out of order may leave the slot at the tail busy */
 		if (unlikely(sl->msg != NULL))
 			break;
@@ -913,13 +911,14 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		if (likely(r == PREP_HW)) {
 			sl->msg = m;
 			sl->tsc = stamp;
-			qp->sq_tail = nxt;
-			zq->inflight++;
+			idx = idx + 1 == qp->depth ? 0 : idx + 1;
 			hw++;
 		} else if (unlikely(r == PREP_BUSY)) {
 			break;
 		}
 	}
+	qp->sq_tail = idx;
+	zq->inflight += hw;
 	if (hw > 0 && doorbell)
 		ring(zq, first, now);
 	/*
@@ -927,8 +926,8 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	 * get no overlap from the pass above: start on the next slot's lines
 	 * now, while the caller prepares its next message.
 	 */
-	rte_prefetch0_write(hisi_qp_sqe(qp, qp->sq_tail));
-	rte_prefetch0_write((uint8_t *)hisi_qp_sqe(qp, qp->sq_tail) + 64);
+	rte_prefetch0_write(hzip_sqe_at(zq, qp->sq_tail));
+	rte_prefetch0_write((uint8_t *)hzip_sqe_at(zq, qp->sq_tail) + 64);
 	rte_prefetch0_write(&zq->slots[qp->sq_tail]);
 	return i;
 }
@@ -1038,7 +1037,7 @@ void
 hzip_complete(struct hzip_qp *zq, uint16_t idx)
 {
 	struct hzip_slot *sl = &zq->slots[idx];
-	struct hzip_sqe *sqe = hisi_qp_sqe(&zq->qp, idx);
+	const struct hzip_sqe *sqe = hzip_sqe_at(zq, idx);
 	struct wd_comp_msg *m = sl->msg;
 	struct hzip_stream *st = m->stream;
 	uint32_t dw3 = sqe->dw3, hs = dw3 & HZIP_STATUS_MASK;
