@@ -98,15 +98,24 @@ struct wd_comp_hw_stream;
  * sharing the xform).
  */
 struct wd_comp_priv_xform {
-	uint32_t magic;
-	/** Stateless ops may take the hardware engine's fast path. */
-	bool hw_fast;
-	struct wd_comp_dev *dev;
-	struct wd_comp_xf xf;
-	/** The first 8 bytes of its messages (alg, op, flush, window, level). */
-	uint64_t msg_head;
+	/*
+	 * A line of its own (padded, not aligned by attribute: an application's
+	 * bad handle must stay readable for the magic check).
+	 */
+	union {
+		struct {
+			uint32_t magic;
+			/** Stateless ops may take the hardware engine's fast path. */
+			bool hw_fast;
+			struct wd_comp_dev *dev;
+			struct wd_comp_xf xf;
+			/** First 8 bytes of its messages (alg, op, flush, window, level). */
+			uint64_t msg_head;
+		};
+		uint8_t line0[RTE_CACHE_LINE_SIZE];
+	};
 	/** Ops in flight using it (atomic; added up per burst). */
-	uint32_t inflight __rte_cache_aligned;
+	uint32_t inflight;
 };
 
 /** Engine a stream is bound to (decided by its first op). */
