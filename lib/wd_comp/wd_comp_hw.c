@@ -81,6 +81,12 @@ struct hw_req {
 	bool done;                     /* synchronous: finished */
 	bool orphan;                   /* synchronous caller gave up */
 	bool members;                  /* gzip: a member ended in this op */
+	/*
+	 * Fast path: src/dst are msg's and in_done, out_done, members,
+	 * cum_sum, cum_len are 0 until req_settle() writes them (the common
+	 * completion never reads them).
+	 */
+	bool lazy;
 	uint64_t in_chksum;
 	uint32_t cum_sum;              /* checksum of the members ended in this op */
 	uint64_t cum_len;
@@ -518,6 +524,22 @@ req_put(struct wd_comp_hw_qp *hq, struct hw_req *r)
 	hq->inflight--;
 }
 
+/* Give a fast-path request the fields the general path reads. */
+static inline void
+req_settle(struct hw_req *r)
+{
+	if (likely(!r->lazy))
+		return;
+	r->src = r->msg.src;
+	r->dst = r->msg.dst;
+	r->in_done = 0;
+	r->out_done = 0;
+	r->members = false;
+	r->cum_sum = 0;
+	r->cum_len = 0;
+	r->lazy = false;
+}
+
 /* Build the next message of a request from its progress. */
 static void
 req_msg(struct wd_comp_qp *qp, struct hw_req *r)
@@ -724,9 +746,13 @@ req_finish(struct wd_comp_qp *qp, struct hw_req *r, uint8_t status, uint64_t chk
 {
 	struct wd_comp_hw_qp *hq = qp->hw;
 	struct wd_comp_op *op = r->op;
-	bool ok = status == WD_COMP_OP_SUCCESS || status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE;
-	uint32_t consumed = ok ? r->in_done : 0, produced = ok ? r->out_done : 0;
+	bool ok;
+	uint32_t consumed, produced;
 
+	req_settle(r);
+	ok = status == WD_COMP_OP_SUCCESS || status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE;
+	consumed = ok ? r->in_done : 0;
+	produced = ok ? r->out_done : 0;
 	split_put(qp, r);
 	if (r->st != NULL && !ok)
 		stream_restart(r->st->hw, false); /* a failed stream starts again from scratch */
@@ -824,6 +850,7 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	bool dec = xf->op == WD_OP_DECOMPRESS, progress;
 	uint64_t *cl;
 
+	req_settle(r);
 	if (ms != WD_COMP_MSG_OK && ms != WD_COMP_MSG_STREAM_END)
 		WD_COMP_LOG(DEBUG, "%s: message status %u (hw 0x%x), mode %u, in %u/%u, out %u/%u",
 			    qp->dev->name, ms, m->hw_status, r->mode, r->in_done + m->consumed,
@@ -982,14 +1009,13 @@ req_done_fast(struct wd_comp_qp *qp, struct hw_req *r)
 	const struct wd_comp_xf *xf = r->xf;
 	struct wd_comp_op *op = r->op;
 
-	if (r->mode != REQ_SINGLE || op == NULL || xf->alg == WD_COMP_ALG_DEFLATE ||
-	    r->in_done != 0 || r->out_done != 0)
+	if (!r->lazy || xf->alg == WD_COMP_ALG_DEFLATE)
 		return false;
 	if (xf->op == WD_OP_COMPRESS) {
 		if (m->status != WD_COMP_MSG_OK)
 			return false;
 	} else if (m->status != WD_COMP_MSG_STREAM_END ||
-		   (xf->alg == WD_COMP_ALG_GZIP && m->consumed != r->src.len)) {
+		   (xf->alg == WD_COMP_ALG_GZIP && m->consumed != m->src.len)) {
 		/* gzip: another member may follow */
 		return false;
 	}
@@ -1097,6 +1123,7 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 	r->pending = false;
 	r->done = false;
 	r->orphan = false;
+	r->lazy = false;
 	r->in_chksum = op->input_chksum;
 	r->ctx = NULL;
 	/* the buffers were checked at enqueue */
@@ -1343,17 +1370,8 @@ submit_fast(struct wd_comp_qp *qp, struct wd_comp_hw_qp *hq, const struct wd_com
 	r->mode = REQ_SINGLE;
 	r->dir = xf->op;
 	r->flush = (uint8_t)op->flush_flag;
-	r->pending = false;
-	r->done = false;
-	r->orphan = false;
-	r->members = false;
-	r->in_done = 0;
-	r->out_done = 0;
-	r->cum_sum = 0;
-	r->cum_len = 0;
+	r->lazy = true;
 	r->in_chksum = op->input_chksum;
-	r->src = src;
-	r->dst = dst;
 	/* the message: the xform's template, the buffers, cleared results */
 	m = &r->msg;
 	memcpy(m, &px->msg_head, sizeof(px->msg_head));
@@ -1457,6 +1475,7 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 	r->cum_len = 0;
 	r->done = false;
 	r->orphan = false;
+	r->lazy = false;
 	r->in_chksum = 0;
 	r->ctx = NULL;
 	r->bounce_src = NULL;
