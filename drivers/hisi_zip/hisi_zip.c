@@ -552,7 +552,24 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 	max = (uint16_t)RTE_MIN((uint32_t)(n - k), zq->inflight);
 	head = qp->cq_head;
 	phase = qp->cq_phase;
-	while (got < max && hisi_qp_cqe_valid(qp, head, phase)) {
+	/*
+	 * New CQEs, and at once the lines their completions will read: the
+	 * device wrote its results into the SQE, so take those lines for good
+	 * (the slot's next SQE is written by us: one transfer now instead of a
+	 * read now and an invalidation then). Each phase bit is read with
+	 * acquire order before the rest of its CQE and the SQE.
+	 */
+	while (got < max) {
+		const struct qm_cqe *c = &qp->cq[head];
+		uint16_t idx;
+
+		if ((__atomic_load_n(&c->w7, __ATOMIC_ACQUIRE) & QM_CQE_PHASE) != phase)
+			break;
+		idx = c->sq_head & (QM_V2_DEPTH_MAX - 1);
+		hzip_prefetch_own(hzip_sqe_at(zq, idx));
+		hzip_prefetch_own((const uint8_t *)hzip_sqe_at(zq, idx) + 64);
+		if (likely(idx < qp->depth))
+			rte_prefetch0(&zq->slots[idx]);
 		got++;
 		if (++head == qp->depth) {
 			head = 0;
@@ -566,24 +583,6 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 		if (unlikely(zq->sw_count > 0))
 			k += sw_pop(zq, resps + k, n - k);
 		return k;
-	}
-	/* the phase bits were read before anything else of the CQEs and SQEs */
-	rte_io_rmb();
-	head = qp->cq_head;
-	for (i = 0; i < got; i++) {
-		uint16_t idx = qp->cq[head].sq_head & (QM_V2_DEPTH_MAX - 1);
-		const uint8_t *sqe = (const uint8_t *)hzip_sqe_at(zq, idx);
-
-		/*
-		 * The device wrote its results there: take the lines for good, so
-		 * that the SQE written into this slot next finds them ours (one
-		 * transfer now instead of a read now and an invalidation then).
-		 */
-		hzip_prefetch_own(sqe);
-		hzip_prefetch_own(sqe + 64);
-		if (likely(idx < qp->depth))
-			rte_prefetch0(&zq->slots[idx]);
-		head = head + 1 == qp->depth ? 0 : head + 1;
 	}
 	/* then the messages' result fields, which the completions write */
 	head = qp->cq_head;
