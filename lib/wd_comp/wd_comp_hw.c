@@ -1240,9 +1240,9 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
 	}
 	n = i;
 	/*
-	 * Chains: the line with next, then the segments level by level. One
-	 * segment: the output line a compression header will go to (last
-	 * written by the device), early, so that it comes during our work.
+	 * Chains: the line with next, then the segments level by level. And the
+	 * output line a compression header will go to (last written by the
+	 * device), early, so that it comes during our work.
 	 */
 	for (i = 0; i < n && nc + 2 <= PF_CHAINS; i++) {
 		const struct wd_comp_op *op = ops[i];
@@ -1252,14 +1252,16 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
 			rte_prefetch0(&ms->next);
 			cur[nc++] = ms;
 		}
-		if (md != NULL && md->nb_segs > 1) {
+		if (md == NULL)
+			continue;
+		if (md->nb_segs > 1) {
 			rte_prefetch0(&md->next);
 			cur[nc++] = md;
-		} else if (md != NULL && op->op_type == WD_COMP_OP_STATELESS &&
-			   dst_of_compression(op) && op->dst.offset < md->data_len) {
+		}
+		if (op->op_type == WD_COMP_OP_STATELESS && dst_of_compression(op) &&
+		    op->dst.offset < md->data_len)
 			rte_prefetch0_write(rte_pktmbuf_mtod_offset(md, const uint8_t *,
 								 op->dst.offset));
-		}
 	}
 	for (unsigned int lvl = 1; lvl < PF_LEVELS && nc > 0; lvl++) {
 		unsigned int k = 0;
