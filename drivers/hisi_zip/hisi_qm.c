@@ -515,7 +515,14 @@ hisi_qm_qp_create(struct hisi_qm *qm, struct hisi_qp *qp, uint16_t depth, uint8_
 	qp->type = type;
 	qp->sqe_size = qm->cfg.sqe_size;
 	qp->db = qm->mmio;
-	qp->cq_db_batch = (uint16_t)RTE_MIN((depth - 1) / 4, 32);
+	/*
+	 * The device needs the CQ head only before its CQ fills, and senders
+	 * count unacknowledged CQEs as occupied (ringing first when they need
+	 * the room): so a half-ring batch is safe, and each CQ doorbell (on
+	 * the model a call that reads the device's CQ tail, a line the device
+	 * keeps writing) is paid once per half ring, not once per poll.
+	 */
+	qp->cq_db_batch = (uint16_t)((depth - 1) / 2);
 	if (qp->cq_db_batch == 0)
 		qp->cq_db_batch = 1;
 	sq_size = (size_t)depth * qp->sqe_size;
