@@ -316,7 +316,7 @@ hzip_chksum_decode(uint8_t alg, uint32_t dw31)
  * stateless compression the device finished (status 0x00 or 0x0d, counts
  * within what it was given). @return false: hzip_complete() handles it.
  */
-static inline bool
+static __rte_always_inline bool
 hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
 {
 	struct hzip_slot *sl = &zq->slots[idx];

@@ -1213,8 +1213,9 @@ WD_EXPORT uint16_t
 wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, uint16_t nb_ops)
 {
 	struct wd_comp_qp *qp = qp_get(dev_id, qp_id);
-	uint64_t now, bytes_in = 0, bytes_out = 0;
+	uint64_t now, bytes_in = 0, bytes_out = 0, last_t = UINT64_MAX;
 	uint32_t head, avail, ok_hw = 0;
+	unsigned int bucket = 0;
 	struct wd_comp_stats *s;
 	uint16_t n;
 
@@ -1230,13 +1231,22 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 	avail = qp->done_tail - head;
 	if (avail > nb_ops)
 		avail = nb_ops;
-	/* the common outcome (success on the hardware) is counted in registers */
+	/*
+	 * The common outcome (success on the hardware) is counted in registers;
+	 * ops enqueued by the same call carry the same time: one latency bucket
+	 * computed per run of them.
+	 */
 	for (n = 0; n < avail; n++, head++) {
 		struct wd_comp_op *op = qp->done[head & qp->done_mask];
+		uint64_t t = op->internal[WD_COMP_OPI_TSC];
 		uint8_t st = op->status;
 
 		ops[n] = op;
-		s->lat_hist[lat_bucket(cycles_ns(qp, now - op->internal[WD_COMP_OPI_TSC]))]++;
+		if (unlikely(t != last_t)) {
+			last_t = t;
+			bucket = lat_bucket(cycles_ns(qp, now - t));
+		}
+		s->lat_hist[bucket]++;
 		if (likely(st == WD_COMP_OP_SUCCESS && op->engine == WD_COMP_ENGINE_HW)) {
 			ok_hw++;
 			bytes_in += op->consumed;

@@ -1338,9 +1338,17 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 	}
 }
 
+/* What the fast path checks per op, read once per burst. */
+struct fast_limits {
+	uint32_t max_len;       /* largest input of one message */
+	uint32_t min_dst_len;   /* smallest output room */
+	uint32_t small;         /* inputs below this go to software (policy); 0: none */
+	uint16_t max_segs;      /* longest chain */
+};
+
 static inline enum wd_comp_hw_verdict
-submit_fast(struct wd_comp_qp *qp, struct wd_comp_hw_qp *hq, const struct wd_comp_drv_caps *caps,
-	    struct wd_comp_op *op, struct wd_comp_priv_xform *px)
+submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_comp_op *op,
+	    struct wd_comp_priv_xform *px)
 {
 	const struct wd_comp_xf *xf = &px->xf;
 	struct hw_dir *d = &hq->dir[xf->op];
@@ -1350,14 +1358,12 @@ submit_fast(struct wd_comp_qp *qp, struct wd_comp_hw_qp *hq, const struct wd_com
 
 	if (unlikely(d->q == NULL ||
 		     (xf->op == WD_OP_COMPRESS && op->flush_flag != WD_COMP_FLUSH_FINAL) ||
-		     op->src.length > caps->max_len ||
-		     ((qp->fb.flags & WD_COMP_FB_F_SMALL) &&
-		      op->src.length < qp->fb.small_threshold)))
+		     op->src.length > lim->max_len || op->src.length < lim->small))
 		return WD_COMP_HW_SLOW;
-	if (unlikely(!fast_buf(op->m_src, op->src.offset, op->src.length, false, caps->max_segs,
+	if (unlikely(!fast_buf(op->m_src, op->src.offset, op->src.length, false, lim->max_segs,
 			       &src) ||
-		     !fast_buf(op->m_dst, op->dst.offset, 0, true, caps->max_segs, &dst) ||
-		     dst.len < caps->min_dst_len))
+		     !fast_buf(op->m_dst, op->dst.offset, 0, true, lim->max_segs, &dst) ||
+		     dst.len < lim->min_dst_len))
 		return WD_COMP_HW_SLOW;
 	if (unlikely(d->sent + d->nbatch >= d->cap))
 		return WD_COMP_HW_FULL;
@@ -1398,6 +1404,12 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 	struct wd_comp_hw_qp *hq = qp->hw;
 	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
 	const struct wd_comp_dev *dev = qp->dev;
+	const struct fast_limits lim = {
+		.max_len = caps->max_len,
+		.min_dst_len = caps->min_dst_len,
+		.small = (qp->fb.flags & WD_COMP_FB_F_SMALL) ? qp->fb.small_threshold : 0,
+		.max_segs = caps->max_segs,
+	};
 	uint16_t i;
 
 	*why = WD_COMP_HW_SLOW;
@@ -1419,7 +1431,7 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;
-		v = submit_fast(qp, hq, caps, op, px);
+		v = submit_fast(hq, &lim, op, px);
 		if (unlikely(v != WD_COMP_HW_SENT)) {
 			op->engine = WD_COMP_ENGINE_NONE;
 			*why = v;
