@@ -149,8 +149,8 @@ qm_vft_get(struct hisi_qm *qm, uint32_t *base, uint32_t *num)
 	ret = qm_mb(qm, QM_MB_CMD_SQC_VFT_V2, 0, 0, true, &v);
 	if (ret < 0)
 		return ret;
-	if (!(v & QM_SQC_VFT_VALID) && v == 0) {
-		QM_LOG(qm, ERR, "the function has no queues (SQC VFT is 0)");
+	if (!(v & QM_SQC_VFT_VALID)) {
+		QM_LOG(qm, ERR, "the function has no queues (SQC VFT %#" PRIx64 " not valid)", v);
 		return -ENODEV;
 	}
 	*base = (uint32_t)((v >> QM_SQC_VFT_BASE_SHIFT) & QM_SQC_VFT_BASE_MASK);

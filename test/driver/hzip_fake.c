@@ -252,6 +252,10 @@ mailbox(struct hzf *f, uint64_t lo, uint64_t hi)
 	case QM_MB_CMD_SQC_VFT_V2: {
 		uint64_t v = f->vf ? qm_sqc_vft(f->vf_base, f->vf_num) : f->vft_sqc;
 
+		/* a VF whose VFT the PF has not (or no longer) marked valid */
+		if (f->vf && f->vf_invalid)
+			v &= ~QM_SQC_VFT_VALID;
+
 		f->mb_data_l = (uint32_t)v;
 		f->mb_data_h = (uint32_t)(v >> 32);
 		break;
@@ -639,6 +643,7 @@ hzf_create(const char *args, struct wd_model_desc *d)
 	f->noirq = arg_ul(args, "noirq", 0) != 0;
 	f->vf_base = (uint32_t)arg_ul(args, "vfbase", 64);
 	f->vf_num = (uint32_t)arg_ul(args, "vfq", 8);
+	f->vf_invalid = arg_ul(args, "vfinvalid", 0) != 0;
 	f->bar_len = f->vf ? VF_BAR_LEN : PF_BAR_LEN;
 	f->regs = calloc(1, f->bar_len);
 	f->log = calloc(HZF_LOG_MAX, sizeof(*f->log));

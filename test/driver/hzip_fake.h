@@ -70,6 +70,7 @@ struct hzf {
 	uint64_t sqc_bt, cqc_bt;
 	uint64_t vft_sqc, vft_cqc;    /* PF: programmed VFT of function 0 */
 	uint32_t vf_base, vf_num;     /* VF: what cmd 6 returns */
+	bool vf_invalid;              /* VF: cmd 6 answers with the valid bit clear */
 	uint64_t eq_base, aeq_base;
 	uint16_t eq_depth, eq_tail;
 	uint8_t eq_phase;

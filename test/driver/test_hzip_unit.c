@@ -259,6 +259,23 @@ test_vf_init(void **state)
 	detach(dev, f);
 }
 
+/* A VF whose SQC VFT is not valid (base and count bits set, bit 44 clear) has no queues. */
+static void
+test_vf_vft_invalid(void **state)
+{
+	struct wd_dev *dev = NULL;
+
+	(void)state;
+	assert_int_equal(wd_dev_attach("model:type=hzfake,vf=1,vfbase=100,vfq=5,vfinvalid=1",
+				       &dev), -ENODEV);
+	assert_null(dev);
+	assert_int_equal(hzf_last->mb_cmds[QM_MB_CMD_SQC_VFT_V2], 1);
+	/* nothing was programmed with the invalid range */
+	assert_int_equal(hzf_last->mb_cmds[QM_MB_CMD_SQC_BT], 0);
+	hzf_free(hzf_last);
+	assert_int_equal(wd_dev_count(), 0);
+}
+
 static void
 test_bad_args(void **state)
 {
@@ -1442,6 +1459,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pf_init),
 		cmocka_unit_test(test_pf_default_queues),
 		cmocka_unit_test(test_vf_init),
+		cmocka_unit_test(test_vf_vft_invalid),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_mailbox_busy),
 		cmocka_unit_test(test_mailbox_timeout),
