@@ -958,6 +958,7 @@ static void
 res_to_op(struct wd_comp_op *op, const struct wd_comp_res *res)
 {
 	op->status = res->status;
+	op->flags = res->flags;
 	op->consumed = res->consumed;
 	op->produced = res->produced;
 	op->output_chksum = res->chksum;
@@ -1163,6 +1164,7 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		op->status = WD_COMP_OP_NOT_PROCESSED;
 		op->engine = WD_COMP_ENGINE_NONE;
 		op->fallback_reason = WD_COMP_FB_NONE;
+		op->flags = 0;
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;

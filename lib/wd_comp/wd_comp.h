@@ -148,6 +148,18 @@ enum wd_comp_fallback_reason {
 };
 
 /**
+ * wd_comp_op.flags: a stateful decompression op reached the end of the
+ * stream (zlib's Z_STREAM_END; gzip: the end of a member after which no
+ * other member starts in the op's input). Input after the end is not
+ * consumed (wd_comp_op.consumed < src.length): for gzip it is trailing
+ * data unless it starts with the two magic bytes 1f 8b; an op given only
+ * such data after the end consumes nothing and also has this flag. Other
+ * ops (compression, stateless) leave flags 0: a successful stateless
+ * decompression always reached the end.
+ */
+#define WD_COMP_OP_F_STREAM_END (1u << 0)
+
+/**
  * A compression operation. Allocate from a pool made by
  * wd_comp_op_pool_create(); a pool's user area follows the op.
  */
@@ -176,7 +188,8 @@ struct wd_comp_op {
 	uint8_t status;               /**< enum wd_comp_op_status */
 	uint8_t engine;               /**< enum wd_comp_engine */
 	uint8_t fallback_reason;      /**< enum wd_comp_fallback_reason */
-	uint8_t rsvd[5];
+	uint8_t flags;                /**< WD_COMP_OP_F_* set by the library (output) */
+	uint8_t rsvd[4];              /**< reserved, leave 0 */
 	uint64_t user_data;           /**< returned untouched */
 	uint64_t internal[4];         /**< reserved for the library */
 };

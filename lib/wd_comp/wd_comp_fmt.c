@@ -27,8 +27,8 @@
 #define GZ_FNAME 0x08
 #define GZ_FCOMMENT 0x10
 #define GZ_FRESERVED 0xe0
-#define GZ_ID1 0x1f
-#define GZ_ID2 0x8b
+#define GZ_ID1 WD_GZIP_ID1
+#define GZ_ID2 WD_GZIP_ID2
 #define GZ_CM_DEFLATE 8
 #define GZ_OS_UNIX 3
 #define GZ_XFL_MAX 2  /* slowest, best compression */

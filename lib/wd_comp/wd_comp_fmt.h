@@ -27,6 +27,9 @@ extern "C" {
 #define WD_ZLIB_TRAILER_LEN 4
 #define WD_GZIP_HDR_MIN_LEN 10
 #define WD_GZIP_TRAILER_LEN 8
+/** The two magic bytes that start every gzip member (RFC 1952 ID1, ID2). */
+#define WD_GZIP_ID1 0x1f
+#define WD_GZIP_ID2 0x8b
 /** Longest gzip FNAME / FCOMMENT kept by the parser (longer ones are skipped). */
 #define WD_GZIP_STR_MAX 256
 

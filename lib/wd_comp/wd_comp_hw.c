@@ -469,6 +469,13 @@ buf_byte(const struct wd_comp_buf *b, uint32_t off)
 	return v;
 }
 
+/* Does a gzip member (both magic bytes 1f 8b) start at @p off? A lone 1f does not. */
+static bool
+buf_gzip_magic(const struct wd_comp_buf *b, uint32_t off)
+{
+	return buf_byte(b, off) == WD_GZIP_ID1 && buf_byte(b, off + 1) == WD_GZIP_ID2;
+}
+
 static void
 adler_fn(void *arg, const uint8_t *p, uint32_t n)
 {
@@ -762,6 +769,8 @@ req_finish(struct wd_comp_qp *qp, struct hw_req *r, uint8_t status, uint64_t chk
 		op->produced = produced;
 		op->output_chksum = ok ? chksum : 0;
 		op->debug_status = debug;
+		if (r->st != NULL && ok && r->dir == WD_OP_DECOMPRESS && r->st->hw->ended)
+			op->flags = WD_COMP_OP_F_STREAM_END;
 		px_ref(hq, r->px, -1);
 		if (r->st != NULL)
 			__atomic_store_n(&r->st->busy, 0, __ATOMIC_RELEASE);
@@ -926,8 +935,14 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 			*cs = (uint32_t)sum;
 			*cl += m->isize;
 			r->members = true;
-			if (in_left > 0 && buf_byte(&r->src, r->in_done) == 0x1f) {
-				/* another member follows */
+			if (in_left == 1 && buf_byte(&r->src, r->in_done) == WD_GZIP_ID1 &&
+			    (r->mode != REQ_STREAM || r->flush == WD_COMP_FLUSH_FINAL)) {
+				/* the input ends with a member cut after its first byte */
+				req_finish(qp, r, WD_COMP_OP_ERR_DATA, 0, m->hw_status);
+				return;
+			}
+			if (in_left >= 2 && buf_gzip_magic(&r->src, r->in_done)) {
+				/* another member follows; anything else is trailing data */
 				if (r->mode != REQ_SINGLE)
 					ctx_reset(qp, r->ctx);
 				if (hs != NULL)
@@ -1149,10 +1164,24 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 		r->mode = REQ_STREAM;
 		r->ctx = hs->ctx;
 		if (hs->need_reset) {
-			if (hs->ended && dir == WD_OP_DECOMPRESS && op->src.length == 0) {
+			bool lone_1f = xf->alg == WD_COMP_ALG_GZIP && op->src.length == 1 &&
+				       op->flush_flag == WD_COMP_FLUSH_FINAL &&
+				       buf_byte(&r->src, 0) == WD_GZIP_ID1;
+
+			if (hs->ended && dir == WD_OP_DECOMPRESS && lone_1f) {
+				/* a FINAL op of one byte 1f: a member cut short */
+				op->engine = WD_COMP_ENGINE_HW;
+				req_finish(qp, r, WD_COMP_OP_ERR_DATA, 0, 0);
+				return WD_COMP_HW_SENT;
+			}
+			if (hs->ended && dir == WD_OP_DECOMPRESS &&
+			    (op->src.length == 0 || (xf->alg == WD_COMP_ALG_GZIP &&
+						     !buf_gzip_magic(&r->src, 0)))) {
 				/*
-				 * Nothing after the end of a stream: nothing to do (as the
-				 * software engine, and zlib after Z_STREAM_END).
+				 * Nothing after the end of a stream, or (gzip) data that
+				 * starts no member, i.e. trailing data: nothing to do, nothing
+				 * consumed (as the software engine, and zlib after
+				 * Z_STREAM_END).
 				 */
 				op->engine = WD_COMP_ENGINE_HW;
 				req_finish(qp, r, WD_COMP_OP_SUCCESS, hs->end_sum, 0);
@@ -1428,6 +1457,7 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 		op->internal[WD_COMP_OPI_TSC] = now;
 		op->status = WD_COMP_OP_NOT_PROCESSED;
 		op->fallback_reason = WD_COMP_FB_NONE;
+		op->flags = 0;
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;

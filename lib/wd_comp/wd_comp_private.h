@@ -78,6 +78,7 @@ struct wd_comp_xf {
 /** Result of one request on an engine. */
 struct wd_comp_res {
 	uint8_t status;      /**< enum wd_comp_op_status */
+	uint8_t flags;       /**< WD_COMP_OP_F_* */
 	uint32_t consumed;
 	uint32_t produced;
 	uint64_t chksum;     /**< as wd_comp_op.output_chksum */

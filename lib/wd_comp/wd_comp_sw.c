@@ -401,6 +401,32 @@ cur_fix(struct sw_cur *c)
 	}
 }
 
+/*
+ * Do the next input bytes start a gzip member (both magic bytes 1f 8b)?
+ * A lone 1f is not a member: it is trailing data.
+ */
+static bool
+cur_gzip_magic(const struct sw_cur *c)
+{
+	const struct rte_mbuf *m;
+
+	if (c->left < 2 || c->seg == 0 || c->p[0] != WD_GZIP_ID1)
+		return false;
+	if (c->seg >= 2)
+		return c->p[1] == WD_GZIP_ID2;
+	for (m = c->m != NULL ? c->m->next : NULL; m != NULL; m = m->next)
+		if (m->data_len > 0)
+			return *rte_pktmbuf_mtod(m, const uint8_t *) == WD_GZIP_ID2;
+	return false;
+}
+
+/* Is the input one last byte 1f (a gzip member cut after its first byte)? */
+static bool
+cur_lone_1f(const struct sw_cur *c)
+{
+	return c->left == 1 && c->seg == 1 && c->p[0] == WD_GZIP_ID1;
+}
+
 static void
 cur_init(struct sw_cur *c, const struct wd_comp_buf *b)
 {
@@ -720,9 +746,14 @@ fast_decompress(struct wd_comp_sw_qp *sq, const struct wd_comp_xf *xf, uint8_t *
 		}
 		ipos = in_len - inf->avail_in;
 		opos += inf->total_out;
-		/* gzip: another member follows? Anything else after the end is left unconsumed. */
-		if (xf->alg != WD_COMP_ALG_GZIP || ipos >= in_len || in[ipos] != 0x1f)
+		/*
+		 * gzip: another member follows (both magic bytes)? Anything else
+		 * after the end is trailing data, left unconsumed.
+		 */
+		if (xf->alg != WD_COMP_ALG_GZIP || ipos >= in_len || in[ipos] != WD_GZIP_ID1 ||
+		    (in_len - ipos >= 2 && in[ipos + 1] != WD_GZIP_ID2))
 			break;
+		/* (a lone 1f at the end: a member cut short, the header parse fails) */
 	}
 	res->status = WD_COMP_OP_SUCCESS;
 	res->consumed = ipos;
@@ -847,7 +878,19 @@ codec_inflate(struct wd_comp_sw_stream *c, uint8_t *in, uint32_t in_len, uint8_t
 			return CC_ERR_CHECKSUM;
 		if (ret < 0)
 			return CC_ERR_DATA;
-		return inf->block_state == ISAL_BLOCK_FINISH ? CC_END : CC_OK;
+		if (inf->block_state != ISAL_BLOCK_FINISH)
+			return CC_OK;
+		/*
+		 * Whole bytes read ahead past the end of the stream are not the
+		 * stream's: give them back (what follows is the caller's data).
+		 */
+		if (inf->read_in_length >= 8) {
+			uint32_t back = RTE_MIN((uint32_t)inf->read_in_length / 8, *used);
+
+			*used -= back;
+			inf->read_in_length -= (int32_t)(back * 8);
+		}
+		return CC_END;
 	}
 #endif
 	{
@@ -1062,7 +1105,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 	uint32_t consumed = 0, produced = 0, tlen = (uint32_t)wd_comp_trailer_len(xf->alg);
 	uint8_t no_room;
 	int stall = 0;
-	bool stop = false;
+	bool stop = false, final = stateless || flush == WD_COMP_FLUSH_FINAL;
 
 	if (stateless) {
 		ctx_restart(c, xf, false);
@@ -1071,8 +1114,12 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 	cur_init(&in, src);
 	cur_init(&out, dst);
 	if (c->phase == PH_END) {
-		/* gzip: a new member continues the data; zlib/deflate: a new stream */
-		if (in.left == 0)
+		/*
+		 * gzip: a new member (1f 8b) continues the data, anything else is
+		 * trailing data (not consumed); zlib/deflate: a new stream.
+		 */
+		if (in.left == 0 || (xf->alg == WD_COMP_ALG_GZIP && !cur_gzip_magic(&in) &&
+				     !(final && cur_lone_1f(&in))))
 			goto done;
 		ctx_restart(c, xf, xf->alg == WD_COMP_ALG_GZIP);
 	}
@@ -1185,8 +1232,13 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 			break;
 		}
 		case PH_END:
-			/* gzip: a new member may follow in the same input */
-			if (xf->alg == WD_COMP_ALG_GZIP && in.left > 0 && in.p[0] == 0x1f) {
+			/*
+			 * gzip: a new member may follow in the same input (1f 8b; a
+			 * lone 1f at the end of a FINAL op is a member cut short, as
+			 * gzip says "unexpected end of file")
+			 */
+			if (xf->alg == WD_COMP_ALG_GZIP &&
+			    (cur_gzip_magic(&in) || (final && cur_lone_1f(&in)))) {
 				ctx_restart(c, xf, true);
 				c->started = true;
 				wd_comp_hdr_parser_init(&c->hp, xf->alg);
@@ -1226,6 +1278,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 	}
 done:
 	res->status = WD_COMP_OP_SUCCESS;
+	res->flags = !stateless && c->phase == PH_END ? WD_COMP_OP_F_STREAM_END : 0;
 	res->consumed = consumed;
 	res->produced = produced;
 	res->chksum = decomp_chksum(c, xf);
@@ -1250,6 +1303,7 @@ wd_comp_sw_run(struct wd_comp_sw_qp *sq, struct wd_comp_sw_stream *ss,
 	struct wd_comp_sw_stream *c = ss;
 
 	res->status = WD_COMP_OP_ERROR;
+	res->flags = 0;
 	res->consumed = 0;
 	res->produced = 0;
 	res->chksum = 0;

@@ -835,7 +835,12 @@ test_stateful_decomp_final(void **state)
 		x.chksum = WD_COMP_CHKSUM_CRC32;
 		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
 		for (size_t c = 0; c < RTE_DIM(cuts); c++) {
-			size_t cut = cuts[c], got;
+			size_t cut = cuts[c], got, took;
+			/*
+			 * after the end of a gzip stream, only 1f 8b starts a member: a
+			 * lone 1f without FINAL is left for the caller to present again
+			 */
+			bool lone_1f = algs[a] == WD_COMP_ALG_GZIP && cut == 1;
 
 			/* truncated input in a FINAL op: an error, nothing reported */
 			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_FINAL, NULL,
@@ -850,6 +855,7 @@ test_stateful_decomp_final(void **state)
 			assert_int_equal(r.produced, sizeof(data));
 			assert_memory_equal(out, data, sizeof(data));
 			assert_int_equal(r.output_chksum, sum);
+			assert_true(r.flags & WD_COMP_OP_F_STREAM_END);
 			/* nothing after the end: a no-op, with the stream's checksum */
 			assert_int_equal(stream_op(st, comp, 0, WD_COMP_FLUSH_FINAL, NULL,
 						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
@@ -867,16 +873,17 @@ test_stateful_decomp_final(void **state)
 			memset(out, 0, sizeof(out));
 			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_NONE, out,
 						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
-			assert_int_equal(r.consumed, cut);
+			took = cut;
+			assert_int_equal(r.consumed, took);
 			got = r.produced;
-			assert_int_equal(stream_op(st, comp + cut, 0, WD_COMP_FLUSH_SYNC,
+			assert_int_equal(stream_op(st, comp + took, 0, WD_COMP_FLUSH_SYNC,
 						   out + got, sizeof(out) - got, &r),
 					 WD_COMP_OP_SUCCESS);
 			got += r.produced;
-			assert_int_equal(stream_op(st, comp + cut, clen - cut, WD_COMP_FLUSH_FINAL,
+			assert_int_equal(stream_op(st, comp + took, clen - took, WD_COMP_FLUSH_FINAL,
 						   out + got, sizeof(out) - got, &r),
 					 WD_COMP_OP_SUCCESS);
-			assert_int_equal(r.consumed, clen - cut);
+			assert_int_equal(r.consumed, clen - took);
 			got += r.produced;
 			assert_int_equal(got, sizeof(data));
 			assert_memory_equal(out, data, sizeof(data));
@@ -890,7 +897,150 @@ test_stateful_decomp_final(void **state)
 						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
 			assert_int_equal(stream_op(st, comp, 0, WD_COMP_FLUSH_FINAL, NULL,
 						   sizeof(out), &r),
-					 cut == 0 ? WD_COMP_OP_SUCCESS : WD_COMP_OP_ERR_DATA);
+					 cut == 0 || lone_1f ? WD_COMP_OP_SUCCESS :
+							       WD_COMP_OP_ERR_DATA);
+		}
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	}
+}
+
+/*
+ * Truncation found by scanning: a stream cut at every offset, given whole
+ * with FLUSH_FINAL, fails with ERR_DATA; cut in two ops (NONE, then FINAL)
+ * it decompresses and the last op says the stream ended.
+ */
+static void
+test_stateful_decomp_cuts(void **state)
+{
+	static uint8_t data[3000], comp[4000], out[4000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 43);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		size_t clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp, sizeof(comp));
+		void *st;
+
+		assert_true(clen > 0);
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		for (size_t cut = 0; cut < clen; cut++) {
+			size_t got;
+
+			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_FINAL, NULL,
+						   sizeof(out), &r), WD_COMP_OP_ERR_DATA);
+			assert_int_equal(r.flags, 0);
+			if (cut % 7 != 0 && cut + 1 != clen)
+				continue; /* the split in two ops: on a sample of the cuts */
+			assert_int_equal(stream_op(st, comp, cut, WD_COMP_FLUSH_NONE, out,
+						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, cut);
+			assert_int_equal(r.flags, 0);
+			got = r.produced;
+			assert_int_equal(stream_op(st, comp + cut, clen - cut, WD_COMP_FLUSH_FINAL,
+						   out + got, sizeof(out) - got, &r),
+					 WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, clen - cut);
+			assert_true(r.flags & WD_COMP_OP_F_STREAM_END);
+			assert_int_equal(got + r.produced, sizeof(data));
+			assert_memory_equal(out, data, sizeof(data));
+		}
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	}
+}
+
+/*
+ * What follows the end of a stream: for gzip, a member only when both
+ * magic bytes 1f 8b come (in the same op, across segments, or in the next
+ * op); anything else is trailing data, not consumed, and the op says the
+ * stream ended. zlib and raw deflate leave whatever follows unconsumed.
+ */
+static void
+test_stream_trailing(void **state)
+{
+	static uint8_t data[5000], comp[12000], out[12000];
+	static const uint8_t tails[][4] = {{0x1f}, {0x1f, 0x00}, {0x00, 0x00, 0x00, 0x00},
+					   {'a', 'b', 'c', 'd'}, {0x1f, 0x8c, 0, 0}};
+	static const uint8_t tail_len[] = {1, 2, 4, 4, 4};
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 47);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		size_t clen = ct_zlib_comp(algs[a], 6, 15, data, sizeof(data), comp, sizeof(comp));
+		void *st;
+
+		assert_true(clen > 0 && 2 * clen + 4 <= sizeof(comp));
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		for (size_t t = 0; t < RTE_DIM(tails); t++) {
+			/* in the same op */
+			memcpy(comp + clen, tails[t], tail_len[t]);
+			for (int fl = WD_COMP_FLUSH_NONE; fl <= WD_COMP_FLUSH_FINAL;
+			     fl += WD_COMP_FLUSH_FINAL - WD_COMP_FLUSH_NONE) {
+				if (algs[a] == WD_COMP_ALG_GZIP && tail_len[t] == 1 &&
+				    fl == WD_COMP_FLUSH_FINAL) {
+					/* gzip: a lone 1f at the end is a member cut short */
+					assert_int_equal(stream_op(st, comp, clen + 1,
+								   WD_COMP_FLUSH_FINAL, NULL,
+								   sizeof(out), &r),
+							 WD_COMP_OP_ERR_DATA);
+					assert_int_equal(stream_op(st, comp, clen,
+								   WD_COMP_FLUSH_NONE, NULL,
+								   sizeof(out), &r),
+							 WD_COMP_OP_SUCCESS);
+					assert_int_equal(stream_op(st, tails[t], 1,
+								   WD_COMP_FLUSH_FINAL, NULL,
+								   sizeof(out), &r),
+							 WD_COMP_OP_ERR_DATA);
+					continue;
+				}
+				assert_int_equal(stream_op(st, comp, clen + tail_len[t],
+							   (enum wd_comp_flush)fl, out, sizeof(out),
+							   &r), WD_COMP_OP_SUCCESS);
+				assert_int_equal(r.consumed, clen);
+				assert_int_equal(r.produced, sizeof(data));
+				assert_true(r.flags & WD_COMP_OP_F_STREAM_END);
+				assert_memory_equal(out, data, sizeof(data));
+				if (algs[a] != WD_COMP_ALG_GZIP)
+					continue;
+				/* gzip: in the next op, after the end: nothing consumed */
+				assert_int_equal(stream_op(st, tails[t], tail_len[t],
+							   (enum wd_comp_flush)fl, NULL, sizeof(out),
+							   &r), WD_COMP_OP_SUCCESS);
+				assert_int_equal(r.consumed, 0);
+				assert_int_equal(r.produced, 0);
+				assert_true(r.flags & WD_COMP_OP_F_STREAM_END);
+			}
+		}
+		if (algs[a] == WD_COMP_ALG_GZIP) {
+			struct rte_mbuf *s, *d;
+			struct wd_comp_op *op;
+
+			/* two members in one op, the second's 1f 8b split over two segments */
+			memcpy(comp + clen, comp, clen);
+			s = ct_chain_from(comp, 2 * clen, (uint32_t)clen + 1, 0);
+			d = ct_chain_room(sizeof(out), 0);
+			assert_non_null(s);
+			assert_non_null(d);
+			op = op_make(st, true, s, 0, (uint32_t)(2 * clen), d, 0,
+				     WD_COMP_FLUSH_FINAL);
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+			assert_int_equal(op->consumed, 2 * clen);
+			assert_int_equal(op->produced, 2 * sizeof(data));
+			assert_true(op->flags & WD_COMP_OP_F_STREAM_END);
+			rte_pktmbuf_free(s);
+			rte_pktmbuf_free(d);
+			wd_comp_op_free(op);
+			/* a member in the next op continues the data */
+			assert_int_equal(stream_op(st, comp, clen, WD_COMP_FLUSH_FINAL, out,
+						   sizeof(out), &r), WD_COMP_OP_SUCCESS);
+			assert_int_equal(r.consumed, clen);
+			assert_int_equal(r.produced, sizeof(data));
+			assert_true(r.flags & WD_COMP_OP_F_STREAM_END);
 		}
 		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
 	}
@@ -1540,6 +1690,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stateful_comp),
 		cmocka_unit_test(test_stateful_decomp_tiny),
 		cmocka_unit_test(test_stateful_decomp_final),
+		cmocka_unit_test(test_stateful_decomp_cuts),
+		cmocka_unit_test(test_stream_trailing),
 		cmocka_unit_test(test_extbuf),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_gzip_members),
