@@ -25,6 +25,7 @@
 
 #define EXIT_RUN_FAILED 1
 #define EXIT_SETUP 2
+#define EXIT_INTERRUPTED 130 /* 128 + SIGINT, as shells report it */
 
 static void
 on_signal(int sig)
@@ -350,7 +351,7 @@ pick_lcores(struct plan *p)
  * Split argv at "--"; add the EAL defaults wd-perf relies on when the user
  * did not choose: --iova-mode=va (WarpDrive needs IOVA = VA) and
  * --in-memory, or --no-shconf with --no-huge (no shared runtime files, so
- * several runs can coexist).
+ * several runs can coexist); telemetry's log level at ERR.
  */
 static int
 split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_argv,
@@ -358,6 +359,7 @@ split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_a
 {
 	int dd = -1, n = 0;
 	bool iova = false, shared = false, nohuge = false, all_ours = true, some_ours = false;
+	bool loglevel = false;
 	char **ev;
 
 	for (int i = 1; i < argc; i++) {
@@ -381,7 +383,7 @@ split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_a
 			return -EINVAL;
 		}
 	}
-	ev = calloc((size_t)argc + 4, sizeof(*ev));
+	ev = calloc((size_t)argc + 5, sizeof(*ev));
 	if (ev == NULL)
 		return -ENOMEM;
 	ev[n++] = argv[0];
@@ -390,6 +392,8 @@ split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_a
 			iova = true;
 		if (strcmp(argv[i], "--no-huge") == 0)
 			nohuge = true;
+		if (strncmp(argv[i], "--log-level", 11) == 0)
+			loglevel = true;
 		if (strncmp(argv[i], "--in-memory", 11) == 0 ||
 		    strncmp(argv[i], "--file-prefix", 13) == 0 ||
 		    strncmp(argv[i], "--proc-type", 11) == 0 ||
@@ -399,6 +403,13 @@ split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_a
 	}
 	if (!iova)
 		ev[n++] = (char *)(uintptr_t)"--iova-mode=va";
+	/*
+	 * telemetry's "No legacy callbacks, legacy socket not created" is not
+	 * news: its log type at ERR (4). The regex form, since the type is
+	 * registered after the options are parsed.
+	 */
+	if (!loglevel)
+		ev[n++] = (char *)(uintptr_t)"--log-level=lib\\.telemetry,4";
 	/* EAL 22.11 refuses --in-memory with --no-huge; --no-shconf does the job there. */
 	if (!shared)
 		ev[n++] = (char *)(uintptr_t)(nohuge ? "--no-shconf" : "--in-memory");
@@ -412,6 +423,25 @@ split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_a
 		*app_argv = argv + dd;   /* argv[dd] ("--" or argv[0]) plays argv[0] */
 		*app_argc = argc - dd;
 	}
+	return 0;
+}
+
+/* Create an output file (--json, --csv) up front. @return 0 or -errno. */
+static int
+out_file_check(const char *path)
+{
+	FILE *f;
+	int err;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 0;
+	f = fopen(path, "w");
+	if (f == NULL) {
+		err = errno;
+		fprintf(stderr, "wd-perf: cannot write %s: %s\n", path, strerror(err));
+		return -err;
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -438,6 +468,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (ret < 0)
+		return EXIT_SETUP;
+	/* a bad --json/--csv path fails now, not after the run */
+	if (out_file_check(opts.json_path) < 0 || out_file_check(opts.csv_path) < 0)
 		return EXIT_SETUP;
 
 	ret = rte_eal_init(eal_argc, eal_argv);
@@ -502,8 +535,10 @@ main(int argc, char **argv)
 	if (opts.csv_path != NULL &&
 	    perf_report_csv(opts.csv_path, &opts, p.res.rows, p.res.n) < 0)
 		rc = rc ? rc : EXIT_SETUP;
-	if (perf_force_stop)
-		fprintf(stderr, "wd-perf: interrupted\n");
+	if (perf_force_stop) {
+		fprintf(stderr, "wd-perf: interrupted: the results are those of the runs done\n");
+		rc = EXIT_INTERRUPTED;
+	}
 	if (rc == 0 && p.failures > 0) {
 		fprintf(stderr, "wd-perf: %u run%s had errors or verification failures\n",
 			p.failures, p.failures > 1 ? "s" : "");

@@ -149,8 +149,10 @@ perf_data_load(const struct perf_opts *o, struct perf_data *d)
 		struct stat st;
 
 		if (f == NULL) {
-			fprintf(stderr, "wd-perf: --file %s: %s\n", o->file, strerror(errno));
-			return -errno;
+			int err = errno; /* fprintf may change errno */
+
+			fprintf(stderr, "wd-perf: --file %s: %s\n", o->file, strerror(err));
+			return -err;
 		}
 		if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
 			fprintf(stderr, "wd-perf: --file %s: not a regular file\n", o->file);

@@ -129,17 +129,20 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* An unsigned number with an optional K/M/G (1024-based) suffix. */
+/*
+ * An unsigned decimal number with an optional K/M/G (1024-based) suffix:
+ * "010" is ten, not eight; "0x10" is refused.
+ */
 static int
 parse_size(const char *s, uint64_t *v)
 {
 	char *end;
 	unsigned long long n;
 
-	if (s == NULL || *s == '\0' || *s == '-')
+	if (s == NULL || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
-	n = strtoull(s, &end, 0);
+	n = strtoull(s, &end, 10);
 	if (errno != 0 || end == s)
 		return -EINVAL;
 	if (*end != '\0') {

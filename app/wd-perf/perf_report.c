@@ -501,12 +501,16 @@ static FILE *
 open_out(const char *path)
 {
 	FILE *f;
+	int err;
 
 	if (strcmp(path, "-") == 0)
 		return stdout;
 	f = fopen(path, "w");
-	if (f == NULL)
-		fprintf(stderr, "wd-perf: cannot write %s: %s\n", path, strerror(errno));
+	if (f == NULL) {
+		err = errno; /* fprintf may change errno */
+		fprintf(stderr, "wd-perf: cannot write %s: %s\n", path, strerror(err));
+		errno = err;
+	}
 	return f;
 }
 
