@@ -534,6 +534,30 @@ check_stall(struct hzip_qp *zq)
 		timeout(zq, now);
 }
 
+/*
+ * Ask for the line of a stateless compression's trailer (a prefetch never
+ * faults); through the output SGL for a chain.
+ */
+static inline void
+trailer_prefetch(const struct hzip_qp *zq, uint16_t idx)
+{
+	const struct hzip_slot *sl = &zq->slots[idx];
+	uint32_t off = hzip_sqe_at(zq, idx)->produced - hzip_trailer_len(sl->alg);
+	const uint8_t *t;
+
+	if (unlikely(sl->flags & (HZIP_SLOT_STREAM | HZIP_SLOT_BOUNCE)))
+		return;
+	if (likely(sl->sgl_out == HZIP_SGL_NONE)) {
+		rte_prefetch0((const uint8_t *)sl->msg->dst.addr + sl->hdr_out + off);
+		return;
+	}
+	/* the SGL's lines were asked for with the CQE */
+	t = hzip_sgl_locate(&zq->sgl, sl->sgl_out, off);
+	if (t != NULL)
+		rte_prefetch0(t);
+	return;
+}
+
 uint16_t
 hzip_recv(void *qpriv, void **resps, uint16_t n)
 {
@@ -570,6 +594,14 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 		hzip_prefetch_own((const uint8_t *)hzip_sqe_at(zq, idx) + 64);
 		if (likely(idx < qp->depth))
 			rte_prefetch0(&zq->slots[idx]);
+		if (unlikely(zq->sgl_used)) {
+			/* the output SGL (slot block 2 idx + 1), to find a trailer */
+			const uint8_t *b = (const uint8_t *)hzip_sgl_block(&zq->sgl, 2 * idx + 1);
+
+			rte_prefetch0(b);
+			rte_prefetch0(b + 64);
+			rte_prefetch0(b + 128);
+		}
 		got++;
 		if (++head == qp->depth) {
 			head = 0;
@@ -584,13 +616,20 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 			k += sw_pop(zq, resps + k, n - k);
 		return k;
 	}
-	/* then the messages' result fields, which the completions write */
+	/*
+	 * then the messages' result fields, which the completions write, and
+	 * the trailer of a stateless compression (its checksum is read from the
+	 * device's output: a line the device just wrote)
+	 */
 	head = qp->cq_head;
 	for (i = 0; i < got; i++) {
 		uint16_t idx = qp->cq[head].sq_head;
 
-		if (likely(idx < qp->depth && zq->slots[idx].msg != NULL))
+		if (likely(idx < qp->depth && zq->slots[idx].msg != NULL)) {
 			rte_prefetch0_write(&zq->slots[idx].msg->status);
+			if (zq->op == WD_OP_COMPRESS)
+				trailer_prefetch(zq, idx);
+		}
 		head = head + 1 == qp->depth ? 0 : head + 1;
 	}
 	head = qp->cq_head;

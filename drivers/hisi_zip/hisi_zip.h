@@ -10,8 +10,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_log.h>
+#include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
 #include "wd_comp_fmt.h"
@@ -162,6 +165,7 @@ struct hzip_qp {
 	uint16_t oldest;             /**< oldest slot that may be busy */
 	uint16_t rung;               /**< SQ tail of the last doorbell: later slots wait for one */
 	bool progress;               /**< completions since the last stall check */
+	bool sgl_used;               /**< a compression went out with SGLs: recv prefetches them */
 	uint32_t polls;
 	uint64_t last_done;          /**< (about) when the queue last completed something */
 	uint64_t last_err_check;
@@ -231,9 +235,22 @@ void hzip_sgl_pool_fini(struct hzip_sgl_pool *p);
  */
 uint16_t hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m,
 			uint32_t off, uint32_t len, int *err);
-/** One-entry SGL in block @p first for a flat buffer. @return @p first. */
-uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova,
+/**
+ * One-entry SGL in block @p first for a flat buffer (DMA memory at @p va;
+ * one valid entry also for 0 bytes). @return @p first.
+ */
+uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, const void *va,
 			     uint32_t len);
+/*
+ * Every entry keeps the virtual address of its data in its software field
+ * (`sw`, which the device does not read): the completion finds a trailer
+ * through the SGL it built, without walking the mbuf chain again.
+ */
+/** @return where byte @p off of the data an SGL chain describes is, or NULL. */
+const uint8_t *hzip_sgl_locate(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off);
+/** Copy @p len bytes from byte @p off of what an SGL chain describes. @return false if short. */
+bool hzip_sgl_read(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off, void *dst,
+		   uint32_t len);
 /** Give back the extra blocks chained after @p first. */
 void hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first);
 
@@ -311,10 +328,44 @@ hzip_chksum_decode(uint8_t alg, uint32_t dw31)
 	return ~hzip_bitrev32(dw31);
 }
 
+/** Trailer bytes of a whole stream: zlib 4 (Adler-32), gzip (and deflate run as gzip) 8. */
+static inline uint32_t
+hzip_trailer_len(uint8_t alg)
+{
+	return alg == WD_COMP_ALG_ZLIB ? WD_ZLIB_TRAILER_LEN : WD_GZIP_TRAILER_LEN;
+}
+
+/** Read @p len bytes at byte @p off of a flat buffer or chain. @return false if short. */
+static inline bool
+hzip_buf_read(const struct wd_comp_buf *b, uint32_t off, void *d, uint32_t len)
+{
+	if (likely(b->type == WD_COMP_BUF_FLAT)) {
+		memcpy(d, (const uint8_t *)b->addr + off, len);
+		return true;
+	}
+	return hzip_mbuf_read(b->m, b->offset + off, d, len) == len;
+}
+
+/**
+ * The checksum at the start of a trailer, plain: zlib's Adler-32 is
+ * big-endian, gzip's CRC-32 little-endian (reference 17.1).
+ */
+static inline uint32_t
+hzip_trailer_chksum(uint8_t alg, const uint8_t *t)
+{
+	uint32_t v;
+
+	memcpy(&v, t, sizeof(v));
+	return alg == WD_COMP_ALG_ZLIB ? rte_be_to_cpu_32(v) : rte_le_to_cpu_32(v);
+}
+
 /*
  * Completion of the common request, inline in the receive loop: a
  * stateless compression the device finished (status 0x00 or 0x0d, counts
- * within what it was given). @return false: hzip_complete() handles it.
+ * within what it was given). Its checksum comes from the trailer the
+ * device wrote at the end of its output (the stateless dw30/dw31 are the
+ * model's, not confirmed on silicon); its isize is the input it consumed.
+ * @return false: hzip_complete() handles it.
  */
 static __rte_always_inline bool
 hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
@@ -324,14 +375,21 @@ hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
 	struct wd_comp_msg *m = sl->msg;
 	uint32_t hs = sqe->dw3 & HZIP_STATUS_MASK;
 	uint32_t consumed = sqe->consumed, produced = sqe->produced;
+	uint8_t t[4];
 
 	if (unlikely(sl->flags != HZIP_SLOT_FINISH || zq->op != WD_OP_COMPRESS ||
 		     (hs != HZIP_ST_OK && hs != HZIP_ST_NEGACOMPRESS) || consumed > sl->hw_in ||
-		     produced > sl->hw_out))
+		     produced > sl->hw_out || produced < hzip_trailer_len(sl->alg)))
+		return false;
+	if (likely(sl->sgl_out == HZIP_SGL_NONE))
+		memcpy(t, (const uint8_t *)m->dst.addr + sl->hdr_out + produced -
+		       hzip_trailer_len(sl->alg), sizeof(t));
+	else if (unlikely(!hzip_sgl_read(&zq->sgl, sl->sgl_out,
+					 produced - hzip_trailer_len(sl->alg), t, sizeof(t))))
 		return false;
 	m->hw_status = (uint16_t)hs;
-	m->checksum = hzip_chksum_decode(sl->alg, sqe->checksum);
-	m->isize = sqe->isize;
+	m->checksum = hzip_trailer_chksum(sl->alg, t);
+	m->isize = consumed;
 	m->consumed = consumed;
 	m->produced = sl->hdr_out + produced;
 	m->status = WD_COMP_MSG_OK;

@@ -290,10 +290,14 @@ plan_sgl(struct hzip_qp *zq, const struct wd_comp_buf *b, uint32_t skip, uint32_
 	int err = 0;
 
 	if (bounce != NULL)
-		*blk = hzip_sgl_build_flat(&zq->sgl, first, wd_dma_iova(bounce), len);
-	else if (b->type == WD_COMP_BUF_FLAT)
+		*blk = hzip_sgl_build_flat(&zq->sgl, first, bounce, len);
+	else if (b->type == WD_COMP_BUF_FLAT && len > 0)
+		*blk = hzip_sgl_build_flat(&zq->sgl, first, (const uint8_t *)b->addr + skip, len);
+	else if (len == 0)
+		/* no data: still one entry with a valid address (10.3), the slot's bounce buffer */
 		*blk = hzip_sgl_build_flat(&zq->sgl, first,
-					   wd_dma_iova((const uint8_t *)b->addr + skip), len);
+					   zq->bounce + (size_t)(first / 2) * HZIP_SLOT_BOUNCE_SIZE,
+					   0);
 	else
 		*blk = hzip_sgl_build(&zq->sgl, first, b->m, b->offset + skip, len, &err);
 	if (*blk == HZIP_SGL_NONE)
@@ -503,13 +507,13 @@ comp_fast(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_sqe *sqe, struc
 			return false;
 		/* both buffers as SGLs (one buffer type), in the slot's own blocks */
 		bin = m->src.type == WD_COMP_BUF_FLAT ?
-		      hzip_sgl_build_flat(&zq->sgl, 2 * idx, wd_dma_iova(m->src.addr), in_len) :
+		      hzip_sgl_build_flat(&zq->sgl, 2 * idx, m->src.addr, in_len) :
 		      hzip_sgl_build(&zq->sgl, 2 * idx, m->src.m, m->src.offset, in_len, &err);
 		if (unlikely(bin == HZIP_SGL_NONE))
 			return false;
 		bout = m->dst.type == WD_COMP_BUF_FLAT ?
-		       hzip_sgl_build_flat(&zq->sgl, 2 * idx + 1,
-					   wd_dma_iova((uint8_t *)m->dst.addr + hdr), room) :
+		       hzip_sgl_build_flat(&zq->sgl, 2 * idx + 1, (uint8_t *)m->dst.addr + hdr,
+					   room) :
 		       hzip_sgl_build(&zq->sgl, 2 * idx + 1, m->dst.m, m->dst.offset + hdr, room,
 				      &err);
 		if (unlikely(bout == HZIP_SGL_NONE)) {
@@ -884,8 +888,10 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		}
 		idx = idx + 1 == qp->depth ? 0 : idx + 1;
 	}
-	if (unlikely(chains))
+	if (unlikely(chains)) {
 		prefetch_chains(reqs, n);
+		zq->sgl_used = zq->op == WD_OP_COMPRESS;
+	}
 	/*
 	 * Requests rung at the end of this call are dated now (one timer read
 	 * per burst: a deadline starts when the device is told); the others by
@@ -1033,6 +1039,80 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
 	return status;
 }
 
+/*
+ * Checksum and isize of a stateless compression the device finished: the
+ * checksum from the trailer it wrote at the end of its output (before a
+ * deflate's trailer is dropped; in the slot's bounce buffer for small
+ * outputs), the isize from the input it consumed. @return @p status, or
+ * ERR_DEVICE when a request with input produced no trailer.
+ */
+static uint8_t
+stateless_comp_sums(struct hzip_qp *zq, uint16_t idx, const struct hzip_slot *sl,
+		    struct wd_comp_msg *m, uint8_t status, uint32_t consumed, uint32_t hw_prod)
+{
+	uint32_t tl = hzip_trailer_len(sl->alg);
+	uint8_t t[4];
+
+	if (unlikely(hw_prod < tl)) {
+		if (sl->hw_in == 0) {
+			m->checksum = wd_comp_chksum_init((enum wd_comp_alg)sl->alg);
+			m->isize = 0;
+			return status;
+		}
+		HZIP_DP_LOG(zq->name, ERR, "queue %u slot %u: %u bytes of output: no trailer",
+			    zq->qp.qn, idx, hw_prod);
+		return WD_COMP_MSG_ERR_DEVICE;
+	}
+	if (sl->flags & HZIP_SLOT_BOUNCE)
+		memcpy(t, zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE + hw_prod - tl, sizeof(t));
+	else if (sl->sgl_out != HZIP_SGL_NONE ?
+		 !hzip_sgl_read(&zq->sgl, sl->sgl_out, hw_prod - tl, t, sizeof(t)) :
+		 !hzip_buf_read(&m->dst, sl->hdr_out + hw_prod - tl, t, sizeof(t)))
+		return WD_COMP_MSG_ERR_DEVICE;
+	m->checksum = hzip_trailer_chksum(sl->alg, t);
+	m->isize = consumed;
+	return status;
+}
+
+/*
+ * Checksum and isize of a stateless decompression that reached the end of
+ * its stream: the device has checked the input's trailer against the data
+ * (0x10 otherwise), so the checksum is read from the input and the isize
+ * is what the device produced. The trailer ends at `consumed` (the model
+ * counts the trailer in it; section 17.2 leaves it open): for gzip the
+ * trailer's ISIZE must match the output, and if it only does just after
+ * `consumed`, that is taken and counted as consumed (the other reading).
+ * @return @p status, or ERR_DEVICE when no trailer can be found.
+ */
+static uint8_t
+stateless_decomp_sums(struct hzip_qp *zq, uint16_t idx, const struct hzip_slot *sl,
+		      struct wd_comp_msg *m, uint8_t status, uint32_t *consumed, uint32_t hw_prod)
+{
+	uint32_t tl = hzip_trailer_len(sl->alg), end = sl->hdr_in + *consumed;
+	uint8_t t[WD_GZIP_TRAILER_LEN];
+	bool ok = false;
+
+	if (*consumed >= tl && hzip_buf_read(&m->src, end - tl, t, tl))
+		ok = sl->alg == WD_COMP_ALG_ZLIB ||
+		     rte_le_to_cpu_32(*(const unaligned_uint32_t *)(t + 4)) == hw_prod;
+	if (!ok && sl->alg != WD_COMP_ALG_ZLIB && (uint64_t)end + tl <= m->src.len &&
+	    hzip_buf_read(&m->src, end, t, tl) &&
+	    rte_le_to_cpu_32(*(const unaligned_uint32_t *)(t + 4)) == hw_prod) {
+		*consumed += tl;
+		ok = true;
+	}
+	if (unlikely(!ok)) {
+		HZIP_DP_LOG(zq->name, ERR, "queue %u slot %u: stream end without a trailer",
+			    zq->qp.qn, idx);
+		return WD_COMP_MSG_ERR_DEVICE;
+	}
+	(void)zq;
+	(void)idx;
+	m->checksum = hzip_trailer_chksum(sl->alg, t);
+	m->isize = hw_prod;
+	return status;
+}
+
 void
 hzip_complete(struct hzip_qp *zq, uint16_t idx)
 {
@@ -1041,7 +1121,7 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 	struct wd_comp_msg *m = sl->msg;
 	struct hzip_stream *st = m->stream;
 	uint32_t dw3 = sqe->dw3, hs = dw3 & HZIP_STATUS_MASK;
-	uint32_t consumed = sqe->consumed, produced = sqe->produced;
+	uint32_t consumed = sqe->consumed, produced = sqe->produced, hw_prod = produced;
 	uint8_t flags = sl->flags, status;
 	bool good;
 
@@ -1118,6 +1198,13 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 			bounce_out(m, sl->hdr_out, zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE,
 				   produced);
 		}
+	}
+	if (good && st == NULL) {
+		/* stateless: the sums from the trailer (dw30/dw31 are confirmed in stream mode only) */
+		status = zq->op == WD_OP_COMPRESS ?
+			 stateless_comp_sums(zq, idx, sl, m, status, consumed, hw_prod) :
+			 stateless_decomp_sums(zq, idx, sl, m, status, &consumed, hw_prod);
+		good = status != WD_COMP_MSG_ERR_DEVICE;
 	}
 	if (likely(good)) {
 		m->consumed = sl->hdr_in + consumed;

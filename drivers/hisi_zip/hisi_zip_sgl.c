@@ -160,6 +160,7 @@ sgl_build_chained(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, u
 			take = RTE_MIN(avail, left);
 			addr = rte_pktmbuf_iova_offset(s, in_seg);
 			SET(e[used].addr, addr);
+			SET(e[used].sw, (uintptr_t)rte_pktmbuf_mtod_offset(s, const uint8_t *, in_seg));
 			SET(e[used].len, take);
 			used++;
 			nseg++;
@@ -209,6 +210,9 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 				return sgl_build_chained(p, first, m, off, len, err);
 			take = RTE_MIN(avail, left);
 			e[used].addr = rte_pktmbuf_iova_offset(s, in_seg);
+			if (first & 1)
+				e[used].sw = (uintptr_t)rte_pktmbuf_mtod_offset(s, const uint8_t *,
+									 in_seg);
 			e[used].len = take;
 			used++;
 			left -= take;
@@ -226,7 +230,7 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 }
 
 uint16_t
-hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova, uint32_t len)
+hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, const void *va, uint32_t len)
 {
 	struct hzip_sgl_hdr *h = sgl_block(p, first);
 	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
@@ -234,10 +238,69 @@ hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, uint64_t iova, uint
 	p->next[first] = HZIP_SGL_NONE;
 	h->next = 0;
 	h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
-	h->entry_sum_in_sgl = len > 0 ? 1 : 0;
-	e->addr = iova;
+	/* one valid entry even for 0 bytes (section 10.3: a valid address, as UADK) */
+	h->entry_sum_in_sgl = 1;
+	e->addr = wd_dma_iova(va);
+	e->sw = (uintptr_t)va;
 	e->len = len;
 	return first;
+}
+
+/* The entry holding byte @p off of what an SGL chain describes; *in gets the offset in it. */
+static const struct hzip_sgl_entry *
+sgl_seek(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off, uint32_t *in)
+{
+	for (uint16_t b = first; b != HZIP_SGL_NONE; b = p->next[b]) {
+		const struct hzip_sgl_hdr *h = sgl_block(p, b);
+		const struct hzip_sgl_entry *e = (const struct hzip_sgl_entry *)(h + 1);
+
+		for (uint16_t i = 0; i < h->entry_sum_in_sgl; i++) {
+			if (off < e[i].len) {
+				*in = off;
+				return &e[i];
+			}
+			off -= e[i].len;
+		}
+	}
+	return NULL;
+}
+
+const uint8_t *
+hzip_sgl_locate(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off)
+{
+	uint32_t in;
+	const struct hzip_sgl_entry *e = sgl_seek(p, first, off, &in);
+
+	return e != NULL ? (const uint8_t *)(uintptr_t)e->sw + in : NULL;
+}
+
+bool
+hzip_sgl_read(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off, void *dst,
+	      uint32_t len)
+{
+	uint8_t *d = dst;
+	uint32_t in = 0;
+
+	for (uint16_t b = first; b != HZIP_SGL_NONE && len > 0; b = p->next[b]) {
+		const struct hzip_sgl_hdr *h = sgl_block(p, b);
+		const struct hzip_sgl_entry *e = (const struct hzip_sgl_entry *)(h + 1);
+
+		for (uint16_t i = 0; i < h->entry_sum_in_sgl && len > 0; i++) {
+			uint32_t n;
+
+			if (off >= e[i].len) {
+				off -= e[i].len;
+				continue;
+			}
+			in = off;
+			off = 0;
+			n = RTE_MIN(e[i].len - in, len);
+			memcpy(d, (const uint8_t *)(uintptr_t)e[i].sw + in, n);
+			d += n;
+			len -= n;
+		}
+	}
+	return len == 0;
 }
 
 uint32_t

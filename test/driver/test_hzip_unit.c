@@ -124,11 +124,19 @@ static struct {
 	bool use_consumed;
 } next_res;
 
+static uint32_t
+bitrev32(uint32_t x)
+{
+	uint32_t r = 0;
+
+	for (int i = 0; i < 32; i++)
+		r |= ((x >> i) & 1u) << (31 - i);
+	return r;
+}
+
 static bool
 exec_scripted(struct hzf *f, unsigned int qn, uint16_t slot, struct hzip_sqe *sqe)
 {
-	(void)f;
-	(void)qn;
 	(void)slot;
 	sqe->dw3 = next_res.status;
 	sqe->consumed = next_res.use_consumed ? next_res.consumed : sqe->input_data_length;
@@ -138,6 +146,30 @@ exec_scripted(struct hzf *f, unsigned int qn, uint16_t slot, struct hzip_sqe *sq
 	sqe->ctx_dw2 = next_res.ctx2;
 	sqe->isize = next_res.isize;
 	sqe->checksum = next_res.checksum;
+	if (!(sqe->dw7 & HZIP_STREAM_STATEFUL) && (sqe->dw7 & HZIP_FLUSH_FINISH) &&
+	    ((f->q[qn].sqc.w13 >> QM_SQC_TYPE_SHIFT) & 0xf) == 0 &&
+	    ((sqe->dw9 >> HZIP_BUF_TYPE_SHIFT) & 0xf) == HZIP_BUF_FLAT) {
+		/*
+		 * As silicon is known to: a stateless compression's trailer in the
+		 * output (zlib Adler-32 big-endian, gzip CRC-32 and ISIZE little-endian),
+		 * dw30/dw31 left 0.
+		 */
+		uint8_t *t = (uint8_t *)(uintptr_t)sqe->dest_addr;
+		bool zlib = (sqe->dw9 & 0xff) == HZIP_REQ_ZLIB;
+		uint32_t tl = zlib ? 4 : 8, c = zlib ? next_res.checksum :
+				 ~bitrev32(next_res.checksum);
+
+		if (sqe->produced >= tl) {
+			t += sqe->produced - tl;
+			for (int i = 0; i < 4; i++)
+				t[i] = (uint8_t)(zlib ? c >> (24 - 8 * i) : c >> (8 * i));
+			if (!zlib)
+				for (int i = 0; i < 4; i++)
+					t[4 + i] = (uint8_t)(sqe->consumed >> (8 * i));
+			sqe->isize = 0;
+			sqe->checksum = 0;
+		}
+	}
 	return true;
 }
 
@@ -1125,6 +1157,140 @@ test_sgl_layout(void **state)
 	rte_pktmbuf_free(dst);
 }
 
+static void
+chain_write(struct rte_mbuf *m, uint32_t off, const uint8_t *d, uint32_t len)
+{
+	for (; m != NULL && len > 0; m = m->next) {
+		if (off >= m->data_len) {
+			off -= m->data_len;
+			continue;
+		}
+		for (; off < m->data_len && len > 0; off++, len--)
+			*rte_pktmbuf_mtod_offset(m, uint8_t *, off) = *d++;
+		off = 0;
+	}
+	assert_int_equal(len, 0);
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * Stateless checksums come from the trailers, not from dw30/dw31 (which
+ * silicon need not write there: the scripted engine leaves them 0): on
+ * compression from the device's output, on decompression from the input
+ * the device checked; chains where the trailer spans segments, both
+ * readings of `consumed` at the end of a gzip stream.
+ */
+static void
+test_stateless_trailer(void **state)
+{
+	static const uint8_t ghdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *qc, *qd, *qz;
+	uint8_t *flat = wd_dma_zmalloc(8192, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m, *out;
+	uint8_t t[8];
+
+	(void)state;
+	dev = attach("", &f);
+	qc = queue(dev, "gzip", WD_OP_COMPRESS, 8, 0);
+	qd = queue(dev, "gzip", WD_OP_DECOMPRESS, 8, 0);
+	qz = queue(dev, "zlib", WD_OP_DECOMPRESS, 8, 0);
+	f->manual = true;
+	f->exec = exec_scripted;
+
+	/* compression into chains (the fast path: one SGL; the planner: several) */
+	for (int k = 0; k < 2; k++) {
+		struct rte_mbuf *dst = k == 0 ? chain(4, 100) : chain(20, 16);
+		uint32_t prod = k == 0 ? 94 : 26;  /* trailer over bytes 96..103 / 28..35 */
+
+		msg_flat(&m, WD_COMP_ALG_GZIP, WD_OP_COMPRESS, flat, 1000, NULL, 0);
+		m.dst.type = WD_COMP_BUF_MBUF;
+		m.dst.m = dst;
+		m.dst.len = dst->pkt_len;
+		assert_int_equal(wd_send(qc, &m), 0);
+		next_res = (typeof(next_res)){ .status = 0, .produced = prod };
+		put_le32(t, 0xd8c6dbbf);
+		put_le32(t + 4, 1000);
+		chain_write(dst, 10 + prod - 8, t, 8);
+		for (unsigned int i = 0; i < 3; i++)
+			hzf_complete_all(f, i);
+		assert_int_equal(collect(qc, &out, 1), 1);
+		assert_int_equal(m.status, WD_COMP_MSG_OK);
+		assert_int_equal(m.produced, 10 + prod);
+		assert_int_equal(m.checksum, 0xd8c6dbbf);
+		assert_int_equal(m.isize, 1000);
+		rte_pktmbuf_free(dst);
+	}
+
+	/* gzip decompression from a chain, trailer over two 9-byte segments */
+	for (int k = 0; k < 4; k++) {
+		struct rte_mbuf *src = chain(10, 9);
+		/* k 0: consumed counts the trailer (the model); 1: it does not (the
+		 * other reading); 2, 3: ISIZE matches neither: no trailer */
+		uint32_t cons = k == 1 || k == 3 ? 70 : 78;
+
+		chain_write(src, 0, ghdr, sizeof(ghdr));
+		put_le32(t, 0xd8c6dbbf);
+		put_le32(t + 4, k < 2 ? 500 : 499);
+		chain_write(src, 80, t, 8);
+		msg_flat(&m, WD_COMP_ALG_GZIP, WD_OP_DECOMPRESS, NULL, 88, flat, 4096);
+		m.src.type = WD_COMP_BUF_MBUF;
+		m.src.m = src;
+		next_res = (typeof(next_res)){ .status = HZIP_ST_OK | HZIP_LAST_BLOCK,
+					       .produced = 500, .consumed = cons,
+					       .use_consumed = true };
+		assert_int_equal(wd_send(qd, &m), 0);
+		for (unsigned int i = 0; i < 3; i++)
+			hzf_complete_all(f, i);
+		assert_int_equal(collect(qd, &out, 1), 1);
+		if (k < 2) {
+			assert_int_equal(m.status, WD_COMP_MSG_STREAM_END);
+			assert_int_equal(m.consumed, 88);
+			assert_int_equal(m.produced, 500);
+			assert_int_equal(m.checksum, 0xd8c6dbbf);
+			assert_int_equal(m.isize, 500);
+		} else {
+			assert_int_equal(m.status, WD_COMP_MSG_ERR_DEVICE);
+			assert_int_equal(m.checksum, 0);
+		}
+		rte_pktmbuf_free(src);
+	}
+
+	/* zlib decompression, flat: Adler-32 big-endian at the end of `consumed` */
+	memset(flat, 0, 4096);
+	flat[0] = 0x78;
+	flat[1] = 0x9c;
+	flat[22] = 0x01;
+	flat[23] = 0x02;
+	flat[24] = 0x03;
+	flat[25] = 0x04;
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_DECOMPRESS, flat, 30, flat + 4096, 4096);
+	next_res = (typeof(next_res)){ .status = HZIP_ST_DECOMP_END | HZIP_LAST_BLOCK,
+				       .produced = 300, .consumed = 24, .use_consumed = true };
+	assert_int_equal(wd_send(qz, &m), 0);
+	for (unsigned int i = 0; i < 3; i++)
+		hzf_complete_all(f, i);
+	assert_int_equal(collect(qz, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_STREAM_END);
+	assert_int_equal(m.consumed, 26);
+	assert_int_equal(m.checksum, 0x01020304);
+	assert_int_equal(m.isize, 300);
+
+	f->exec = NULL;
+	assert_int_equal(wd_release_queue(qc), 0);
+	assert_int_equal(wd_release_queue(qd), 0);
+	assert_int_equal(wd_release_queue(qz), 0);
+	detach(dev, f);
+	wd_dma_free(flat);
+}
+
 /* Chains beyond one SGL take extra blocks: they all come back. */
 static void
 test_sgl_pool_reuse(void **state)
@@ -1432,14 +1598,19 @@ test_small_output(void **state)
 	assert_true(sqe->dest_addr < (uint64_t)(uintptr_t)buf ||
 		    sqe->dest_addr >= (uint64_t)(uintptr_t)buf + (1 << 20));
 	memset((void *)(uintptr_t)sqe->dest_addr, 0xcd, 40);
-	next_res = (typeof(next_res)){ .status = 0, .produced = 40 };
+	next_res = (typeof(next_res)){ .status = 0, .produced = 40, .checksum = 0x01020304 };
 	hzf_complete(f, qn, 0, true);
 	assert_int_equal(collect(q, &out, 1), 1);
 	assert_int_equal(m.status, WD_COMP_MSG_OK);
 	assert_int_equal(m.produced, 42);
 	assert_int_equal(buf[4096 + 2], 0xcd);
-	assert_int_equal(buf[4096 + 41], 0xcd);
+	assert_int_equal(buf[4096 + 37], 0xcd);
+	/* the Adler-32 trailer, read back from the bounce buffer */
+	assert_int_equal(buf[4096 + 38], 0x01);
+	assert_int_equal(buf[4096 + 41], 0x04);
 	assert_int_equal(buf[4096 + 42], 0);
+	assert_int_equal(m.checksum, 0x01020304);
+	assert_int_equal(m.isize, 30);
 	/* more than fits: terminated, nothing copied past the room */
 	assert_int_equal(wd_send(q, &m), 0);
 	next_res.produced = 60;
@@ -1478,6 +1649,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_irq_sleep),
 		cmocka_unit_test(test_sgl_layout),
 		cmocka_unit_test(test_sgl_pool_reuse),
+		cmocka_unit_test(test_stateless_trailer),
 		cmocka_unit_test(test_stream_comp_chain),
 		cmocka_unit_test(test_release_stream),
 		cmocka_unit_test(test_stream_decomp_header),
