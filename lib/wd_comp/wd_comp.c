@@ -871,8 +871,9 @@ mbuf_range(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, struct w
 	if (m == NULL || m->nb_segs == 0)
 		return -EINVAL;
 	if (likely(m->nb_segs == 1 && m->next == NULL)) {
-		/* the usual case: one segment */
+		/* the usual case: one segment, its data inside its buffer */
 		if (m->data_len != m->pkt_len || off > m->pkt_len ||
+		    (uint32_t)m->data_off + m->data_len > m->buf_len ||
 		    (!to_end && (uint64_t)off + len > m->pkt_len))
 			return -EINVAL;
 		b->type = WD_COMP_BUF_FLAT;
@@ -883,7 +884,7 @@ mbuf_range(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, struct w
 	}
 	n = m->nb_segs;
 	for (uint16_t i = 0; i < n; i++) {
-		if (seg == NULL)
+		if (seg == NULL || (uint32_t)seg->data_off + seg->data_len > seg->buf_len)
 			return -EINVAL;
 		sum += seg->data_len;
 		seg = seg->next;
@@ -947,9 +948,13 @@ op_prepare(struct wd_comp_dev *d, struct wd_comp_op *op, const struct wd_comp_xf
 		return WD_COMP_OP_INVALID_ARGS;
 	}
 	*xfp = xf;
+	if (op->m_src == op->m_dst)
+		return WD_COMP_OP_INVALID_ARGS; /* in place: the output would overwrite the input */
 	if (mbuf_range(op->m_src, op->src.offset, op->src.length, false, src) < 0)
 		return WD_COMP_OP_INVALID_ARGS;
 	if (mbuf_range(op->m_dst, op->dst.offset, 0, true, dst) < 0)
+		return WD_COMP_OP_INVALID_ARGS;
+	if (wd_comp_buf_overlap(src, dst))
 		return WD_COMP_OP_INVALID_ARGS;
 	return WD_COMP_OP_SUCCESS;
 }

@@ -1332,7 +1332,8 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 	b->len = len;
 	if (likely(m->nb_segs == 1)) {
 		/* one segment: its data is all there is (next is not even read) */
-		if (unlikely((m->ol_flags & RTE_MBUF_F_EXTERNAL) || m->data_len != pkt))
+		if (unlikely((m->ol_flags & RTE_MBUF_F_EXTERNAL) || m->data_len != pkt ||
+			     (uint32_t)m->data_off + m->data_len > m->buf_len))
 			return false;
 		b->type = WD_COMP_BUF_FLAT;
 		b->addr = rte_pktmbuf_mtod_offset(m, void *, off);
@@ -1344,7 +1345,8 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 		uint32_t at_off = 0, nseg = 0;
 
 		for (s = m; s != NULL; s = s->next) {
-			if (unlikely((s->ol_flags & RTE_MBUF_F_EXTERNAL) || ++nseg > m->nb_segs))
+			if (unlikely((s->ol_flags & RTE_MBUF_F_EXTERNAL) || ++nseg > m->nb_segs ||
+				     (uint32_t)s->data_off + s->data_len > s->buf_len))
 				return false;
 			if (at == NULL && off < sum + s->data_len) {
 				at = s;
@@ -1389,10 +1391,12 @@ submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_c
 		     (xf->op == WD_OP_COMPRESS && op->flush_flag != WD_COMP_FLUSH_FINAL) ||
 		     op->src.length > lim->max_len || op->src.length < lim->small))
 		return WD_COMP_HW_SLOW;
-	if (unlikely(!fast_buf(op->m_src, op->src.offset, op->src.length, false, lim->max_segs,
+	/* anything odd (bad mbufs, in place, overlap): the general path says what */
+	if (unlikely(op->m_src == op->m_dst ||
+		     !fast_buf(op->m_src, op->src.offset, op->src.length, false, lim->max_segs,
 			       &src) ||
 		     !fast_buf(op->m_dst, op->dst.offset, 0, true, lim->max_segs, &dst) ||
-		     dst.len < lim->min_dst_len))
+		     dst.len < lim->min_dst_len || wd_comp_buf_overlap(&src, &dst)))
 		return WD_COMP_HW_SLOW;
 	if (unlikely(d->sent + d->nbatch >= d->cap))
 		return WD_COMP_HW_FULL;

@@ -1480,6 +1480,40 @@ test_op_validation(void **state)
 	op->private_xform = px;
 	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
 	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	/* segments whose data would run past their buffer (chain, then one segment) */
+	s->next->data_off = (uint16_t)(s->next->buf_len - s->next->data_len + 1);
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	s->next->data_off = RTE_PKTMBUF_HEADROOM;
+	d->data_len = (uint16_t)(d->buf_len - d->data_off + 100);
+	d->pkt_len = d->data_len;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	d->data_len = 4000;
+	d->pkt_len = 4000;
+	/* in place, and an output on the input's data (an attached mbuf) */
+	op->m_dst = s;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	{
+		struct rte_mbuf *one = ct_chain_from(data, sizeof(data), 0, 0);
+		struct rte_mbuf *alias = rte_pktmbuf_alloc(one->pool);
+
+		assert_non_null(one);
+		assert_non_null(alias);
+		rte_pktmbuf_attach(alias, one);
+		op->m_src = one;
+		op->m_dst = alias;
+		op->src.length = sizeof(data);
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+		rte_pktmbuf_free(alias);
+		rte_pktmbuf_free(one);
+	}
+	op->m_src = s;
+	op->m_dst = d;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
 	/* a NULL op ends the burst */
 	ops[0] = op;
 	ops[1] = NULL;
