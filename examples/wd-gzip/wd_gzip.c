@@ -343,25 +343,39 @@ write_full(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* Fill the input chain from @p fd. @return bytes, or -errno. */
+/*
+ * Fill the input chain from @p fd, after @p ncarry bytes of @p carry kept
+ * from the previous chunk. @return bytes (carry included), or -errno.
+ */
 static ssize_t
-read_chunk(int fd, bool *eof)
+read_chunk_after(int fd, bool *eof, const uint8_t *carry, uint32_t ncarry)
 {
-	ssize_t total = 0;
+	ssize_t total = ncarry;
 
+	if (ncarry > 0)
+		memcpy(rte_pktmbuf_mtod(wz.in, uint8_t *), carry, ncarry);
 	for (struct rte_mbuf *s = wz.in; s != NULL; s = s->next) {
-		ssize_t n = read_full(fd, rte_pktmbuf_mtod(s, uint8_t *), SEG_LEN);
+		uint32_t lead = s == wz.in ? ncarry : 0;
+		ssize_t n = read_full(fd, rte_pktmbuf_mtod_offset(s, uint8_t *, lead),
+				      SEG_LEN - lead);
 
 		if (n < 0)
 			return n;
 		total += n;
-		if ((size_t)n < SEG_LEN) {
+		if ((size_t)n < SEG_LEN - lead) {
 			*eof = true;
 			return total;
 		}
 	}
 	*eof = false;
 	return total;
+}
+
+/* Fill the input chain from @p fd. @return bytes, or -errno. */
+static ssize_t
+read_chunk(int fd, bool *eof)
+{
+	return read_chunk_after(fd, eof, NULL, 0);
 }
 
 /* Copy @p len bytes of the input chain from @p off. */
@@ -517,21 +531,24 @@ rest_is_zero(int in_fd, uint32_t off, uint32_t len)
 	}
 }
 
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
+/*
+ * Decompress a gzip file with one stream. The library decides where the
+ * data ends (WD_COMP_OP_F_STREAM_END): a new member only starts with both
+ * magic bytes, anything else after the end is left unconsumed. Data ops
+ * take FLUSH_NONE; at the end of the file, a stream that has not ended
+ * gets an empty FLUSH_FINAL op, which the library fails with ERR_DATA
+ * (truncated). After the end, as gzip 1.12: zeros are ignored silently,
+ * other bytes are "trailing garbage" (warning, exit 2), a lone 1f at the
+ * end of the file is a member cut short ("unexpected end of file").
+ */
 static int
 decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 {
 	struct wd_comp_xform xf = { .type = WD_OP_DECOMPRESS, .alg = WD_COMP_ALG_GZIP };
 	void *stream = NULL;
-	bool eof = false, first = true, ended = false;
-	uint8_t tail[8] = { 0 };
-	uint64_t consumed_total = 0;
-	uint32_t last_crc = 0;
+	bool eof = false, first = true, ended = false, trailing = false;
+	uint8_t carry = 0;
+	uint32_t ncarry = 0;
 	int ret, rc = -1;
 
 	ret = wd_comp_stream_create(wz.dev, &xf, &stream);
@@ -539,8 +556,8 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 		errmsg("%s: cannot create a decompression stream: %s", name, strerror(-ret));
 		return -1;
 	}
-	while (!eof && !ended) {
-		ssize_t n = read_chunk(in_fd, &eof);
+	while (!eof && !trailing) {
+		ssize_t n = read_chunk_after(in_fd, &eof, &carry, ncarry);
 		uint32_t off = 0, len;
 
 		if (n < 0) {
@@ -548,6 +565,8 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 			goto out;
 		}
 		len = (uint32_t)n;
+		st->in += len - ncarry;
+		ncarry = 0;
 		if (first) {
 			uint8_t magic[2] = { 0, 0 };
 
@@ -556,18 +575,20 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 				goto out;
 			}
 			in_bytes(0, len < 2 ? len : 2, magic);
+			if (len == 1 && magic[0] == 0x1f) {
+				errmsg("%s: unexpected end of file", name);
+				goto out;
+			}
 			if (len < 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
 				errmsg("%s: not in gzip format", name);
 				goto out;
 			}
 			first = false;
 		}
-		st->in += len;
-		while (off < len || (eof && off == len && len == 0)) {
-			enum wd_comp_flush fl = eof ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_NONE;
+		while (off < len) {
 			uint32_t took;
 
-			ret = run_op(stream, off, len - off, fl);
+			ret = run_op(stream, off, len - off, WD_COMP_FLUSH_NONE);
 			if (ret < 0) {
 				errmsg("%s: the device did not complete an op: %s", name,
 				       strerror(-ret));
@@ -587,46 +608,54 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 				st->out += wz.op->produced;
 			}
 			took = wz.op->consumed;
-			last_crc = (uint32_t)wz.op->output_chksum;
-			/* keep the last 8 bytes taken: the trailer of the last member */
-			if (took >= 8) {
-				in_bytes(off + took - 8, 8, tail);
-			} else if (took > 0) {
-				memmove(tail, tail + took, 8 - took);
-				in_bytes(off, took, tail + 8 - took);
-			}
-			consumed_total += took;
 			off += took;
-			if (wz.op->status == WD_COMP_OP_SUCCESS && off < len) {
-				/* the data ended before the input: what follows is not gzip */
-				ended = true;
-				if (rest_is_zero(in_fd, off, len))
-					warnmsg("%s: decompression OK, trailing zero bytes ignored",
-						name);
-				else
+			ended = (wz.op->flags & WD_COMP_OP_F_STREAM_END) != 0;
+			if (ended && off < len) {
+				/* what follows the end starts no member */
+				if (len - off == 1 && !eof) {
+					/* a 1f whose 8b may come with the next chunk */
+					in_bytes(off, 1, &carry);
+					if (carry == 0x1f) {
+						ncarry = 1;
+						break;
+					}
+				}
+				if (len - off == 1 && eof) {
+					in_bytes(off, 1, &carry);
+					if (carry == 0x1f) {
+						/* the library says what a lone 1f at the end is */
+						ret = run_op(stream, off, 1, WD_COMP_FLUSH_FINAL);
+						errmsg("%s: %s", name, ret < 0 ? strerror(-ret) :
+						       wz.op->status == WD_COMP_OP_ERR_DATA ?
+						       "unexpected end of file" :
+						       op_error(wz.op->status));
+						goto out;
+					}
+				}
+				trailing = true;
+				if (!rest_is_zero(in_fd, off, len))
 					warnmsg("%s: decompression OK, trailing garbage ignored",
 						name);
 				break;
 			}
 			if (took == 0 && wz.op->produced == 0) {
-				if (len == 0)
-					break;
 				errmsg("%s: decompression makes no progress", name);
 				goto out;
 			}
 		}
 	}
-	/*
-	 * A cheap guard against truncated input, independent of the engine: the
-	 * last 8 bytes taken are the trailer of the last member (CRC-32,
-	 * ISIZE); its ISIZE cannot exceed the output, and with one member the
-	 * CRC is that of all the output.
-	 */
-	if (consumed_total < 18 ||
-	    (st->out <= UINT32_MAX && (le32(tail + 4) > st->out ||
-				       (le32(tail + 4) == st->out && le32(tail) != last_crc)))) {
-		errmsg("%s: unexpected end of file", name);
-		goto out;
+	if (!ended) {
+		/* the file ended before the data: FINAL says there is no more */
+		ret = run_op(stream, 0, 0, WD_COMP_FLUSH_FINAL);
+		if (ret < 0) {
+			errmsg("%s: the device did not complete an op: %s", name, strerror(-ret));
+			goto out;
+		}
+		if (wz.op->status != WD_COMP_OP_SUCCESS ||
+		    !(wz.op->flags & WD_COMP_OP_F_STREAM_END)) {
+			errmsg("%s: unexpected end of file", name);
+			goto out;
+		}
 	}
 	rc = 0;
 out:

@@ -48,7 +48,7 @@ teardown(void **state)
 	return 0;
 }
 
-static const char *
+static __attribute__((noinline)) const char *
 path(const char *name)
 {
 	static char buf[4][1024];
@@ -401,6 +401,174 @@ test_bad_input(void **state)
 	free(gzbuf);
 }
 
+#define MAX_CUTS 512
+#define CUT_BATCH (APPS_MAX_ARGS - 16)
+
+/*
+ * A gzip member of exactly @p size bytes of random data (a short header
+ * comment pads it). @return the length of its data.
+ */
+static size_t
+member_of_size(const uint8_t *in, size_t len, uint8_t *out, size_t size)
+{
+	z_stream zs = { 0 };
+	gz_header h = { 0 };
+	char *comment;
+	size_t base = 0;
+
+	/* random data: the member is a little longer than its data */
+	for (int pass = 0; pass < 3; pass++) {
+		size_t clen = pass < 2 ? 0 : size - base;
+
+		if (pass == 1 && base + 64 > size)
+			len -= base + 64 - size;
+
+		comment = malloc(clen + 1);
+		assert_non_null(comment);
+		memset(comment, 'c', clen);
+		comment[clen] = 0;
+		memset(&zs, 0, sizeof(zs));
+		memset(&h, 0, sizeof(h));
+		assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY),
+				 Z_OK);
+		h.comment = (Bytef *)comment;
+		assert_int_equal(deflateSetHeader(&zs, &h), Z_OK);
+		zs.next_in = (Bytef *)(uintptr_t)in;
+		zs.avail_in = (uInt)len;
+		zs.next_out = out;
+		zs.avail_out = (uInt)size + 4096;
+		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+		base = zs.total_out;
+		deflateEnd(&zs);
+		free(comment);
+		assert_true(pass == 0 || base <= size);
+	}
+	assert_int_equal(base, size);
+	return len;
+}
+
+/* wd-gzip -t and (when present) gzip -t on @p name: the same exit status. */
+static void
+check_like_gzip(const char *name, const void *p, size_t len, int want, const char *msg)
+{
+	struct apps_result r;
+
+	assert_int_equal(apps_write_file(path(name), p, len), 0);
+	if (gz(&r, NULL, "-t", name, NULL) != want)
+		print_message("%s: exit %d, want %d: %s\n", name, r.status, want, r.err);
+	assert_int_equal(r.status, want);
+	if (msg != NULL && strstr(r.err, msg) == NULL)
+		print_message("%s: %s\n", name, r.err);
+	if (msg != NULL)
+		assert_non_null(strstr(r.err, msg));
+	else
+		assert_int_equal(strlen(r.err), 0);
+	apps_result_free(&r);
+	if (have_gzip)
+		assert_int_equal(sys_cmd(NULL, NULL, gzip_bin(), "-t", path(name), NULL), want);
+}
+
+/*
+ * Truncation found by scanning (every cut of a small file; cuts around the
+ * 256 KiB input chunks of a larger one; one wd-gzip -t run takes them all),
+ * and what follows the end of the data, at a chunk boundary or not, as
+ * gzip 1.12 does: zeros silently, garbage with a warning (2), a lone 1f at
+ * the end as a truncated member (1), 1f 8b split over two chunks as a member.
+ */
+static void
+test_truncation_scan_and_trailing(void **state)
+{
+	const size_t chunk = 256 * 1024, big = 700000;
+	uint8_t *data = make_data(big, WD_TEST_DATA_TEXT, 37);
+	uint8_t *gzbuf = malloc(2 * big + 4096);
+	struct apps_cmd c;
+	static char names[MAX_CUTS][24];
+	struct apps_result r;
+	size_t n, mlen, ncuts = 0;
+
+	(void)state;
+	assert_non_null(gzbuf);
+	/* every cut of a small member */
+	n = gzip_member(data, 200, gzbuf, 4096, 6);
+	for (size_t cut = 1; cut < n; cut++) {
+		snprintf(names[ncuts], sizeof(names[0]), "s%zu.gz", cut);
+		assert_int_equal(apps_write_file(path(names[ncuts++]), gzbuf, cut), 0);
+	}
+	/* cuts of a larger one, around its chunks, and near its end */
+	n = gzip_member(data, big, gzbuf + 4096, 2 * big, 6);
+	for (size_t k = 0; k * chunk < n; k++) {
+		static const long d[] = { -9, -8, -2, -1, 0, 1, 2, 8, 9 };
+
+		for (size_t j = 0; j < sizeof(d) / sizeof(d[0]); j++) {
+			long cut = (long)(k * chunk) + d[j];
+
+			if (cut <= 0 || (size_t)cut >= n)
+				continue;
+			snprintf(names[ncuts], sizeof(names[0]), "b%ld.gz", cut);
+			assert_int_equal(apps_write_file(path(names[ncuts++]), gzbuf + 4096,
+							 (size_t)cut), 0);
+		}
+	}
+	for (size_t cut = n - 20; cut < n; cut++) {
+		snprintf(names[ncuts], sizeof(names[0]), "e%zu.gz", cut);
+		assert_int_equal(apps_write_file(path(names[ncuts++]), gzbuf + 4096, cut), 0);
+	}
+	assert_true(ncuts <= MAX_CUTS);
+	/* wd-gzip -t on batches of them: every one is "unexpected end of file" */
+	for (size_t first = 0; first < ncuts; first += CUT_BATCH) {
+		size_t last = first + CUT_BATCH < ncuts ? first + CUT_BATCH : ncuts, found = 0;
+
+		apps_cmd_init(&c, WD_GZIP);
+		apps_cmd_add(&c, "--dev=model");
+		apps_cmd_add(&c, "-t");
+		for (size_t i = first; i < last; i++)
+			apps_cmd_add(&c, names[i]);
+		assert_int_equal(apps_run(&c, NULL, dir, TIMEOUT, &r), 0);
+		assert_false(r.timed_out);
+		assert_int_equal(r.status, 1);
+		for (const char *p = r.err; (p = strstr(p, "unexpected end of file")) != NULL;
+		     p++)
+			found++;
+		if (found != last - first)
+			apps_result_dump(&c, &r);
+		assert_int_equal(found, last - first);
+		apps_result_free(&r);
+	}
+	for (size_t i = 0; i < ncuts; i++)
+		unlink(path(names[i]));
+
+	/* a member ending exactly at a chunk boundary, then ... */
+	free(data);
+	data = make_data(big, WD_TEST_DATA_RANDOM, 41);
+	mlen = member_of_size(data, chunk, gzbuf, chunk);
+	memcpy(gzbuf + chunk, "garbage!", 8);
+	check_like_gzip("cb-garbage.gz", gzbuf, chunk + 8, 2, "trailing garbage ignored");
+	memset(gzbuf + chunk, 0, 16);
+	check_like_gzip("cb-zeros.gz", gzbuf, chunk + 16, 0, NULL);
+	gzbuf[chunk] = 0x1f;
+	check_like_gzip("cb-1f.gz", gzbuf, chunk + 1, 1, "unexpected end of file");
+	gzbuf[chunk + 1] = 'X';
+	check_like_gzip("cb-1fX.gz", gzbuf, chunk + 2, 2, "trailing garbage ignored");
+	/* ... and not at a boundary */
+	n = gzip_member(data, 5000, gzbuf, big, 6);
+	gzbuf[n] = 0x1f;
+	check_like_gzip("mid-1f.gz", gzbuf, n + 1, 1, "unexpected end of file");
+	memset(gzbuf + n, 0, 3);
+	gzbuf[n + 3] = 'x';
+	check_like_gzip("mid-zx.gz", gzbuf, n + 4, 2, "trailing garbage ignored");
+	/* a member ending one byte before a boundary, the next one's 1f 8b split */
+	mlen = member_of_size(data, chunk, gzbuf, chunk - 1);
+	n = gzip_member(data, 5000, gzbuf + chunk - 1, big, 6);
+	check_like_gzip("split-magic.gz", gzbuf, chunk - 1 + n, 0, NULL);
+	assert_int_equal(gz(&r, NULL, "-dc", "split-magic.gz", NULL), 0);
+	assert_int_equal(r.out_len, mlen + 5000);
+	assert_memory_equal(r.out, data, mlen);
+	assert_memory_equal(r.out + mlen, data, 5000);
+	apps_result_free(&r);
+	free(data);
+	free(gzbuf);
+}
+
 static void
 test_file_rules(void **state)
 {
@@ -492,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_gzip_interop),
 		cmocka_unit_test(test_all_header_fields_and_members),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_truncation_scan_and_trailing),
 		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_sw_device),
 	};
