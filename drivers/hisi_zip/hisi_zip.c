@@ -282,6 +282,8 @@ hzip_qp_fini(struct wd_dev *dev, void *qpriv)
 		if (st != NULL && st->magic == HZIP_STREAM_MAGIC) {
 			st->busy = false;
 			st->broken = true;
+			if (st->reset_pending)
+				hzip_stream_init(st);
 		}
 	}
 	hzip_qp_free(zq);

@@ -130,6 +130,7 @@ struct hzip_stream {
 	struct wd_dev *dev;
 	/* progress */
 	bool busy;                   /**< one request in flight */
+	bool reset_pending;          /**< stream_reset while busy: done at its completion */
 	bool broken;                 /**< an error left the state unknown: reset needed */
 	bool ended;                  /**< FINISH done / stream end seen */
 	bool hw_started;             /**< the device has seen this stream */
@@ -303,6 +304,8 @@ uint32_t hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint3
 
 /* hisi_zip_stream.c */
 extern const struct wd_comp_drv_ops hzip_comp_ops;
+/** Put a stream back to its initial state (not busy, nothing pending). */
+void hzip_stream_init(struct hzip_stream *st);
 
 /** Bit-reverse a 32-bit word. */
 static inline uint32_t

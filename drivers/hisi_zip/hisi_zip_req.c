@@ -948,12 +948,21 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 static uint8_t
 undocumented(struct hzip_qp *zq, uint32_t hs)
 {
+	HZIP_DP_LOG(zq->name, DEBUG, "queue %u: status %#x", zq->qp.qn, hs);
+	(void)hs;
+	/*
+	 * A VF cannot read the error registers: it cannot tell a DMA fault
+	 * from bad input, so it does not call the data corrupt (hw_status
+	 * keeps the raw value). The documented statuses (0x10, a stateless
+	 * stream that does not end) still say ERR_CHECKSUM / ERR_DATA.
+	 */
+	if (zq->zdev->is_vf)
+		return WD_COMP_MSG_ERR_DEVICE;
 	if (hisi_qm_check_errors(zq->qm)) {
 		zq->reset_due = true;
 		return WD_COMP_MSG_ERR_DEVICE;
 	}
-	HZIP_DP_LOG(zq->name, DEBUG, "queue %u: status %#x", zq->qp.qn, hs);
-	(void)hs;
+	/* no device error on the PF: on decompression the input is what failed */
 	return zq->op == WD_OP_DECOMPRESS ? WD_COMP_MSG_ERR_DATA : WD_COMP_MSG_ERR_DEVICE;
 }
 
@@ -985,6 +994,8 @@ hzip_fail_slot(struct hzip_qp *zq, uint16_t idx, uint8_t status)
 		st->busy = false;
 		st->broken = true;
 		stream_report(st, m);
+		if (st->reset_pending)
+			hzip_stream_init(st);
 	}
 	hzip_sw_complete(zq, m, status);
 }
@@ -1003,8 +1014,26 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
 		struct hzip_stream *st, uint8_t status, uint32_t total)
 {
 	st->busy = false;
+	if (unlikely(st->reset_pending)) {
+		/* hzip_stream_reset() while this was in flight: done now, the state is dropped */
+		stream_report(st, m);
+		if (sl->flags & HZIP_SLOT_SBOUNCE)
+			m->produced = 0;  /* it went to the stream's bounce buffer */
+		hzip_stream_init(st);
+		return status;
+	}
 	if (status == WD_COMP_MSG_OUT_OF_SPACE_TERMINATED || status == WD_COMP_MSG_ERR_TOO_BIG) {
-		/* state not advanced: the caller resubmits */
+		if (st->hw_started) {
+			/*
+			 * 0x0e on a continuing stream: whether the device left its
+			 * context (history, pending bits) untouched is not known
+			 * (section 17.2; only the model says so): the stream is broken.
+			 */
+			st->broken = true;
+			stream_report(st, m);
+			return WD_COMP_MSG_ERR_DEVICE;
+		}
+		/* the first request (new-stream bit): nothing to lose, the caller resubmits */
 		stream_report(st, m);
 		return status;
 	}

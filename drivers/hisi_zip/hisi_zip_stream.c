@@ -36,9 +36,10 @@ hzip_caps_get(struct wd_dev *dev, struct wd_comp_drv_caps *caps)
 	return 0;
 }
 
-static void
-stream_init(struct hzip_stream *st)
+void
+hzip_stream_init(struct hzip_stream *st)
 {
+	st->reset_pending = false;
 	st->busy = false;
 	st->broken = false;
 	st->ended = false;
@@ -91,7 +92,7 @@ hzip_stream_create(struct wd_dev *dev, const struct wd_comp_stream_params *p, vo
 	st->window_log = wlog;
 	st->level = p->level;
 	st->dev = dev;
-	stream_init(st);
+	hzip_stream_init(st);
 	*stream = st;
 	return 0;
 }
@@ -103,8 +104,19 @@ hzip_stream_reset(void *stream)
 
 	if (st == NULL || st->magic != HZIP_STREAM_MAGIC)
 		return;
+	if (st->busy) {
+		/*
+		 * A request is in flight: its completion would write the stream's
+		 * state after the reset. The reset is done by that completion
+		 * (or by the queue's release); until then the stream stays busy
+		 * and refuses new requests (ERR_INVALID), as with any request in
+		 * flight.
+		 */
+		st->reset_pending = true;
+		return;
+	}
 	/* the device restarts its state on the next request (new-stream bit) */
-	stream_init(st);
+	hzip_stream_init(st);
 }
 
 static void

@@ -1348,6 +1348,153 @@ test_sgl_pool_reuse(void **state)
 
 /* ---- streams ---------------------------------------------------------------------------- */
 
+/*
+ * 0x0e on a stream: on its first request (new-stream bit) the caller
+ * resubmits; on a continuing one the stream is broken (ERR_DEVICE) until
+ * reset. A stream_reset() while a request is in flight is done by that
+ * request's completion: the stream stays busy until then, and the
+ * completion does not bring the old state back.
+ */
+static void
+test_stream_0e_and_reset(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	const struct wd_comp_drv_ops *ops;
+	struct wd_comp_stream_params sp = { .alg = WD_COMP_ALG_ZLIB, .op = WD_OP_COMPRESS,
+					    .socket_id = WD_SOCKET_ANY };
+	void *st = NULL;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	uint8_t *dst = buf + 65536;
+	struct wd_comp_msg m, m2, *out;
+	unsigned int qn;
+	uint16_t slot = 0;
+
+	(void)state;
+	dev = attach("", &f);
+	ops = wd_dev_class_ops(dev, "comp");
+	assert_int_equal(ops->stream_create(dev, &sp, &st), 0);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	f->manual = true;
+	f->exec = exec_scripted;
+
+	/* first request, 0x0e: terminated, the stream is unchanged: resubmit */
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, dst, 4096);
+	m.flush = WD_COMP_FLUSH_SYNC;
+	m.stream = st;
+	assert_int_equal(wd_send(q, &m), 0);
+	next_res = (typeof(next_res)){ .status = HZIP_ST_DSTLEN_OUT };
+	hzf_complete(f, qn, slot++, true);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_OUT_OF_SPACE_TERMINATED);
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(hzf_sqe(f, qn, slot)->dw7, HZIP_STREAM_NEW | HZIP_STREAM_STATEFUL);
+	next_res = (typeof(next_res)){ .status = 0, .produced = 300, .ctx0 = 0x11,
+				       .isize = 1000, .checksum = 0x1234 };
+	hzf_complete(f, qn, slot++, true);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_OK);
+
+	/* continuing request, 0x0e: the stream is broken */
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(hzf_sqe(f, qn, slot)->dw7, HZIP_STREAM_STATEFUL);
+	next_res = (typeof(next_res)){ .status = HZIP_ST_DSTLEN_OUT };
+	hzf_complete(f, qn, slot++, true);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_ERR_DEVICE);
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_ERR_INVALID);  /* broken: reset first */
+	ops->stream_reset(st);
+
+	/* reset while a request is in flight */
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(hzf_sqe(f, qn, slot)->dw7, HZIP_STREAM_NEW | HZIP_STREAM_STATEFUL);
+	ops->stream_reset(st);
+	m2 = m;
+	assert_int_equal(wd_send(q, &m2), 0);  /* still busy: refused, not sharing the state */
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_ptr_equal(out, &m2);
+	assert_int_equal(m2.status, WD_COMP_MSG_ERR_INVALID);
+	next_res = (typeof(next_res)){ .status = 0, .produced = 300, .ctx0 = 0x77,
+				       .isize = 1000, .checksum = 0x5678 };
+	hzf_complete(f, qn, slot++, true);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_ptr_equal(out, &m);
+	assert_int_equal(m.status, WD_COMP_MSG_OK);
+	/* the reset took effect after that completion: a new stream, header again */
+	memset(dst, 0, 16);
+	assert_int_equal(wd_send(q, &m2), 0);
+	assert_int_equal(hzf_sqe(f, qn, slot)->dw7, HZIP_STREAM_NEW | HZIP_STREAM_STATEFUL);
+	assert_int_equal(hzf_sqe(f, qn, slot)->ctx_dw0, 0);
+	assert_int_equal(hzf_sqe(f, qn, slot)->isize, 0);
+	assert_int_equal(dst[0], 0x78);
+	next_res = (typeof(next_res)){ .status = 0, .produced = 300 };
+	hzf_complete(f, qn, slot++, true);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m2.status, WD_COMP_MSG_OK);
+
+	/* reset while in flight, then the queue is released with it: reset done there */
+	assert_int_equal(wd_send(q, &m2), 0);
+	ops->stream_reset(st);
+	f->exec = NULL;
+	assert_int_equal(wd_release_queue(q), 0);
+	f->manual = false;
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	assert_int_equal(wd_send(q, &m2), 0);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m2.status, WD_COMP_MSG_OK);
+	ops->stream_free(st);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
+/* On a VF an undocumented status is a device error both ways (no error registers to read). */
+static void
+test_vf_status(void **state)
+{
+	static const uint8_t zhdr[2] = { 0x78, 0x9c };
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *qc, *qd;
+	uint8_t *src = wd_dma_zmalloc(8192, 64, WD_SOCKET_ANY);
+	uint8_t *dst = wd_dma_zmalloc(8192, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m, *out;
+
+	(void)state;
+	dev = attach("vf=1", &f);
+	qc = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qd = queue(dev, "zlib", WD_OP_DECOMPRESS, 8, 0);
+	memcpy(src, zhdr, 2);
+	f->exec = exec_scripted;
+	next_res = (typeof(next_res)){ .status = 0x05 };
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, src, 4096, dst, 4096);
+	assert_int_equal(wd_send(qc, &m), 0);
+	assert_int_equal(collect(qc, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_ERR_DEVICE);
+	assert_int_equal(m.hw_status, 0x05);
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_DECOMPRESS, src, 4096, dst, 4096);
+	assert_int_equal(wd_send(qd, &m), 0);
+	assert_int_equal(collect(qd, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_ERR_DEVICE);
+	assert_int_equal(m.hw_status, 0x05);
+	/* documented statuses keep their meaning */
+	next_res = (typeof(next_res)){ .status = HZIP_ST_CRC_ERR };
+	assert_int_equal(wd_send(qd, &m), 0);
+	assert_int_equal(collect(qd, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_ERR_CHECKSUM);
+	assert_int_equal(f->bad_access, 0);
+	f->exec = NULL;
+	assert_int_equal(wd_release_queue(qc), 0);
+	assert_int_equal(wd_release_queue(qd), 0);
+	detach(dev, f);
+	wd_dma_free(src);
+	wd_dma_free(dst);
+}
+
 static void
 test_stream_comp_chain(void **state)
 {
@@ -1651,6 +1798,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl_pool_reuse),
 		cmocka_unit_test(test_stateless_trailer),
 		cmocka_unit_test(test_stream_comp_chain),
+		cmocka_unit_test(test_stream_0e_and_reset),
+		cmocka_unit_test(test_vf_status),
 		cmocka_unit_test(test_release_stream),
 		cmocka_unit_test(test_stream_decomp_header),
 		cmocka_unit_test(test_small_output),
