@@ -215,6 +215,12 @@ dev_add_hw(struct wd_dev *wdev)
 	}
 	if (d->caps.max_len == 0 || d->caps.max_len > WD_COMP_MSG_MAX_LEN)
 		d->caps.max_len = WD_COMP_MSG_MAX_LEN;
+	/* the wd_core device stays while we refer to it (wd_dev_detach says -EBUSY) */
+	ret = wd_dev_hold(wdev);
+	if (ret < 0) {
+		d->used = false;
+		return ret;
+	}
 	d->hw = true;
 	d->wdev = wdev;
 	d->drv_ops = ops;
@@ -226,12 +232,76 @@ dev_add_hw(struct wd_dev *wdev)
 	return d->id;
 }
 
+static void qp_free(struct wd_comp_qp *qp);
+
+/* Give a device's slot back (its queue pairs are gone); the lock is held. */
+static void
+dev_release(struct wd_comp_dev *d)
+{
+	struct wd_dev *wdev = d->wdev;
+	bool own = d->own_wdev;
+
+	if (d->nb_xforms > 0 || d->nb_streams > 0)
+		WD_COMP_LOG(WARNING, "%s: %u xforms and %u streams were not freed: their "
+			    "handles are no longer valid", d->name, d->nb_xforms, d->nb_streams);
+	memset(d, 0, sizeof(*d));
+	if (wdev != NULL) {
+		wd_dev_unhold(wdev);
+		if (own && wd_dev_detach(wdev) < 0)
+			WD_COMP_LOG(WARNING, "device model left attached (queues still requested)");
+	}
+}
+
+/*
+ * wd_cleanup() hook: every queue pair and device goes, in flight or not
+ * (their ops are lost), before wd_core releases the queues and devices
+ * they use: nothing is left pointing at them.
+ */
+static void
+wd_comp_cleanup_hook(void)
+{
+	pthread_mutex_lock(&wd_comp_lock);
+	for (unsigned int i = 0; i < WD_COMP_MAX_DEVS; i++) {
+		struct wd_comp_dev *d = &wd_comp_devs[i];
+
+		if (!d->used)
+			continue;
+		for (unsigned int q = 0; q < WD_COMP_MAX_QPS; q++) {
+			if (d->qps[q] == NULL)
+				continue;
+			if (d->qps[q]->inflight > 0)
+				WD_COMP_LOG(WARNING, "%s: queue pair %u released with %u ops in "
+					    "flight (wd_cleanup)", d->name, q, d->qps[q]->inflight);
+			qp_free(d->qps[q]);
+			d->qps[q] = NULL;
+		}
+		d->own_wdev = false; /* wd_cleanup() removes every wd_core device itself */
+		dev_release(d);
+	}
+	pthread_mutex_unlock(&wd_comp_lock);
+}
+
+static int
+hook_register(void)
+{
+	int ret = wd_cleanup_hook_register(wd_comp_cleanup_hook);
+
+	if (ret < 0)
+		WD_COMP_LOG(ERR, "cannot register the wd_cleanup hook: %s", strerror(-ret));
+	return ret;
+}
+
 WD_EXPORT int
 wd_comp_init(void)
 {
 	int ret, n = 0;
 
+	if (wd_drv_forked())
+		return -EPERM;
 	ret = wd_init();
+	if (ret < 0)
+		return ret;
+	ret = hook_register();
 	if (ret < 0)
 		return ret;
 	pthread_mutex_lock(&wd_comp_lock);
@@ -257,10 +327,20 @@ wd_comp_dev_attach(const char *spec)
 
 	if (spec == NULL)
 		return -EINVAL;
+	if (wd_drv_forked())
+		return -EPERM;
 	ret = wd_spec_parse(spec, &s);
 	if (ret < 0)
 		return ret;
 	if (s.kind == WD_SPEC_SW) {
+		if (rte_lcore_count() == 0) {
+			/* the engine's memory comes from EAL */
+			WD_COMP_LOG(ERR, "sw: EAL is not running");
+			return -ENODEV;
+		}
+		ret = hook_register();
+		if (ret < 0)
+			return ret;
 		pthread_mutex_lock(&wd_comp_lock);
 		ret = dev_add_sw();
 		pthread_mutex_unlock(&wd_comp_lock);
@@ -270,12 +350,19 @@ wd_comp_dev_attach(const char *spec)
 	ret = wd_init();
 	if (ret < 0)
 		return ret;
+	ret = hook_register();
+	if (ret < 0)
+		return ret;
 	ret = wd_dev_attach(spec, &wdev);
 	if (ret < 0)
 		return ret;
 	pthread_mutex_lock(&wd_comp_lock);
 	ret = dev_add_hw(wdev);
+	if (ret >= 0 && s.kind == WD_SPEC_MODEL)
+		wd_comp_devs[ret].own_wdev = true; /* a new model each time: ours to detach */
 	pthread_mutex_unlock(&wd_comp_lock);
+	if (ret < 0 && s.kind == WD_SPEC_MODEL)
+		(void)wd_dev_detach(wdev);
 	if (ret == -ENOTSUP)
 		WD_COMP_LOG(ERR, "%s: its driver does not offer compression", spec);
 	(void)wd_comp_telemetry_init();
@@ -316,8 +403,8 @@ wd_comp_dev_get_id(const char *name)
 /* Smallest compression window of the software engine (zlib alone cannot do 256 B). */
 #define SW_WINDOW_MIN (WD_HAVE_ISAL ? 8 : 9)
 
-WD_EXPORT int
-wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info)
+static int
+wd_comp_dev_info_get_locked(uint8_t dev_id, struct wd_comp_dev_info *info)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 
@@ -362,6 +449,19 @@ wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info)
 			info->caps[a].comp_feature_flags = info->feature_flags;
 	}
 	return 0;
+}
+
+WD_EXPORT int
+wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_dev_info_get_locked(dev_id, info);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
 }
 
 static void
@@ -418,6 +518,8 @@ wd_comp_dev_configure(uint8_t dev_id, const struct wd_comp_config *cfg)
 	struct wd_comp_dev *d;
 	int ret = 0;
 
+	if (wd_drv_forked())
+		return -EPERM;
 	pthread_mutex_lock(&wd_comp_lock);
 	d = wd_comp_dev_get(dev_id);
 	if (d == NULL) {
@@ -450,6 +552,8 @@ wd_comp_dev_start(uint8_t dev_id)
 	struct wd_comp_dev *d;
 	int ret = 0;
 
+	if (wd_drv_forked())
+		return -EPERM;
 	pthread_mutex_lock(&wd_comp_lock);
 	d = wd_comp_dev_get(dev_id);
 	if (d == NULL) {
@@ -478,6 +582,8 @@ wd_comp_dev_stop(uint8_t dev_id)
 {
 	struct wd_comp_dev *d;
 
+	if (wd_drv_forked())
+		return;
 	pthread_mutex_lock(&wd_comp_lock);
 	d = wd_comp_dev_get(dev_id);
 	if (d != NULL)
@@ -491,6 +597,8 @@ wd_comp_dev_close(uint8_t dev_id)
 	struct wd_comp_dev *d;
 	int ret;
 
+	if (wd_drv_forked())
+		return -EPERM;
 	pthread_mutex_lock(&wd_comp_lock);
 	d = wd_comp_dev_get(dev_id);
 	if (d == NULL) {
@@ -512,6 +620,35 @@ out:
 }
 
 WD_EXPORT int
+wd_comp_dev_detach(uint8_t dev_id)
+{
+	struct wd_comp_dev *d;
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	d = wd_comp_dev_get(dev_id);
+	if (d == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (d->started || __atomic_load_n(&d->nb_xforms, __ATOMIC_RELAXED) > 0 ||
+	    __atomic_load_n(&d->nb_streams, __ATOMIC_RELAXED) > 0) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = qps_release_all(d);
+	if (ret < 0)
+		goto out;
+	WD_COMP_LOG(INFO, "device %u (%s) detached", dev_id, d->name);
+	dev_release(d);
+out:
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
+WD_EXPORT int
 wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_qp_conf *conf)
 {
 	struct wd_comp_qp_conf defconf = {.use_default_fallback = true, .socket_id = WD_SOCKET_ANY};
@@ -520,6 +657,8 @@ wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_qp_conf *c
 	uint32_t depth, ring;
 	int ret = 0, socket;
 
+	if (wd_drv_forked())
+		return -EPERM;
 	if (conf == NULL)
 		conf = &defconf;
 	pthread_mutex_lock(&wd_comp_lock);
@@ -661,8 +800,8 @@ count_get(uint32_t *cnt, uint16_t max)
 	return true;
 }
 
-WD_EXPORT int
-wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
+static int
+wd_comp_private_xform_create_locked(uint8_t dev_id, const struct wd_comp_xform *xform,
 			     void **private_xform)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
@@ -695,7 +834,21 @@ wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 }
 
 WD_EXPORT int
-wd_comp_private_xform_free(uint8_t dev_id, void *private_xform)
+wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
+			     void **private_xform)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_private_xform_create_locked(dev_id, xform, private_xform);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
+static int
+wd_comp_private_xform_free_locked(uint8_t dev_id, void *private_xform)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 	struct wd_comp_priv_xform *px = private_xform;
@@ -713,7 +866,20 @@ wd_comp_private_xform_free(uint8_t dev_id, void *private_xform)
 }
 
 WD_EXPORT int
-wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform, void **stream)
+wd_comp_private_xform_free(uint8_t dev_id, void *private_xform)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_private_xform_free_locked(dev_id, private_xform);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
+static int
+wd_comp_stream_create_locked(uint8_t dev_id, const struct wd_comp_xform *xform, void **stream)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 	struct wd_comp_stream *st;
@@ -762,7 +928,20 @@ fail:
 }
 
 WD_EXPORT int
-wd_comp_stream_free(uint8_t dev_id, void *stream)
+wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform, void **stream)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_stream_create_locked(dev_id, xform, stream);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
+static int
+wd_comp_stream_free_locked(uint8_t dev_id, void *stream)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 	struct wd_comp_stream *st = stream;
@@ -782,6 +961,19 @@ wd_comp_stream_free(uint8_t dev_id, void *stream)
 	return 0;
 }
 
+WD_EXPORT int
+wd_comp_stream_free(uint8_t dev_id, void *stream)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_stream_free_locked(dev_id, stream);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* Op pool                                                             */
 /* ------------------------------------------------------------------ */
@@ -798,6 +990,10 @@ wd_comp_op_pool_create(const char *name, unsigned int nb_elts, unsigned int cach
 	struct wd_comp_op_pool_priv *priv;
 	unsigned int elt = sizeof(struct wd_comp_op) + user_size;
 
+	if (wd_drv_forked()) {
+		rte_errno = EPERM; /* the pool would live in the parent's memory */
+		return NULL;
+	}
 	if (name == NULL || nb_elts == 0 || !socket_valid(socket_id) ||
 	    cache_size > RTE_MEMPOOL_CACHE_MAX_SIZE || cache_size > nb_elts) {
 		rte_errno = EINVAL;
@@ -825,6 +1021,10 @@ wd_comp_op_alloc(struct rte_mempool *pool)
 {
 	void *obj;
 
+	if (unlikely(wd_drv_forked())) {
+		rte_errno = EPERM; /* the pool is the parent's */
+		return NULL;
+	}
 	if (pool == NULL || rte_mempool_get(pool, &obj) < 0)
 		return NULL;
 	op_reset(obj, pool);
@@ -836,6 +1036,8 @@ wd_comp_op_bulk_alloc(struct rte_mempool *pool, struct wd_comp_op **ops, uint16_
 {
 	if (pool == NULL || ops == NULL)
 		return -EINVAL;
+	if (unlikely(wd_drv_forked()))
+		return -EPERM;
 	if (n == 0)
 		return 0;
 	if (rte_mempool_get_bulk(pool, (void **)ops, n) < 0)
@@ -848,7 +1050,7 @@ wd_comp_op_bulk_alloc(struct rte_mempool *pool, struct wd_comp_op **ops, uint16_
 WD_EXPORT void
 wd_comp_op_free(struct wd_comp_op *op)
 {
-	if (op != NULL && op->mempool != NULL)
+	if (op != NULL && op->mempool != NULL && likely(!wd_drv_forked()))
 		rte_mempool_put(op->mempool, op);
 }
 
@@ -1134,6 +1336,10 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 	uint16_t i, n;
 	uint64_t now;
 
+	if (unlikely(wd_drv_forked())) {
+		rte_errno = EPERM; /* the queue pair is the parent's */
+		return 0;
+	}
 	if (qp == NULL || ops == NULL || nb_ops == 0)
 		return 0;
 	if (!qp->dev->started) {
@@ -1226,6 +1432,10 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 	struct wd_comp_stats *s;
 	uint16_t n;
 
+	if (unlikely(wd_drv_forked())) {
+		rte_errno = EPERM; /* the queue pair is the parent's */
+		return 0;
+	}
 	if (qp == NULL || ops == NULL || nb_ops == 0)
 		return 0;
 	if (qp->hw != NULL && qp->done_head == qp->done_tail)
@@ -1401,6 +1611,8 @@ wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_xform *
 	memset(&r, 0, sizeof(r));
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
+	if (wd_drv_forked())
+		return -EPERM;
 	if (qp == NULL || res == NULL || (src == NULL && src_len > 0) ||
 	    (dst == NULL && dst_len > 0))
 		return -EINVAL;
@@ -1514,8 +1726,8 @@ wd_comp_qp_stats_add(struct wd_comp_stats *sum, const struct wd_comp_stats *s)
 		sum->lat_hist[i] += s->lat_hist[i];
 }
 
-WD_EXPORT int
-wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats)
+static int
+wd_comp_stats_get_locked(uint8_t dev_id, struct wd_comp_stats *stats)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 
@@ -1531,7 +1743,20 @@ wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats)
 }
 
 WD_EXPORT int
-wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats)
+wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_stats_get_locked(dev_id, stats);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
+static int
+wd_comp_qp_stats_get_locked(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 
@@ -1543,8 +1768,21 @@ wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats
 	return 0;
 }
 
-WD_EXPORT void
-wd_comp_stats_reset(uint8_t dev_id)
+WD_EXPORT int
+wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats)
+{
+	int ret;
+
+	if (wd_drv_forked())
+		return -EPERM;
+	pthread_mutex_lock(&wd_comp_lock);
+	ret = wd_comp_qp_stats_get_locked(dev_id, qp_id, stats);
+	pthread_mutex_unlock(&wd_comp_lock);
+	return ret;
+}
+
+static void
+wd_comp_stats_reset_locked(uint8_t dev_id)
 {
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 
@@ -1554,4 +1792,14 @@ wd_comp_stats_reset(uint8_t dev_id)
 	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++)
 		if (d->qps[i] != NULL)
 			memset(&d->qps[i]->stats, 0, sizeof(d->qps[i]->stats));
+}
+
+WD_EXPORT void
+wd_comp_stats_reset(uint8_t dev_id)
+{
+	if (wd_drv_forked())
+		return;
+	pthread_mutex_lock(&wd_comp_lock);
+	wd_comp_stats_reset_locked(dev_id);
+	pthread_mutex_unlock(&wd_comp_lock);
 }

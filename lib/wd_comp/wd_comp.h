@@ -261,17 +261,37 @@ struct wd_comp_qp_conf {
 /**
  * Initialise wd_comp (and wd_core, EAL must be running): make a device
  * of every probed accelerator that offers compression. Idempotent.
- * @return number of devices, or -errno.
+ * Registers a wd_cleanup() hook: wd_cleanup() releases every wd_comp
+ * queue pair and device (ops in flight are lost; xforms and streams not
+ * freed before become invalid).
+ * @return number of devices, or -errno (-EPERM in a child after fork()).
  */
 WD_EXPORT int wd_comp_init(void);
 
 /**
  * Attach a device by specification string (see wd_spec_parse()):
- * "sw", "model[:...]" or a PCI address. Returns the existing device if
- * it is already attached.
- * @return device id (>= 0) or -errno.
+ * "sw", "model[:...]" or a PCI address. "sw" and a PCI address already
+ * attached return the existing device; every "model" spec creates a new
+ * device model (give it back with wd_comp_dev_detach()).
+ * The wd_core device is held (wd_dev_detach() says -EBUSY) until
+ * wd_comp_dev_detach() or wd_cleanup().
+ * @return device id (>= 0) or -errno: -EINVAL bad spec, -ENODEV no such
+ *         device or EAL not running, -ENOTSUP its driver does no
+ *         compression, -ENOSPC WD_COMP_MAX_DEVS devices attached, -EPERM
+ *         in a child after fork(), or wd_init()/wd_dev_attach() errors.
  */
 WD_EXPORT int wd_comp_dev_attach(const char *spec);
+
+/**
+ * Detach a device (as DPDK's rte_vdev_uninit() after rte_compressdev_close()):
+ * its queue pairs are released, its slot is free for another attach, a
+ * device model attached by wd_comp_dev_attach() is removed and the wd_core
+ * device of a PCI function is no longer held (it stays attached in
+ * wd_core; wd_comp_init() makes a device of it again).
+ * @return 0, -ENODEV, -EBUSY (started, ops in flight, or xforms/streams
+ *         not freed), -EPERM in a child after fork().
+ */
+WD_EXPORT int wd_comp_dev_detach(uint8_t dev_id);
 
 /** @return number of devices. */
 WD_EXPORT uint8_t wd_comp_dev_count(void);
@@ -291,7 +311,12 @@ WD_EXPORT int wd_comp_dev_start(uint8_t dev_id);
 /** Stop a device (in-flight ops can still be dequeued). */
 WD_EXPORT void wd_comp_dev_stop(uint8_t dev_id);
 
-/** Release queue pairs and the device. @return 0, -EBUSY (started), -ENODEV. */
+/**
+ * Close a device (as rte_compressdev_close()): release its queue pairs and
+ * its configuration. The device stays attached, with its id: configure it
+ * again, or give it back with wd_comp_dev_detach().
+ * @return 0, -EBUSY (started, or ops in flight), -ENODEV, -EPERM (fork).
+ */
 WD_EXPORT int wd_comp_dev_close(uint8_t dev_id);
 
 /** @return 0, -ENODEV, -EINVAL, -EBUSY (started), -ENOMEM, driver errors. */

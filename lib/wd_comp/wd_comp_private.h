@@ -167,7 +167,8 @@ struct wd_comp_dev {
 	char name[WD_NAME_MAX];
 	char driver[32];
 	int socket_id;
-	struct wd_dev *wdev;                   /**< wd_core device (hw) */
+	struct wd_dev *wdev;                   /**< wd_core device (hw), held */
+	bool own_wdev;                         /**< attached for us ("model"): detached with us */
 	const struct wd_comp_drv_ops *drv_ops; /**< its class ops (hw) */
 	struct wd_comp_drv_caps caps;          /**< hardware caps (hw) */
 	struct wd_comp_config cfg;

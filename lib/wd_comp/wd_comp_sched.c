@@ -15,6 +15,7 @@
 #include <rte_malloc.h>
 
 #include "wd_comp_private.h"
+#include "wd_drv.h"
 
 #if WD_HAVE_NUMA
 #include <numa.h>
@@ -81,6 +82,8 @@ wd_comp_sched_create(const uint8_t *dev_ids, unsigned int nb_devs, const unsigne
 	if (sched == NULL)
 		return -EINVAL;
 	*sched = NULL;
+	if (wd_drv_forked())
+		return -EPERM;
 	if (dev_ids == NULL || lcores == NULL || nb_devs == 0 || nb_lcores == 0 ||
 	    nb_devs > WD_COMP_MAX_DEVS || nb_lcores > RTE_MAX_LCORE)
 		return -EINVAL;

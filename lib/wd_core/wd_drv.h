@@ -103,6 +103,20 @@ int wd_dev_hold(struct wd_dev *dev);
 /** Drop a hold taken with wd_dev_hold(). */
 void wd_dev_unhold(struct wd_dev *dev);
 
+/** wd_core's fork generation: 0 in the process that set WarpDrive up. */
+extern volatile uint32_t wd_fork_gen;
+
+/**
+ * @return true in a child process after fork(): queues, rings and DMA
+ * memory are the parent's (shared hugepages) and must not be touched.
+ * One load of a global, for libraries' fast paths (lib/wd_comp's bursts).
+ */
+static inline bool
+wd_drv_forked(void)
+{
+	return wd_fork_gen != 0;
+}
+
 /**
  * Run @p fn at the start of wd_cleanup(), before queues and devices go
  * (libraries above wd_core release what they built). Hooks run in reverse

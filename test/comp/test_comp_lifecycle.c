@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wd_comp device life cycle on the device model: attach/close/detach
+ * cycles (the slots and wd_core devices come back), the holds on wd_core
+ * devices, wd_cleanup() with queue pairs live and ops in flight, a fork()ed
+ * child kept away from the parent's queue pairs, and "sw" before EAL.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+
+#include "comp_test.h"
+#include "wd_comp.h"
+#include "wd_test.h"
+
+static int g_sw_before_eal;
+
+/* Attach, configure one queue pair, start. @return the device id. */
+static uint8_t
+dev_up(const char *spec)
+{
+	int dev = ct_dev_open(spec, 1, NULL);
+
+	assert_true(dev >= 0);
+	return (uint8_t)dev;
+}
+
+/* One compression and decompression on @p dev (flat buffers, copied through DMA memory). */
+static void
+roundtrip(uint8_t dev)
+{
+	static uint8_t data[8192], comp[9000], out[8192];
+	struct wd_comp_xform cx = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_GZIP,
+				   .level = WD_COMP_LEVEL_DEFAULT};
+	struct wd_comp_xform dx = {.type = WD_OP_DECOMPRESS, .alg = WD_COMP_ALG_GZIP};
+	struct wd_comp_buf_result r;
+	size_t clen;
+
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 3);
+	assert_int_equal(wd_comp_buf_process(dev, 0, &cx, data, sizeof(data), comp, sizeof(comp),
+					     &r), 0);
+	clen = r.produced;
+	assert_int_equal(wd_comp_buf_process(dev, 0, &dx, comp, clen, out, sizeof(out), &r), 0);
+	assert_int_equal(r.produced, sizeof(data));
+	assert_memory_equal(out, data, sizeof(data));
+}
+
+/* The wd_core device called @p name, or NULL. */
+static struct wd_dev *
+core_dev(const char *name)
+{
+	for (unsigned int i = 0; i < WD_MAX_DEVS; i++) {
+		struct wd_dev *w = wd_dev_get(i);
+		struct wd_dev_info info;
+
+		if (w != NULL && wd_dev_info_get(w, &info) == 0 && strcmp(info.name, name) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+static void
+test_sw_before_eal(void **state)
+{
+	(void)state;
+	assert_int_equal(g_sw_before_eal, -ENODEV);
+}
+
+/*
+ * Attaching "model" makes a new device each time: with close + detach,
+ * three times as many cycles as there are slots never run out of them.
+ */
+static void
+test_attach_detach_cycles(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < 3 * WD_COMP_MAX_DEVS; i++) {
+		struct wd_comp_dev_info info;
+		struct wd_comp_xform x = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_ZLIB,
+					  .level = 1};
+		struct wd_dev *w;
+		uint8_t dev = dev_up("model");
+		void *px;
+
+		assert_int_equal(wd_comp_dev_info_get(dev, &info), 0);
+		assert_true(info.hw);
+		w = core_dev(info.name);
+		assert_non_null(w);
+		/* wd_comp holds it: wd_core refuses to detach it under us */
+		assert_int_equal(wd_dev_detach(w), -EBUSY);
+		if (i % 8 == 0)
+			roundtrip(dev);
+		/* not while started, nor with an xform not freed */
+		assert_int_equal(wd_comp_dev_detach(dev), -EBUSY);
+		assert_int_equal(wd_comp_private_xform_create(dev, &x, &px), 0);
+		wd_comp_dev_stop(dev);
+		assert_int_equal(wd_comp_dev_close(dev), 0);
+		assert_int_equal(wd_comp_dev_detach(dev), -EBUSY);
+		assert_int_equal(wd_comp_private_xform_free(dev, px), 0);
+		assert_int_equal(wd_comp_dev_detach(dev), 0);
+		assert_int_equal(wd_comp_dev_detach(dev), -ENODEV);
+		assert_int_equal(wd_comp_dev_info_get(dev, &info), -ENODEV);
+		/* the device model went with it */
+		assert_null(core_dev(info.name));
+	}
+	/* "sw" is one device: attached twice, the same id; it detaches too */
+	{
+		int a = wd_comp_dev_attach("sw"), b = wd_comp_dev_attach("sw");
+
+		assert_true(a >= 0);
+		assert_int_equal(a, b);
+		assert_int_equal(wd_comp_dev_detach((uint8_t)a), 0);
+		assert_int_equal(wd_comp_dev_get_id("sw"), -ENODEV);
+	}
+}
+
+/* A child after fork(): control calls -EPERM, bursts 0 with rte_errno EPERM. */
+static int
+child_checks(uint8_t dev, struct wd_comp_op *op)
+{
+	struct wd_comp_config cfg = {.socket_id = WD_SOCKET_ANY, .nb_queue_pairs = 1};
+	struct wd_comp_xform x = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_ZLIB};
+	struct wd_comp_stats st;
+	struct wd_comp_buf_result r;
+	struct wd_comp_op *ops[1] = {op};
+	uint8_t buf[64] = {0}, out[128];
+	void *h;
+
+	if (wd_comp_dev_attach("model") != -EPERM || wd_comp_dev_attach("sw") != -EPERM)
+		return 2;
+	if (wd_comp_init() != -EPERM || wd_comp_dev_configure(dev, &cfg) != -EPERM ||
+	    wd_comp_qp_setup(dev, 0, NULL) != -EPERM || wd_comp_dev_close(dev) != -EPERM ||
+	    wd_comp_dev_detach(dev) != -EPERM || wd_comp_dev_start(dev) != -EPERM)
+		return 3;
+	if (wd_comp_private_xform_create(dev, &x, &h) != -EPERM ||
+	    wd_comp_stream_create(dev, &x, &h) != -EPERM || wd_comp_stats_get(dev, &st) != -EPERM)
+		return 4;
+	rte_errno = 0;
+	if (wd_comp_enqueue_burst(dev, 0, ops, 1) != 0 || rte_errno != EPERM)
+		return 5;
+	rte_errno = 0;
+	if (wd_comp_dequeue_burst(dev, 0, ops, 1) != 0 || rte_errno != EPERM)
+		return 6;
+	if (wd_comp_buf_process(dev, 0, &x, buf, sizeof(buf), out, sizeof(out), &r) != -EPERM)
+		return 7;
+	if (wd_comp_op_alloc(op->mempool) != NULL || rte_errno != EPERM)
+		return 8;
+	wd_comp_dev_stop(dev); /* ignored */
+	wd_cleanup();          /* ignored */
+	return 0;
+}
+
+static void
+test_fork(void **state)
+{
+	uint8_t dev = dev_up("model");
+	struct wd_comp_op *op = wd_comp_op_alloc(ct_op_pool);
+	int status = -1;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(op);
+	roundtrip(dev);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child_checks(dev, op));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* the parent's device is untouched */
+	roundtrip(dev);
+	wd_comp_op_free(op);
+	ct_dev_close(dev);
+	assert_int_equal(wd_comp_dev_detach(dev), 0);
+}
+
+/*
+ * wd_cleanup() with queue pairs set up and ops in flight: wd_comp lets go
+ * of everything first (no dangling pointers: run under ASan), calls on
+ * the old ids find nothing, and WarpDrive starts again.
+ */
+static void
+test_cleanup_live(void **state)
+{
+	static uint8_t data[4096];
+	struct wd_comp_xform x = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_ZLIB, .level = 1};
+	struct wd_comp_op *ops[8];
+	struct rte_mbuf *src[8], *dst[8];
+	uint8_t dev = dev_up("model"), dev2 = dev_up("sw");
+	void *px;
+	uint16_t n;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 5);
+	assert_int_equal(wd_comp_private_xform_create(dev, &x, &px), 0);
+	for (unsigned int i = 0; i < 8; i++) {
+		src[i] = ct_chain_from(data, sizeof(data), 0, 0);
+		dst[i] = ct_chain_room(8192, 0);
+		ops[i] = wd_comp_op_alloc(ct_op_pool);
+		assert_non_null(src[i]);
+		assert_non_null(dst[i]);
+		assert_non_null(ops[i]);
+		ops[i]->op_type = WD_COMP_OP_STATELESS;
+		ops[i]->private_xform = px;
+		ops[i]->m_src = src[i];
+		ops[i]->m_dst = dst[i];
+		ops[i]->src.length = sizeof(data);
+	}
+	n = wd_comp_enqueue_burst(dev, 0, ops, 8);
+	assert_true(n > 0);
+	wd_cleanup();
+	assert_int_equal(wd_comp_dev_count(), 0);
+	assert_int_equal(wd_comp_enqueue_burst(dev, 0, ops, 8), 0);
+	assert_int_equal(wd_comp_dequeue_burst(dev, 0, ops, 8), 0);
+	assert_int_equal(wd_comp_dev_configure(dev2, &(struct wd_comp_config){.nb_queue_pairs = 1,
+				.socket_id = WD_SOCKET_ANY}), -ENODEV);
+	/* the device is gone with wd_cleanup(): the xform went with it */
+	assert_int_equal(wd_comp_private_xform_free(dev, px), -ENODEV);
+	for (unsigned int i = 0; i < 8; i++) {
+		rte_pktmbuf_free(src[i]);
+		rte_pktmbuf_free(dst[i]);
+		wd_comp_op_free(ops[i]);
+	}
+	/* and again */
+	assert_true(wd_comp_init() >= 0);
+	dev = dev_up("model");
+	roundtrip(dev);
+	ct_dev_close(dev);
+	assert_int_equal(wd_comp_dev_detach(dev), 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sw_before_eal),
+		cmocka_unit_test(test_attach_detach_cycles),
+		cmocka_unit_test(test_fork),
+		cmocka_unit_test(test_cleanup_live),
+	};
+	int ret;
+
+	(void)argc;
+	/* before EAL: "sw" has no memory to run in */
+	g_sw_before_eal = wd_comp_dev_attach("sw");
+	wd_test_eal_init(argv[0], 0);
+	ret = wd_comp_init();
+	if (ret < 0) {
+		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+		return 1;
+	}
+	ct_pools_init();
+	ret = cmocka_run_group_tests_name("wd_comp_lifecycle", tests, NULL, NULL);
+	wd_test_eal_cleanup();
+	return ret;
+}
