@@ -309,6 +309,8 @@ qm_free_mem(struct hisi_qm *qm)
 	wd_dma_free(qm->eq);
 	wd_dma_free(qm->aeq);
 	rte_free(qm->qp_used);
+	rte_free(qm->qp_err);
+	qm->qp_err = NULL;
 	qm->sqc = NULL;
 	qm->cqc = NULL;
 	qm->mb_buf = NULL;
@@ -406,7 +408,8 @@ hisi_qm_init(struct hisi_qm *qm, struct wd_dev *dev, const struct hisi_qm_cfg *c
 	qm->sqc = qm_dma_alloc(tbl, socket);
 	qm->cqc = qm_dma_alloc(tbl, socket);
 	qm->qp_used = rte_zmalloc("hisi_qm_qp_used", qm->qp_num, 0);
-	if (qm->sqc == NULL || qm->cqc == NULL || qm->qp_used == NULL) {
+	qm->qp_err = rte_zmalloc("hisi_qm_qp_err", qm->qp_num, 0);
+	if (qm->sqc == NULL || qm->cqc == NULL || qm->qp_used == NULL || qm->qp_err == NULL) {
 		ret = -ENOMEM;
 		goto fail_locked;
 	}
@@ -547,6 +550,7 @@ hisi_qm_qp_create(struct hisi_qm *qm, struct hisi_qp *qp, uint16_t depth, uint8_
 		goto fail;
 	}
 	qp->qn = (uint16_t)qn;
+	__atomic_store_n(&qm->qp_err[qn], 0, __ATOMIC_RELAXED);
 	ret = qm_qp_start_locked(qp);
 	if (ret < 0)
 		goto fail;
@@ -663,6 +667,10 @@ hisi_qm_reset(struct hisi_qm *qm, uint32_t epoch)
 	} else {
 		qm->state = HISI_QM_RUNNING;
 		qm->resets++;
+		/* every queue is re-created after a reset: older queue errors are moot */
+		qm->eq_overflow = false;
+		for (uint32_t i = 0; i < qm->qp_num; i++)
+			__atomic_store_n(&qm->qp_err[i], 0, __ATOMIC_RELAXED);
 	}
 	__atomic_store_n(&qm->epoch, epoch + 2, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&qm->lock);
@@ -723,6 +731,77 @@ qm_eq_consume(uint32_t *ring, uint16_t depth, uint16_t *head, uint8_t *phase, ui
 	return n;
 }
 
+/*
+ * Consume the AEQ (lock held) and act on it as section 5.4 says: a CQ
+ * overflow or a CQE error marks its queue (its owner stops and restarts
+ * it), an EQ overflow the function (a reset). @return entries consumed.
+ */
+static unsigned int
+qm_aeq_drain_locked(struct hisi_qm *qm)
+{
+	unsigned int n = 0;
+
+	if (!qm->irq || qm->aeq == NULL)
+		return 0;
+	for (;;) {
+		uint32_t e = __atomic_load_n(&qm->aeq[qm->aeq_head], __ATOMIC_ACQUIRE);
+		uint32_t type, qn;
+
+		if (((e & QM_EQE_PHASE) != 0) != (qm->aeq_phase != 0))
+			break;
+		type = (e >> QM_AEQE_TYPE_SHIFT) & QM_AEQE_TYPE_MASK;
+		qn = e & QM_EQE_CQN_MASK;
+		QM_LOG(qm, ERR, "asynchronous event: %s, queue %u",
+		       type == QM_AEQE_CQ_OVERFLOW ? "CQ overflow" :
+		       type == QM_AEQE_EQ_OVERFLOW ? "EQ overflow" :
+		       type == QM_AEQE_CQE_ERROR ? "CQE error" : "unknown type", qn);
+		if (type == QM_AEQE_EQ_OVERFLOW)
+			qm->eq_overflow = true;
+		else if ((type == QM_AEQE_CQ_OVERFLOW || type == QM_AEQE_CQE_ERROR) &&
+			 qn < qm->qp_num)
+			__atomic_store_n(&qm->qp_err[qn], 1, __ATOMIC_RELEASE);
+		if (++qm->aeq_head == QM_AEQ_DEPTH_V2) {
+			qm->aeq_head = 0;
+			qm->aeq_phase ^= 1;
+		}
+		/* never more than a ring's worth */
+		if (++n == QM_AEQ_DEPTH_V2)
+			break;
+	}
+	if (n > 0)
+		wd_mmio_write64(&qm->mmio, QM_DB_EQAEQ_V2,
+				qm_db_word(0, QM_DB_CMD_AEQ, 0, qm->aeq_head, 0));
+	return n;
+}
+
+bool
+hisi_qm_poll_events(struct hisi_qm *qm)
+{
+	bool reset = false;
+
+	if (qm->state == HISI_QM_DEAD)
+		return false;
+	if (qm->irq) {
+		pthread_mutex_lock(&qm->lock);
+		if ((qm->epoch & 1) == 0) {
+			qm_aeq_drain_locked(qm);
+			reset = qm->eq_overflow;
+		}
+		pthread_mutex_unlock(&qm->lock);
+	}
+	/* the PF's abnormal status too (a VF cannot read it) */
+	return hisi_qm_check_errors(qm) || reset;
+}
+
+bool
+hisi_qm_qp_error_take(struct hisi_qp *qp)
+{
+	struct hisi_qm *qm = qp->qm;
+
+	return qm->qp_err != NULL && qp->qn < qm->qp_num &&
+	       __atomic_exchange_n(&qm->qp_err[qp->qn], 0, __ATOMIC_ACQ_REL) != 0;
+}
+
 int
 hisi_qm_qp_irq_arm(struct hisi_qp *qp)
 {
@@ -740,12 +819,7 @@ hisi_qm_qp_irq_arm(struct hisi_qp *qp)
 	if (qm_eq_consume(qm->eq, QM_EQ_DEPTH_V2, &qm->eq_head, &qm->eq_phase, &last) > 0)
 		wd_mmio_write64(&qm->mmio, QM_DB_EQAEQ_V2,
 				qm_db_word(0, QM_DB_CMD_EQ, 0, qm->eq_head, 0));
-	if (qm_eq_consume(qm->aeq, QM_AEQ_DEPTH_V2, &qm->aeq_head, &qm->aeq_phase, &last) > 0) {
-		QM_LOG(qm, WARNING, "asynchronous event: type %u, queue %u",
-		       (last >> QM_AEQE_TYPE_SHIFT) & QM_AEQE_TYPE_MASK, last & QM_EQE_CQN_MASK);
-		wd_mmio_write64(&qm->mmio, QM_DB_EQAEQ_V2,
-				qm_db_word(0, QM_DB_CMD_AEQ, 0, qm->aeq_head, 0));
-	}
+	qm_aeq_drain_locked(qm);
 	fd = qm->efds[0];
 	pthread_mutex_unlock(&qm->lock);
 	/* re-arm this CQ's event: the next completion posts an EQE and an MSI */

@@ -95,6 +95,8 @@ struct hisi_qm {
 	uint32_t qp_num;             /**< queues of the function */
 	uint32_t qp_in_use;
 	uint8_t *qp_used;            /**< qp_num flags */
+	uint8_t *qp_err;             /**< qp_num flags: an AEQE named the queue (atomic) */
+	bool eq_overflow;            /**< an AEQE reported an EQ overflow: reset */
 
 	struct qm_sqc *sqc;          /**< SQC base table (SQC_BT) */
 	struct qm_cqc *cqc;          /**< CQC base table (CQC_BT) */
@@ -203,6 +205,19 @@ bool hisi_qm_check_errors(struct hisi_qm *qm);
  * @return the eventfd of the EQ vector, or -ENOTSUP (no MSI).
  */
 int hisi_qm_qp_irq_arm(struct hisi_qp *qp);
+
+/**
+ * The periodic error check (not per request): drain the AEQ (with MSI;
+ * polling never consumes it otherwise, and a full AEQ is a reset-class
+ * error) and read the PF's abnormal status (hisi_qm_check_errors).
+ * CQ-overflow and CQE-error events mark their queue
+ * (hisi_qm_qp_error_take()). @return true if the function needs a reset
+ * (EQ overflow, reset-class error).
+ */
+bool hisi_qm_poll_events(struct hisi_qm *qm);
+
+/** @return true (once) if an AEQE reported a CQ overflow or CQE error on @p qp. */
+bool hisi_qm_qp_error_take(struct hisi_qp *qp);
 
 /** Log with the function's name: control path only. */
 #define QM_LOG(qm, level, fmt, ...) \

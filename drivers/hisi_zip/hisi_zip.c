@@ -456,28 +456,39 @@ hzip_qp_recover(struct hzip_qp *zq)
 	recover(zq, FAIL_DEVICE);
 }
 
-/* A request is past its deadline: drain the queue or reset the function. */
+/*
+ * Stop the queue: take the CQEs present, drain it (6.4) and end what is
+ * left with @p drained (timeout, or device error after a queue error), then
+ * give it fresh rings; if it does not drain, reset the function.
+ */
 static void
-timeout(struct hzip_qp *zq, uint64_t now)
+stop_queue(struct hzip_qp *zq, uint64_t now, enum fail_how drained, enum fail_how reset)
 {
 	struct hisi_qp *qp = &zq->qp;
 	uint32_t epoch = qp->epoch;
 
-	HZIP_LOG(zq->name, WARNING, "queue %u: request in slot %u got no completion in %u ms",
-		 qp->qn, zq->oldest, zq->zdev->timeout_ms);
 	harvest(zq, false);
-	if (zq->inflight == 0)
+	if (zq->inflight == 0 && drained == FAIL_TIMEOUT)
 		return;
 	if (hisi_qm_qp_drain(qp, HZIP_DRAIN_MS) == 0 && qp->epoch == zq->qm->epoch) {
 		/* the device is done with this queue: what has no CQE now never will */
 		harvest(zq, true);
-		fail_inflight(zq, now, FAIL_TIMEOUT);
+		fail_inflight(zq, now, drained);
 		restart(zq);
 		return;
 	}
 	if (qp->epoch == zq->qm->epoch)
 		(void)hisi_qm_reset(zq->qm, epoch);
-	recover(zq, FAIL_LATE);
+	recover(zq, reset);
+}
+
+/* A request is past its deadline: drain the queue or reset the function. */
+static void
+timeout(struct hzip_qp *zq, uint64_t now)
+{
+	HZIP_LOG(zq->name, WARNING, "queue %u: request in slot %u got no completion in %u ms",
+		 zq->qp.qn, zq->oldest, zq->zdev->timeout_ms);
+	stop_queue(zq, now, FAIL_TIMEOUT, FAIL_LATE);
 }
 
 /*
@@ -494,7 +505,33 @@ check_stall(struct hzip_qp *zq)
 {
 	struct hisi_qp *qp = &zq->qp;
 	uint64_t now, age, since;
+	bool err_checked = false;
 
+	now = rte_get_timer_cycles();
+	if (now - zq->last_err_check > zq->zdev->err_check_cycles) {
+		/*
+		 * Every HZIP_ERR_CHECK_MS while requests are in flight, late or not:
+		 * the AEQ (nothing else consumes it while polling) and the PF's
+		 * abnormal status, so that an error that needs a reset is acted on
+		 * without waiting for a deadline.
+		 */
+		uint32_t epoch = qp->epoch;
+
+		zq->last_err_check = now;
+		if (hisi_qm_poll_events(zq->qm)) {
+			(void)hisi_qm_reset(zq->qm, epoch);
+			hzip_qp_recover(zq);
+			return;
+		}
+		if (unlikely(hisi_qm_qp_error_take(qp))) {
+			/* CQ overflow or CQE error (5.4): stop and restart this queue */
+			HZIP_LOG(zq->name, ERR, "queue %u: queue error: %u request(s) in flight end",
+				 qp->qn, zq->inflight);
+			stop_queue(zq, now, FAIL_DEVICE, FAIL_DEVICE);
+			return;
+		}
+		err_checked = true;
+	}
 	while (zq->oldest != qp->sq_tail && zq->slots[zq->oldest].msg == NULL)
 		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
 	/* nothing the device was told about (written but not rung yet is not late) */
@@ -502,23 +539,13 @@ check_stall(struct hzip_qp *zq)
 	    (uint16_t)(zq->oldest - zq->rung + qp->depth) % qp->depth <
 	    (uint16_t)(qp->sq_tail - zq->rung + qp->depth) % qp->depth)
 		return;
-	now = rte_get_timer_cycles();
 	if (zq->progress) {
 		zq->progress = false;
 		zq->last_done = now;
 	}
 	since = RTE_MAX(zq->slots[zq->oldest].tsc, zq->last_done);
 	age = now - since;
-	if (age > zq->zdev->err_check_cycles &&
-	    now - zq->last_err_check > zq->zdev->err_check_cycles) {
-		uint32_t epoch = qp->epoch;
-
-		zq->last_err_check = now;
-		if (hisi_qm_check_errors(zq->qm)) {
-			(void)hisi_qm_reset(zq->qm, epoch);
-			hzip_qp_recover(zq);
-			return;
-		}
+	if (age > zq->zdev->err_check_cycles && err_checked) {
 		/*
 		 * Ring both doorbells again with the indices the device already has: a
 		 * no-op for a device that saw them, progress for one that lost one.

@@ -230,6 +230,9 @@ mailbox(struct hzf *f, uint64_t lo, uint64_t hi)
 			f->eq_phase = (e->dw6 & QM_EQC_PHASE) != 0;
 		} else {
 			f->aeq_base = e->base_l | ((uint64_t)e->base_h << 32);
+			f->aeq_depth = (uint16_t)((e->dw6 & 0xffff) + 1);
+			f->aeq_tail = 0;
+			f->aeq_phase = (e->dw6 & QM_EQC_PHASE) != 0;
 		}
 		break;
 	}
@@ -662,6 +665,21 @@ hzf_create(const char *args, struct wd_model_desc *d)
 	d->ctx = f;
 	hzf_last = f;
 	return 0;
+}
+
+void
+hzf_post_aeqe(struct hzf *f, unsigned int qn, unsigned int type)
+{
+	uint32_t *aeq = (uint32_t *)(uintptr_t)f->aeq_base;
+
+	if (aeq == NULL || f->aeq_depth == 0)
+		return;
+	__atomic_store_n(&aeq[f->aeq_tail], qn | ((uint32_t)f->aeq_phase << 16) |
+			 (type << QM_AEQE_TYPE_SHIFT), __ATOMIC_RELEASE);
+	if (++f->aeq_tail == f->aeq_depth) {
+		f->aeq_tail = 0;
+		f->aeq_phase ^= 1;
+	}
 }
 
 void

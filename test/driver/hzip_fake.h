@@ -74,6 +74,8 @@ struct hzf {
 	uint64_t eq_base, aeq_base;
 	uint16_t eq_depth, eq_tail;
 	uint8_t eq_phase;
+	uint16_t aeq_depth, aeq_tail;
+	uint8_t aeq_phase;
 	unsigned int mem_init;        /* MEM_START_INIT writes */
 	unsigned int resets;
 	unsigned int wb_start;
@@ -127,6 +129,9 @@ uint32_t hzf_reg(const struct hzf *f, uint64_t off);
 
 /** Set a register as the device would (e.g. an error status). */
 void hzf_set_reg(struct hzf *f, uint64_t off, uint32_t v);
+
+/** Post an AEQE (type QM_AEQE_*) for queue @p qn (no MSI: a polling driver must find it). */
+void hzf_post_aeqe(struct hzf *f, unsigned int qn, unsigned int type);
 
 /** Free a destroyed function (after wd_dev_detach). */
 void hzf_free(struct hzf *f);

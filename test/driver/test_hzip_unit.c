@@ -970,6 +970,82 @@ test_abnormal_reset(void **state)
 	wd_dma_free(buf);
 }
 
+/*
+ * AEQEs are found by the periodic error check of a polling queue (nothing
+ * else consumes the AEQ without a sleeper): a CQ overflow or CQE error
+ * stops and restarts the queue it names (requests in flight: ERR_DEVICE),
+ * an EQ overflow resets the function; requests are far from their deadline.
+ */
+static void
+test_aeq_events(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q, *q2;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m[2], m2, *out[2];
+	unsigned int qn, qn2, aeq_db;
+	uint64_t t0;
+
+	(void)state;
+	dev = attach("timeout_ms=10000", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	q2 = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn2 = qn_of(f);
+	assert_true(f->aeq_depth > 0);
+	f->manual = true;
+	for (unsigned int type = QM_AEQE_CQ_OVERFLOW; type <= QM_AEQE_CQE_ERROR; type++) {
+		unsigned int sqc_writes = f->mb_cmds[QM_MB_CMD_SQC], resets = f->resets;
+
+		for (int i = 0; i < 2; i++) {
+			msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
+				 buf + 65536 * (i + 1), 65536);
+			assert_int_equal(wd_send(q, &m[i]), 0);
+		}
+		msg_flat(&m2, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 4 * 65536, 65536);
+		assert_int_equal(wd_send(q2, &m2), 0);
+		aeq_db = f->aeq_db;
+		hzf_post_aeqe(f, qn, type);
+		if (type != QM_AEQE_EQ_OVERFLOW) {
+			/* the device went on: CQEs written, but not to be trusted */
+			struct hzf_queue *fq = &f->q[qn];
+
+			for (; fq->fetch != fq->db_tail; fq->fetch = (uint16_t)((fq->fetch + 1) % 8))
+				hzf_complete(f, qn, fq->fetch, false);
+		}
+		t0 = rte_get_timer_cycles();
+		assert_int_equal(collect(q, out, 2), 2);
+		assert_true(rte_get_timer_cycles() - t0 < rte_get_timer_hz());
+		assert_int_equal(m[0].status, WD_COMP_MSG_ERR_DEVICE);
+		assert_int_equal(m[1].status, WD_COMP_MSG_ERR_DEVICE);
+		assert_true(f->aeq_db > aeq_db);  /* consumed: the AEQ head moved */
+		if (type == QM_AEQE_EQ_OVERFLOW) {
+			assert_int_equal(f->resets, resets + 1);
+			/* the other queue's request ended with the reset */
+			assert_int_equal(collect(q2, out, 1), 1);
+			assert_int_equal(m2.status, WD_COMP_MSG_ERR_DEVICE);
+		} else {
+			/* only that queue: stopped and given fresh rings, no reset */
+			assert_int_equal(f->resets, resets);
+			assert_true(f->mb_cmds[QM_MB_CMD_SQC] > sqc_writes);
+			assert_int_equal(poll_now(q2, out, 1), 0);
+			hzf_complete_all(f, qn2);
+			assert_int_equal(collect(q2, out, 1), 1);
+			assert_int_equal(m2.status, WD_COMP_MSG_OK);
+		}
+		/* the queue works afterwards */
+		assert_int_equal(wd_send(q, &m[0]), 0);
+		hzf_complete_all(f, qn);
+		assert_int_equal(collect(q, out, 1), 1);
+		assert_int_equal(m[0].status, WD_COMP_MSG_OK);
+	}
+	assert_int_equal(wd_release_queue(q), 0);
+	assert_int_equal(wd_release_queue(q2), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 static void
 test_release_inflight(void **state)
 {
@@ -1792,6 +1868,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_batch_queue),
 		cmocka_unit_test(test_timeout_reset),
 		cmocka_unit_test(test_abnormal_reset),
+		cmocka_unit_test(test_aeq_events),
 		cmocka_unit_test(test_release_inflight),
 		cmocka_unit_test(test_irq_sleep),
 		cmocka_unit_test(test_sgl_layout),
