@@ -396,11 +396,21 @@ struct wd_comp_buf_result {
  * Compress or decompress a whole flat buffer in one call, on queue pair
  * @p qp_id of a started device (ordinary memory is fine: it is copied
  * through DMA memory when needed). Any size: large inputs are processed
- * as a stream. For gzip decompression, all members are decompressed.
+ * as a stream. For gzip decompression, all members are decompressed;
+ * anything after the last member that starts no member (both magic
+ * bytes 1f 8b) is left: res->consumed < @p src_len.
+ *
+ * On a hardware device the output always goes through a private DMA
+ * buffer (up to 64 MiB; larger outputs run in software when the queue
+ * pair's policy allows WD_COMP_FB_F_UNSUPPORTED): when the call returns,
+ * -ETIMEDOUT included, nothing writes into @p dst any more. The queue
+ * pair must not be used by another thread meanwhile.
  *
  * @return 0 on success (res->status SUCCESS), -ENOSPC output too small,
- *         -EBADMSG corrupt input, -EILSEQ checksum mismatch,
- *         -ENOTSUP, -ETIMEDOUT, -EIO, -EINVAL.
+ *         -EBADMSG corrupt or truncated input, -EILSEQ checksum mismatch,
+ *         -ENOTSUP, -ETIMEDOUT (no answer from the device in 10 s),
+ *         -EIO device error, -EINVAL bad arguments or device not started,
+ *         -EPERM in a child after fork().
  */
 WD_EXPORT int wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id,
 				  const struct wd_comp_xform *xform,

@@ -1545,7 +1545,13 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 		memcpy(r->bounce_src, src, src_len);
 		r->src.addr = r->bounce_src;
 	}
-	if (dst_len > 0 && (!mem_dma_ok(dst) || !mem_dma_ok((uint8_t *)dst + dst_len - 1))) {
+	/*
+	 * The output always goes through a private buffer, DMA memory or not:
+	 * after a timeout the caller gets its buffer back while the device may
+	 * still write (the request is orphaned, its buffers freed when the
+	 * driver completes it), and that must never be the caller's memory.
+	 */
+	if (dst_len > 0) {
 		if (dst_len > HW_BOUNCE_MAX)
 			goto unsupported;
 		r->bounce_dst = wd_dma_zmalloc(dst_len, 64, qp->socket_id);

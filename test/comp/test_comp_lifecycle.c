@@ -243,6 +243,49 @@ test_cleanup_live(void **state)
 	assert_int_equal(wd_comp_dev_detach(dev), 0);
 }
 
+/*
+ * wd_comp_buf_process() into DMA memory on a device that stalls for longer
+ * than the call's 10 s deadline: whatever it returns (the driver's own
+ * deadline may reset the function first), nothing writes into the
+ * caller's buffer after it returned (the output goes through a private
+ * buffer).
+ */
+static void
+test_buf_process_timeout(void **state)
+{
+	static uint8_t data[8192], snap[16384];
+	struct wd_comp_xform x = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_GZIP, .level = 1};
+	struct wd_comp_qp_conf conf = {.socket_id = WD_SOCKET_ANY, .fallback = {.flags = 0}};
+	struct wd_comp_buf_result r;
+	const size_t room = sizeof(snap);
+	uint8_t *dst = wd_dma_zmalloc(room, 64, WD_SOCKET_ANY);
+	int dev, ret;
+
+	(void)state;
+	assert_non_null(dst);
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 9);
+	/* no fallback: the hardware or nothing */
+	dev = ct_dev_open("model:stall_ms=12500", 1, &conf);
+	assert_true(dev >= 0);
+	memset(dst, 0xa5, room);
+	ret = wd_comp_buf_process((uint8_t)dev, 0, &x, data, sizeof(data), dst, room, &r);
+	/* whatever the outcome (the driver's own deadline may reset and retry) */
+	assert_true(ret == 0 || ret == -ETIMEDOUT || ret == -EIO);
+	if (ret != 0)
+		r.produced = 0;
+	memcpy(snap, dst, room);
+	for (size_t i = r.produced; i < room; i++)
+		assert_int_equal(dst[i], 0xa5);
+	/* the engine wakes up: nothing more is written into dst */
+	usleep(4000 * 1000);
+	assert_memory_equal(dst, snap, room);
+	/* the device answers again */
+	roundtrip((uint8_t)dev);
+	ct_dev_close((uint8_t)dev);
+	assert_int_equal(wd_comp_dev_detach((uint8_t)dev), 0);
+	wd_dma_free(dst);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,6 +293,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sw_before_eal),
 		cmocka_unit_test(test_attach_detach_cycles),
 		cmocka_unit_test(test_fork),
+		cmocka_unit_test(test_buf_process_timeout),
 		cmocka_unit_test(test_cleanup_live),
 	};
 	int ret;
