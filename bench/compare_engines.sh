@@ -6,14 +6,15 @@
 #
 #   bench/compare_engines.sh [BUILD_DIR] [OUT_DIR] [extra wd-perf options...]
 #
-# Writes OUT_DIR/{throughput,latency,cyclecount}.{txt,json,csv} and, when
+# Writes OUT_DIR (default: BUILD_DIR/bench-results, outside the sources)
+# /{throughput,latency,cyclecount}.{txt,json,csv} and, when
 # matplotlib is installed (Debian: python3-matplotlib), a PNG of each.
 # Environment: WD_EAL_ARGS replaces the EAL arguments below.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
-out=${2:-$here/bench/results}
+out=${2:-$build/bench-results}
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] && shift
 perf=$build/app/wd-perf/wd-perf

@@ -42,7 +42,7 @@ as_root() {
 # ---- packages ----------------------------------------------------------------
 packages=(build-essential pkg-config meson ninja-build python3 gzip
           libdpdk-dev dpdk-dev libisal-dev libcmocka-dev libnuma-dev zlib1g-dev
-          libpcap-dev)
+          libpcap-dev doxygen python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
