@@ -525,7 +525,8 @@ check_stall(struct hzip_qp *zq)
 		}
 		if (unlikely(hisi_qm_qp_error_take(qp))) {
 			/* CQ overflow or CQE error (5.4): stop and restart this queue */
-			HZIP_LOG(zq->name, ERR, "queue %u: queue error: %u request(s) in flight end",
+			HZIP_LOG(zq->name, ERR,
+				 "queue %u: queue error: %u request(s) in flight end",
 				 qp->qn, zq->inflight);
 			stop_queue(zq, now, FAIL_DEVICE, FAIL_DEVICE);
 			return;

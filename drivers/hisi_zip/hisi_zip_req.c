@@ -1093,7 +1093,8 @@ stateless_comp_sums(struct hzip_qp *zq, uint16_t idx, const struct hzip_slot *sl
 		return WD_COMP_MSG_ERR_DEVICE;
 	}
 	if (sl->flags & HZIP_SLOT_BOUNCE)
-		memcpy(t, zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE + hw_prod - tl, sizeof(t));
+		memcpy(t, zq->bounce + (size_t)idx * HZIP_SLOT_BOUNCE_SIZE + hw_prod - tl,
+		       sizeof(t));
 	else if (sl->sgl_out != HZIP_SGL_NONE ?
 		 !hzip_sgl_read(&zq->sgl, sl->sgl_out, hw_prod - tl, t, sizeof(t)) :
 		 !hzip_buf_read(&m->dst, sl->hdr_out + hw_prod - tl, t, sizeof(t)))
@@ -1229,7 +1230,10 @@ hzip_complete(struct hzip_qp *zq, uint16_t idx)
 		}
 	}
 	if (good && st == NULL) {
-		/* stateless: the sums from the trailer (dw30/dw31 are confirmed in stream mode only) */
+		/*
+		 * stateless: the sums from the trailer (dw30/dw31 are confirmed
+		 * in stream mode only)
+		 */
 		status = zq->op == WD_OP_COMPRESS ?
 			 stateless_comp_sums(zq, idx, sl, m, status, consumed, hw_prod) :
 			 stateless_decomp_sums(zq, idx, sl, m, status, &consumed, hw_prod);

@@ -160,7 +160,8 @@ sgl_build_chained(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, u
 			take = RTE_MIN(avail, left);
 			addr = rte_pktmbuf_iova_offset(s, in_seg);
 			SET(e[used].addr, addr);
-			SET(e[used].sw, (uintptr_t)rte_pktmbuf_mtod_offset(s, const uint8_t *, in_seg));
+			SET(e[used].sw,
+			    (uintptr_t)rte_pktmbuf_mtod_offset(s, const uint8_t *, in_seg));
 			SET(e[used].len, take);
 			used++;
 			nseg++;

@@ -1011,7 +1011,8 @@ test_aeq_events(void **state)
 			/* the device went on: CQEs written, but not to be trusted */
 			struct hzf_queue *fq = &f->q[qn];
 
-			for (; fq->fetch != fq->db_tail; fq->fetch = (uint16_t)((fq->fetch + 1) % 8))
+			for (; fq->fetch != fq->db_tail;
+			     fq->fetch = (uint16_t)((fq->fetch + 1) % 8))
 				hzf_complete(f, qn, fq->fetch, false);
 		}
 		t0 = rte_get_timer_cycles();

@@ -452,7 +452,8 @@ test_kernel_irq_flow(void **state)
 				while (rd_poll(cq, done, &slot, 0) == 1) {
 					unsigned int i = ndone[t]++;
 
-					assert_int_equal(slot, expect_slot[t]);	/* in order */
+					/* in order */
+					assert_int_equal(slot, expect_slot[t]);
 					expect_slot[t] = (uint16_t)((slot + 1) % cq->depth);
 					if (t == 0) {
 						uint8_t *out;
