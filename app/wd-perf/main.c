@@ -156,7 +156,8 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 		for (unsigned int i = 0; i < p->nb_lcores; i++) {
 			ret = rte_eal_remote_launch(perf_lcore_main, &jobs[i], p->lcores[i]);
 			if (ret < 0) {
-				fprintf(stderr, "wd-perf: cannot launch lcore %u: %s\n", p->lcores[i],
+				fprintf(stderr, "wd-perf: cannot launch lcore %u: %s\n",
+					p->lcores[i],
 					strerror(-ret));
 				perf_force_stop = true;
 				jobs[i].done = true;
@@ -378,7 +379,8 @@ split_args(int argc, char **argv, char ***eal_argv, int *eal_argc, char ***app_a
 		if (some_ours && all_ours) {
 			dd = 0; /* only wd-perf options: no EAL options */
 		} else if (some_ours) {
-			fprintf(stderr, "wd-perf: wd-perf options go after '--', EAL options before "
+			fprintf(stderr,
+				"wd-perf: wd-perf options go after '--', EAL options before "
 				"it: wd-perf [EAL options] -- [options]\n");
 			return -EINVAL;
 		}
@@ -508,8 +510,8 @@ main(int argc, char **argv)
 			printf("device: %s\n", desc);
 		}
 		if (defaulted)
-			printf("        no accelerator is bound to vfio-pci: using the device model "
-			       "(see doc/real-hardware.md)\n");
+			printf("        no accelerator is bound to vfio-pci: using the device "
+			       "model (see doc/real-hardware.md)\n");
 	}
 	if (perf_devices_configure(p.devs, p.nb_devs, p.nb_lcores * opts.qps_per_lcore,
 				   &opts) < 0) {

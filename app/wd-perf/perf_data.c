@@ -167,7 +167,8 @@ perf_data_load(const struct perf_opts *o, struct perf_data *d)
 		len = (uint64_t)st.st_size > PERF_FILE_MAX ? PERF_FILE_MAX : (size_t)st.st_size;
 		d->buf = malloc(len);
 		if (d->buf == NULL || fread(d->buf, 1, len, f) != len) {
-			fprintf(stderr, "wd-perf: --file %s: cannot read %zu bytes\n", o->file, len);
+			fprintf(stderr, "wd-perf: --file %s: cannot read %zu bytes\n", o->file,
+				len);
 			fclose(f);
 			free(d->buf);
 			d->buf = NULL;

@@ -76,7 +76,8 @@ perf_devices_open(const struct perf_opts *o, struct perf_dev *devs, unsigned int
 		if (n == 0) {
 			id = wd_comp_dev_attach("model");
 			if (id < 0) {
-				fprintf(stderr, "wd-perf: no accelerator is bound to vfio-pci and the "
+				fprintf(stderr,
+					"wd-perf: no accelerator is bound to vfio-pci and the "
 					"device model cannot be attached: %s\n", strerror(-id));
 				return id;
 			}
@@ -110,7 +111,8 @@ perf_devices_open(const struct perf_opts *o, struct perf_dev *devs, unsigned int
 		}
 		for (unsigned int k = 0; k < n; k++) {
 			if (devs[k].id == id) {
-				fprintf(stderr, "wd-perf: --dev '%s' names the same device as '%s'\n",
+				fprintf(stderr,
+					"wd-perf: --dev '%s' names the same device as '%s'\n",
 					o->devs[i], devs[k].spec);
 				return -EINVAL;
 			}
@@ -183,7 +185,8 @@ list_core_dev(FILE *f, struct wd_dev *dev)
 	fprintf(f, "    pci id %04x:%04x rev %02x (%s)\n", wi.vendor_id, wi.device_id,
 		wi.revision, (wi.flags & WD_DEV_F_VF) ? "VF" : "PF");
 	fprintf(f, "    flags 0x%x:%s%s%s%s%s\n", wi.flags,
-		(wi.flags & WD_DEV_F_PCI) ? " pci" : "", (wi.flags & WD_DEV_F_MODEL) ? " model" : "",
+		(wi.flags & WD_DEV_F_PCI) ? " pci" : "",
+		(wi.flags & WD_DEV_F_MODEL) ? " model" : "",
 		(wi.flags & WD_DEV_F_VF) ? " vf" : "", (wi.flags & WD_DEV_F_IRQ) ? " irq" : "",
 		(wi.flags & WD_DEV_F_IOVA_VA) ? " iova-va" : "");
 	fprintf(f, "    algorithms: %s\n", algs);
@@ -296,7 +299,8 @@ perf_devices_configure(struct perf_dev *devs, unsigned int nb_devs, unsigned int
 		}
 		ret = wd_comp_dev_start(d->id);
 		if (ret < 0) {
-			fprintf(stderr, "wd-perf: %s: start failed: %s\n", d->label, strerror(-ret));
+			fprintf(stderr, "wd-perf: %s: start failed: %s\n", d->label,
+				strerror(-ret));
 			return ret;
 		}
 		d->nb_qps = (uint16_t)nb_qps;
@@ -343,7 +347,8 @@ perf_assign_qps(const struct perf_opts *o, struct perf_dev *devs, const unsigned
 
 		ret = wd_comp_sched_get(sched, lcores[i], &dev_id, &qp);
 		if (ret < 0) {
-			fprintf(stderr, "wd-perf: the scheduler has no queue pair for lcore %u: %s\n",
+			fprintf(stderr,
+				"wd-perf: the scheduler has no queue pair for lcore %u: %s\n",
 				lcores[i], strerror(-ret));
 			wd_comp_sched_free(sched);
 			return ret;

@@ -20,10 +20,10 @@ perf_usage(FILE *f, const char *prog)
 		"usage: %s [EAL options] -- [options]\n"
 		"\n"
 		"Devices (default: every accelerator bound to vfio-pci, else the device model):\n"
-		"  --dev SPEC           device to test; repeat for several (reported side by side):\n"
+		"  --dev SPEC           device to test; repeat for several (side by side):\n"
 		"                       a PCI address (0000:75:00.0), model[:key=value,...], sw\n"
 		"  --spread             run all --dev devices at once, lcores spread over them\n"
-		"                       (nearest NUMA node first); default: one device after another\n"
+		"                       (nearest NUMA node first); default: one after another\n"
 		"  --list               list the devices and their attributes, then exit\n"
 		"\n"
 		"Workload:\n"
@@ -41,16 +41,17 @@ perf_usage(FILE *f, const char *prog)
 		"                       request does not fit one segment)\n"
 		"  --burst N            ops per enqueue call (default 32; latency mode 1)\n"
 		"  --inflight N         ops in flight per lcore (default 128; latency mode 1)\n"
-		"  --lcores N           worker lcores to use (default: every worker lcore of EAL's\n"
-		"                       set, or the main lcore when there is no worker)\n"
+		"  --lcores N           worker lcores to use (default: all EAL's worker lcores,\n"
+		"                       or the main lcore when there is no worker)\n"
 		"  --qps-per-lcore N    queue pairs per lcore (default 1)\n"
 		"  --file PATH          input data (default: generated, see --data)\n"
 		"  --data KIND          generated data: text (default), mixed, random, zeros\n"
 		"  --duration SEC       seconds per run (default 0.5)\n"
 		"  --iterations N       passes over each lcore's requests instead of a duration\n"
-		"  --cc-delay-us US     cyclecount: wait between enqueue and dequeue (default 500)\n"
+		"  --cc-delay-us US     cyclecount: wait from enqueue to dequeue (default 500)\n"
 		"  --fallback LIST      software fallback policy of the queue pairs: 'default',\n"
-		"                       'none', or a list of no-hw, queue-full, unsupported, small=N\n"
+		"                       'none', or a list of: no-hw, queue-full, unsupported,\n"
+		"                       small=N\n"
 		"  --seed N             seed of the generated data (default 1)\n"
 		"\n"
 		"Output:\n"
@@ -234,7 +235,8 @@ parse_fallback(const char *arg, struct perf_opts *o)
 			uint64_t v;
 
 			if (parse_uint(tok + 6, 1, UINT32_MAX, &v) < 0) {
-				fprintf(stderr, "wd-perf: --fallback: bad threshold in '%s'\n", tok);
+				fprintf(stderr, "wd-perf: --fallback: bad threshold in '%s'\n",
+					tok);
 				return -EINVAL;
 			}
 			o->fallback.flags |= WD_COMP_FB_F_SMALL;
@@ -308,8 +310,8 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 			else if (strcmp(a, "verify") == 0)
 				o->mode = PERF_MODE_VERIFY;
 			else
-				BAD("--mode: '%s' is not one of throughput, latency, cyclecount, verify",
-				    a);
+				BAD("--mode: '%s' is not one of throughput, latency, cyclecount, "
+				    "verify", a);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(a, "deflate") == 0)
@@ -360,7 +362,8 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 		case OPT_STATEFUL: o->stateful = true; break;
 		case OPT_CHUNK:
 			if (parse_uint(a, 1, PERF_MAX_SIZE, &v) < 0)
-				BAD("--chunk: '%s' is not a size from 1 to %u bytes", a, PERF_MAX_SIZE);
+				BAD("--chunk: '%s' is not a size from 1 to %u bytes", a,
+				    PERF_MAX_SIZE);
 			o->chunk = (uint32_t)v;
 			break;
 		case OPT_SIZE:
@@ -386,7 +389,8 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 			break;
 		case OPT_LCORES:
 			if (parse_uint(a, 1, RTE_MAX_LCORE, &v) < 0)
-				BAD("--lcores: '%s' is not a number from 1 to %d", a, RTE_MAX_LCORE);
+				BAD("--lcores: '%s' is not a number from 1 to %d", a,
+				    RTE_MAX_LCORE);
 			o->nb_lcores = (unsigned int)v;
 			break;
 		case OPT_QPS:
@@ -415,19 +419,22 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 			errno = 0;
 			d = strtod(a, &end);
 			if (errno != 0 || end == a || *end != '\0' || !(d > 0) || d > 86400)
-				BAD("--duration: '%s' is not a number of seconds (0 < s <= 86400)", a);
+				BAD("--duration: '%s' is not a number of seconds (0 < s <= 86400)",
+				    a);
 			o->duration = d;
 			o->iterations = 0;
 			break;
 		}
 		case OPT_ITERATIONS:
 			if (parse_uint(a, 1, UINT32_MAX, &v) < 0)
-				BAD("--iterations: '%s' is not a number from 1 to %u", a, UINT32_MAX);
+				BAD("--iterations: '%s' is not a number from 1 to %u", a,
+				    UINT32_MAX);
 			o->iterations = v;
 			break;
 		case OPT_CC_DELAY:
 			if (parse_uint(a, 0, 1000000, &v) < 0)
-				BAD("--cc-delay-us: '%s' is not a number of microseconds (0..1000000)", a);
+				BAD("--cc-delay-us: '%s' is not a number of microseconds "
+				    "(0..1000000)", a);
 			o->cc_delay_us = (uint32_t)v;
 			break;
 		case OPT_FALLBACK:

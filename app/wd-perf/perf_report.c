@@ -366,7 +366,8 @@ perf_report_summary(FILE *f, const struct perf_opts *o, struct perf_result *cons
 					 cell->lat_p99_us);
 			else
 				snprintf(txt, sizeof(txt), "%.2f",
-					 row->op == WD_OP_COMPRESS ? cell->gbps_in : cell->gbps_out);
+					 row->op == WD_OP_COMPRESS ? cell->gbps_in :
+								     cell->gbps_out);
 			if (cell != NULL && cell->errors)
 				strncat(txt, " (errors)", sizeof(txt) - strlen(txt) - 1);
 			fprintf(f, " %*s", w, txt);
@@ -386,7 +387,8 @@ perf_report_summary(FILE *f, const struct perf_opts *o, struct perf_result *cons
 					bo += aggs[k]->bytes_out;
 				}
 			if (bi)
-				snprintf(txt, sizeof(txt), "%.1f%%", 100.0 * (double)bo / (double)bi);
+				snprintf(txt, sizeof(txt), "%.1f%%",
+					 100.0 * (double)bo / (double)bi);
 			else
 				snprintf(txt, sizeof(txt), "-");
 			fprintf(f, " %*s", w, txt);

@@ -251,10 +251,12 @@ port_start(uint16_t port)
 
 	ret = rte_eth_dev_configure(port, 1, 1, &conf);
 	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 1024, (unsigned int)rte_eth_dev_socket_id(port),
+		ret = rte_eth_rx_queue_setup(port, 0, 1024,
+					     (unsigned int)rte_eth_dev_socket_id(port),
 					     NULL, pl.pkt_pool);
 	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 1024, (unsigned int)rte_eth_dev_socket_id(port),
+		ret = rte_eth_tx_queue_setup(port, 0, 1024,
+					     (unsigned int)rte_eth_dev_socket_id(port),
 					     NULL);
 	if (ret == 0)
 		ret = rte_eth_dev_start(port);
@@ -294,7 +296,8 @@ ports_open(void)
 			if (opt.out != NULL)
 				return 0;
 		} else {
-			fprintf(stderr, PROG ": net_pcap is not available (%s): using net_ring ports "
+			fprintf(stderr,
+				PROG ": net_pcap is not available (%s): using net_ring ports "
 				"fed by this program\n", strerror(-ret));
 			opt.ring_ports = true;
 		}
@@ -307,7 +310,8 @@ ports_open(void)
 			return -EINVAL;
 		ret = rte_eth_from_ring(pl.in_feed);
 		if (ret < 0) {
-			fprintf(stderr, PROG ": net_ring input port: %s\n", rte_strerror(rte_errno));
+			fprintf(stderr, PROG ": net_ring input port: %s\n",
+				rte_strerror(rte_errno));
 			return -EIO;
 		}
 		pl.in_port = (uint16_t)ret;
@@ -847,7 +851,8 @@ parse_args(int argc, char **argv)
 		case 'm':
 			v = strtol(optarg, &end, 10);
 			if (*end != '\0' || v < 0 || v > 65535) {
-				fprintf(stderr, PROG ": --min-size: '%s' is not 0..65535\n", optarg);
+				fprintf(stderr, PROG ": --min-size: '%s' is not 0..65535\n",
+					optarg);
 				return -1;
 			}
 			opt.min_size = (uint32_t)v;
@@ -856,14 +861,16 @@ parse_args(int argc, char **argv)
 			if (strcmp(optarg, "ring") == 0) {
 				opt.ring_ports = true;
 			} else if (strcmp(optarg, "pcap") != 0) {
-				fprintf(stderr, PROG ": --ports: '%s' is not pcap or ring\n", optarg);
+				fprintf(stderr, PROG ": --ports: '%s' is not pcap or ring\n",
+					optarg);
 				return -1;
 			}
 			break;
 		case 't':
 			opt.duration = strtod(optarg, &end);
 			if (*end != '\0' || !(opt.duration > 0)) {
-				fprintf(stderr, PROG ": --duration: '%s' is not a number of seconds\n",
+				fprintf(stderr,
+					PROG ": --duration: '%s' is not a number of seconds\n",
 					optarg);
 				return -1;
 			}
@@ -872,7 +879,8 @@ parse_args(int argc, char **argv)
 			usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, PROG ": unknown option or missing argument '%s' (see --help)\n",
+			fprintf(stderr,
+				PROG ": unknown option or missing argument '%s' (see --help)\n",
 				argv[optind - 1]);
 			return -1;
 		}
@@ -913,7 +921,8 @@ device_open(void)
 	else
 		id = ret > 0 ? 0 : wd_comp_dev_attach("model");
 	if (id < 0) {
-		fprintf(stderr, PROG ": cannot attach %s: %s\n", opt.dev ? opt.dev : "the device model",
+		fprintf(stderr, PROG ": cannot attach %s: %s\n",
+			opt.dev ? opt.dev : "the device model",
 			strerror(-id));
 		return id;
 	}
@@ -978,7 +987,8 @@ main(int argc, char **argv)
 	pl.pkt_pool = rte_pktmbuf_pool_create("pl_pkts", NB_MBUFS, 256, 0,
 					      RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	pl.out_pool = rte_pktmbuf_pool_create("pl_out", 2047, 64, 0,
-					      RTE_PKTMBUF_HEADROOM + OUT_ROOM, (int)rte_socket_id());
+					      RTE_PKTMBUF_HEADROOM + OUT_ROOM,
+					      (int)rte_socket_id());
 	pl.ring_rx = rte_ring_create("pl_rx", RING_SIZE, (int)rte_socket_id(),
 				     RING_F_SP_ENQ | RING_F_SC_DEQ);
 	pl.ring_tx = rte_ring_create("pl_tx", RING_SIZE, (int)rte_socket_id(),

@@ -1182,7 +1182,8 @@ main(int argc, char **argv)
 			struct wd_spec sp;
 
 			if (wd_spec_parse(optarg, &sp) < 0) {
-				fprintf(stderr, PROG ": --dev %s: not a device specification (a PCI "
+				fprintf(stderr,
+					PROG ": --dev %s: not a device specification (a PCI "
 					"address, model[:key=value,...] or sw)\n", optarg);
 				return EX_ERROR;
 			}
@@ -1195,7 +1196,8 @@ main(int argc, char **argv)
 			if (optopt != 0 && optopt < 128)
 				fprintf(stderr, PROG ": invalid option -- '%c'\n", optopt);
 			else
-				fprintf(stderr, PROG ": unrecognized option '%s'\n", argv[optind - 1]);
+				fprintf(stderr, PROG ": unrecognized option '%s'\n",
+					argv[optind - 1]);
 			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
 			return EX_ERROR;
 		}

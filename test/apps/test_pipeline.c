@@ -142,7 +142,8 @@ read_pcap(const char *path, struct pkt *out, unsigned int max)
 
 	assert_non_null(buf);
 	assert_true(len >= 24);
-	assert_true(*(uint32_t *)(void *)buf == 0xa1b2c3d4 || *(uint32_t *)(void *)buf == 0xa1b23c4d);
+	assert_true(*(uint32_t *)(void *)buf == 0xa1b2c3d4 ||
+		    *(uint32_t *)(void *)buf == 0xa1b23c4d);
 	while (off + 16 <= len && n < max) {
 		uint32_t incl;
 

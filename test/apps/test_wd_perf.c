@@ -311,7 +311,8 @@ test_mode_cyclecount(void **state)
 		check_common(row, "cyclecount");
 		check_ok_row(row);
 		assert_true(enq > 0 && deq > 0);
-		assert_true(fabs(num(row, "cycles_per_op") - (enq + deq)) <= 1 + 1e-6 * (enq + deq));
+		assert_true(fabs(num(row, "cycles_per_op") - (enq + deq)) <=
+			    1 + 1e-6 * (enq + deq));
 		/* wall-clock rates make no sense with the enqueue/dequeue delay */
 		assert_true(is_null(row, "gbps_in"));
 		assert_true(is_null(row, "lat_p50_us"));

@@ -880,7 +880,8 @@ test_stateful_decomp_final(void **state)
 						   out + got, sizeof(out) - got, &r),
 					 WD_COMP_OP_SUCCESS);
 			got += r.produced;
-			assert_int_equal(stream_op(st, comp + took, clen - took, WD_COMP_FLUSH_FINAL,
+			assert_int_equal(stream_op(st, comp + took, clen - took,
+						   WD_COMP_FLUSH_FINAL,
 						   out + got, sizeof(out) - got, &r),
 					 WD_COMP_OP_SUCCESS);
 			assert_int_equal(r.consumed, clen - took);
@@ -1008,8 +1009,9 @@ test_stream_trailing(void **state)
 					continue;
 				/* gzip: in the next op, after the end: nothing consumed */
 				assert_int_equal(stream_op(st, tails[t], tail_len[t],
-							   (enum wd_comp_flush)fl, NULL, sizeof(out),
-							   &r), WD_COMP_OP_SUCCESS);
+							   (enum wd_comp_flush)fl, NULL,
+							   sizeof(out), &r),
+						 WD_COMP_OP_SUCCESS);
 				assert_int_equal(r.consumed, 0);
 				assert_int_equal(r.produced, 0);
 				assert_true(r.flags & WD_COMP_OP_F_STREAM_END);

@@ -5,7 +5,8 @@
 #     never exit the process;
 #  2. no vendor knowledge in lib/, no model knowledge in drivers/;
 #  3. no DPDK driver-SDK headers copied into the tree;
-#  4. every C file starts with an SPDX line.
+#  4. every C file starts with an SPDX line;
+#  5. no line of a tracked .c/.h is wider than 100 columns (tabs = 8).
 # Comment lines are not checked for rules 1-2.
 set -u
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -54,6 +55,14 @@ fi
 for f in $(git ls-files '*.c' '*.h' 2>/dev/null); do
     head -n 1 "$f" | grep -q 'SPDX-License-Identifier' || report "$f: first line is not SPDX"
 done
+
+long=$(git ls-files '*.c' '*.h' 2>/dev/null | while IFS= read -r f; do
+            expand -t 8 "$f" | awk -v f="$f" 'length($0) > 100 {
+                printf "%s:%d: %d columns\n", f, NR, length($0) }'
+        done)
+if [ -n "$long" ]; then
+    while IFS= read -r l; do report "$l (over 100)"; done <<< "$long"
+fi
 
 if [ $fail -eq 0 ]; then
     echo "style: all checks passed"
