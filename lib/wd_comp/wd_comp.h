@@ -46,32 +46,37 @@ struct rte_mempool;
 #define WD_COMP_LEVEL_DEFAULT (-1)
 /** Level 0: no compression (stored blocks). */
 #define WD_COMP_LEVEL_NONE 0
+/** Fastest compression level. */
 #define WD_COMP_LEVEL_MIN 1
+/** Best compression level. */
 #define WD_COMP_LEVEL_MAX 9
 
 /* ------------------------------------------------------------------ */
 /* Feature flags (as RTE_COMP_FF_*, plus ours)                         */
 /* ------------------------------------------------------------------ */
-#define WD_COMP_FF_STATEFUL_COMPRESSION   (1ULL << 0)
-#define WD_COMP_FF_STATEFUL_DECOMPRESSION (1ULL << 1)
-#define WD_COMP_FF_OOP_SGL_IN_SGL_OUT     (1ULL << 2)
-#define WD_COMP_FF_OOP_SGL_IN_LB_OUT      (1ULL << 3)
-#define WD_COMP_FF_OOP_LB_IN_SGL_OUT      (1ULL << 4)
-#define WD_COMP_FF_ADLER32_CHECKSUM       (1ULL << 5)
-#define WD_COMP_FF_CRC32_CHECKSUM         (1ULL << 6)
-#define WD_COMP_FF_CRC32_ADLER32_CHECKSUM (1ULL << 7)
-#define WD_COMP_FF_MULTI_PKT_CHECKSUM     (1ULL << 8)
-#define WD_COMP_FF_SHA1_HASH              (1ULL << 9)
-#define WD_COMP_FF_SHA2_SHA256_HASH       (1ULL << 10)
-#define WD_COMP_FF_NONCOMPRESSED_BLOCKS   (1ULL << 11)
-#define WD_COMP_FF_SHAREABLE_PRIV_XFORM   (1ULL << 12)
-#define WD_COMP_FF_HUFFMAN_FIXED          (1ULL << 13)
-#define WD_COMP_FF_HUFFMAN_DYNAMIC        (1ULL << 14)
+/** @name Feature flags (wd_comp_dev_info.feature_flags, per algorithm in caps)
+ * @{ */
+#define WD_COMP_FF_STATEFUL_COMPRESSION   (1ULL << 0) /**< streams can compress */
+#define WD_COMP_FF_STATEFUL_DECOMPRESSION (1ULL << 1) /**< streams can decompress */
+#define WD_COMP_FF_OOP_SGL_IN_SGL_OUT     (1ULL << 2) /**< chained input, chained output */
+#define WD_COMP_FF_OOP_SGL_IN_LB_OUT      (1ULL << 3) /**< chained input, one-segment output */
+#define WD_COMP_FF_OOP_LB_IN_SGL_OUT      (1ULL << 4) /**< one-segment input, chained output */
+#define WD_COMP_FF_ADLER32_CHECKSUM       (1ULL << 5) /**< Adler-32 of the data */
+#define WD_COMP_FF_CRC32_CHECKSUM         (1ULL << 6) /**< CRC-32 of the data */
+#define WD_COMP_FF_CRC32_ADLER32_CHECKSUM (1ULL << 7) /**< both at once */
+#define WD_COMP_FF_MULTI_PKT_CHECKSUM     (1ULL << 8) /**< checksum continued over ops (input_chksum) */
+#define WD_COMP_FF_SHA1_HASH              (1ULL << 9) /**< as compressdev; never set here */
+#define WD_COMP_FF_SHA2_SHA256_HASH       (1ULL << 10) /**< as compressdev; never set here */
+#define WD_COMP_FF_NONCOMPRESSED_BLOCKS   (1ULL << 11) /**< level 0: stored blocks */
+#define WD_COMP_FF_SHAREABLE_PRIV_XFORM   (1ULL << 12) /**< one private xform for many queue pairs */
+#define WD_COMP_FF_HUFFMAN_FIXED          (1ULL << 13) /**< fixed Huffman codes */
+#define WD_COMP_FF_HUFFMAN_DYNAMIC        (1ULL << 14) /**< dynamic Huffman codes */
 #define WD_COMP_FF_ZLIB_FORMAT            (1ULL << 32) /**< ours */
 #define WD_COMP_FF_GZIP_FORMAT            (1ULL << 33) /**< ours */
 #define WD_COMP_FF_GZIP_MULTI_MEMBER      (1ULL << 34) /**< ours */
 #define WD_COMP_FF_SW_FALLBACK            (1ULL << 35) /**< ours */
 #define WD_COMP_FF_HW_ACCELERATED         (1ULL << 36) /**< ours */
+/** @} */
 
 /* ------------------------------------------------------------------ */
 /* Xforms and ops                                                      */
@@ -164,7 +169,7 @@ enum wd_comp_fallback_reason {
  * wd_comp_op_pool_create(); a pool's user area follows the op.
  */
 struct wd_comp_op {
-	enum wd_comp_op_type op_type;
+	enum wd_comp_op_type op_type; /**< stateless (private_xform) or stateful (stream) */
 	union {
 		void *private_xform;   /**< STATELESS */
 		void *stream;          /**< STATEFUL */
@@ -172,13 +177,20 @@ struct wd_comp_op {
 	struct rte_mempool *mempool;  /**< pool the op came from */
 	struct rte_mbuf *m_src;       /**< input chain */
 	struct rte_mbuf *m_dst;       /**< output chain */
+	/** Input: [offset, offset + length) of m_src's data. */
 	struct {
 		uint32_t offset;          /**< first input byte in m_src */
 		uint32_t length;          /**< input bytes */
 	} src;
+	/** Output: from offset to the end of m_dst's data (the room). */
 	struct {
 		uint32_t offset;          /**< first output byte in m_dst */
 	} dst;
+	/**
+	 * WD_COMP_FLUSH_*: stateless compression FINAL (FULL for independent
+	 * raw deflate blocks); a stream's FINAL op ends it (decompression:
+	 * promises the end, see wd_comp_stream_create()).
+	 */
 	enum wd_comp_flush flush_flag;
 	uint64_t input_chksum;        /**< initial checksum (MULTI_PKT) */
 	uint64_t output_chksum;       /**< checksum of the uncompressed data */
@@ -200,16 +212,16 @@ struct wd_comp_op {
 
 /** Window range of an algorithm (log2 values). */
 struct wd_comp_window_range {
-	uint8_t min;
-	uint8_t max;
-	uint8_t increment;
+	uint8_t min;        /**< smallest */
+	uint8_t max;        /**< largest */
+	uint8_t increment;  /**< step */
 };
 
 /** What a device can do with one algorithm. */
 struct wd_comp_capability {
-	enum wd_comp_alg alg;
+	enum wd_comp_alg alg;         /**< the algorithm described */
 	uint64_t comp_feature_flags;  /**< WD_COMP_FF_* for this algorithm */
-	struct wd_comp_window_range window_size;
+	struct wd_comp_window_range window_size; /**< compression windows (log2) */
 	bool comp;                    /**< compression on this device */
 	bool decomp;                  /**< decompression on this device */
 	bool comp_hw;                 /**< compression in hardware (else fallback) */
@@ -221,26 +233,26 @@ struct wd_comp_dev_info {
 	char name[WD_NAME_MAX];      /**< "sw", "model0", "0000:75:00.0" */
 	char driver[32];             /**< "sw", "hisi_zip" */
 	uint64_t feature_flags;      /**< WD_COMP_FF_* of the device */
-	struct wd_comp_capability caps[WD_COMP_ALG_MAX];
-	uint16_t max_nb_queue_pairs;
+	struct wd_comp_capability caps[WD_COMP_ALG_MAX]; /**< per enum wd_comp_alg */
+	uint16_t max_nb_queue_pairs; /**< WD_COMP_MAX_QPS */
 	uint32_t max_op_len;         /**< largest op the engine takes at once */
-	int socket_id;
+	int socket_id;               /**< NUMA node, or WD_SOCKET_ANY */
 	bool hw;                     /**< true: hardware (or device model) */
 };
 
 /** Device configuration. */
 struct wd_comp_config {
-	int socket_id;
-	uint16_t nb_queue_pairs;
+	int socket_id;                /**< NUMA node of its memory, or WD_SOCKET_ANY */
+	uint16_t nb_queue_pairs;      /**< 1..WD_COMP_MAX_QPS */
 	uint16_t max_nb_priv_xforms;  /**< 0 = unlimited */
 	uint16_t max_nb_streams;      /**< 0 = unlimited */
 };
 
 /** Fallback policy flags (wd_comp_fallback.flags). */
-#define WD_COMP_FB_F_NO_HW       (1u << WD_COMP_FB_NO_HW)
-#define WD_COMP_FB_F_QUEUE_FULL  (1u << WD_COMP_FB_QUEUE_FULL)
-#define WD_COMP_FB_F_SMALL       (1u << WD_COMP_FB_SMALL)
-#define WD_COMP_FB_F_UNSUPPORTED (1u << WD_COMP_FB_UNSUPPORTED)
+#define WD_COMP_FB_F_NO_HW       (1u << WD_COMP_FB_NO_HW)       /**< no hardware queue */
+#define WD_COMP_FB_F_QUEUE_FULL  (1u << WD_COMP_FB_QUEUE_FULL)  /**< hardware queue full */
+#define WD_COMP_FB_F_SMALL       (1u << WD_COMP_FB_SMALL)       /**< small ops */
+#define WD_COMP_FB_F_UNSUPPORTED (1u << WD_COMP_FB_UNSUPPORTED) /**< hardware lacks it */
 /** Default: software when there is no hardware queue or no hardware feature. */
 #define WD_COMP_FB_F_DEFAULT (WD_COMP_FB_F_NO_HW | WD_COMP_FB_F_UNSUPPORTED)
 
@@ -252,9 +264,9 @@ struct wd_comp_fallback {
 
 /** Queue-pair configuration. */
 struct wd_comp_qp_conf {
-	uint32_t max_inflight_ops; /**< 0 = device default */
-	int socket_id;
-	struct wd_comp_fallback fallback;
+	uint32_t max_inflight_ops; /**< 0 = device default (512), at most 65536 */
+	int socket_id;             /**< NUMA node of its memory, or WD_SOCKET_ANY */
+	struct wd_comp_fallback fallback; /**< software fallback policy */
 	bool use_default_fallback; /**< true: ignore @c fallback, use WD_COMP_FB_F_DEFAULT */
 };
 
@@ -345,8 +357,13 @@ WD_EXPORT int wd_comp_stream_free(uint8_t dev_id, void *stream);
 
 /**
  * Create a pool of ops on rte_mempool.
- * @param user_size  bytes of user area after each op.
- * @return the pool, or NULL with rte_errno set.
+ * @param name        name of the mempool (unique in the process).
+ * @param nb_elts     number of ops.
+ * @param cache_size  per-lcore cache (0..RTE_MEMPOOL_CACHE_MAX_SIZE, at most @p nb_elts).
+ * @param user_size   bytes of user area after each op.
+ * @param socket_id   NUMA node of the memory, or WD_SOCKET_ANY.
+ * @return the pool, or NULL with rte_errno set (EINVAL bad arguments,
+ *         EPERM in a child after fork(), rte_mempool_create()'s errors).
  */
 WD_EXPORT struct rte_mempool *wd_comp_op_pool_create(const char *name, unsigned int nb_elts,
 						     unsigned int cache_size, uint16_t user_size,
@@ -432,8 +449,8 @@ WD_EXPORT size_t wd_comp_bound(enum wd_comp_alg alg, size_t len);
 
 /** Statistics of a queue pair (or a device: sum of its queue pairs). */
 struct wd_comp_stats {
-	uint64_t enqueued_count;
-	uint64_t dequeued_count;
+	uint64_t enqueued_count;      /**< ops accepted by enqueue */
+	uint64_t dequeued_count;      /**< ops returned by dequeue */
 	uint64_t enqueue_err_count;   /**< ops refused at enqueue (not accepted) */
 	uint64_t dequeue_err_count;   /**< ops dequeued with an error status */
 	uint64_t bytes_in;            /**< consumed by successful ops */
@@ -487,10 +504,13 @@ WD_EXPORT int wd_comp_sched_get(const struct wd_comp_sched *sched, unsigned int 
 /** Free the scheduler (the queue pairs stay set up). */
 WD_EXPORT void wd_comp_sched_free(struct wd_comp_sched *sched);
 
-/** Human-readable names, for logs and reports. */
+/** @return the name of an op status ("success", ...; "unknown" when out of range). */
 WD_EXPORT const char *wd_comp_op_status_str(enum wd_comp_op_status s);
+/** @return the name of an engine ("hw", "sw", "none"; "unknown" when out of range). */
 WD_EXPORT const char *wd_comp_engine_str(enum wd_comp_engine e);
+/** @return the name of a fallback reason ("unknown" when out of range). */
 WD_EXPORT const char *wd_comp_fallback_str(enum wd_comp_fallback_reason r);
+/** @return the name of an algorithm ("deflate", "zlib", "gzip"; "unknown" otherwise). */
 WD_EXPORT const char *wd_comp_alg_str(enum wd_comp_alg a);
 
 #ifdef __cplusplus

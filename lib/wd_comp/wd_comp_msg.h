@@ -104,7 +104,7 @@ struct wd_comp_msg {
 	uint8_t flush;           /**< enum wd_comp_flush */
 	uint8_t window_log;      /**< 8..15 (compression); 0 = 15 */
 	uint8_t level;           /**< 1..9; 0 = default (devices may ignore) */
-	uint8_t rsvd0[3];
+	uint8_t rsvd0[3];        /**< reserved, 0 */
 	/** Stream context from wd_comp_drv_ops.stream_create(); NULL = stateless. */
 	void *stream;
 	struct wd_comp_buf src;  /**< input */
@@ -113,7 +113,7 @@ struct wd_comp_msg {
 
 	/* ---- set by the driver on completion ---- */
 	uint8_t status;          /**< enum wd_comp_msg_status */
-	uint8_t rsvd1;
+	uint8_t rsvd1;           /**< reserved */
 	uint16_t hw_status;      /**< raw device status, for diagnostics */
 	uint32_t consumed;       /**< input bytes used (incl. header/trailer) */
 	uint32_t produced;       /**< output bytes written (incl. header/trailer) */
@@ -121,7 +121,7 @@ struct wd_comp_msg {
 	uint32_t checksum;
 	/** Uncompressed bytes of the stream so far (mod 2^32). */
 	uint32_t isize;
-	uint32_t rsvd2;
+	uint32_t rsvd2;          /**< reserved */
 };
 
 /** Size limits and features of a device's compression engine. */
@@ -136,7 +136,7 @@ struct wd_comp_drv_caps {
 	uint8_t stateful_comp;    /**< 1 if streams can compress */
 	uint8_t stateful_decomp;  /**< 1 if streams can decompress */
 	uint8_t levels_honoured;  /**< 0: the level does not change the output */
-	uint8_t rsvd;
+	uint8_t rsvd;             /**< reserved */
 };
 
 /** Parameters of a stream. */
@@ -145,7 +145,7 @@ struct wd_comp_stream_params {
 	uint8_t op;          /**< enum wd_op_type */
 	uint8_t window_log;  /**< 0 = 15 */
 	uint8_t level;       /**< 0 = default */
-	int socket_id;
+	int socket_id;       /**< NUMA node of the context's memory */
 };
 
 /**

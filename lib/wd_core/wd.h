@@ -280,6 +280,7 @@ WD_EXPORT uint16_t wd_send_burst(struct wd_queue *q, void **reqs, uint16_t n);
 
 /**
  * Poll for one completed request (no system call, no wait).
+ * @param q  the queue.
  * @param[out] resp  the request pointer given to wd_send().
  * @return 1 one request completed, 0 none yet, -EPERM after fork(),
  *         -EINVAL.
