@@ -64,11 +64,11 @@ struct rte_mempool;
 #define WD_COMP_FF_ADLER32_CHECKSUM       (1ULL << 5) /**< Adler-32 of the data */
 #define WD_COMP_FF_CRC32_CHECKSUM         (1ULL << 6) /**< CRC-32 of the data */
 #define WD_COMP_FF_CRC32_ADLER32_CHECKSUM (1ULL << 7) /**< both at once */
-#define WD_COMP_FF_MULTI_PKT_CHECKSUM     (1ULL << 8) /**< checksum continued over ops (input_chksum) */
+#define WD_COMP_FF_MULTI_PKT_CHECKSUM     (1ULL << 8) /**< checksum over ops (input_chksum) */
 #define WD_COMP_FF_SHA1_HASH              (1ULL << 9) /**< as compressdev; never set here */
 #define WD_COMP_FF_SHA2_SHA256_HASH       (1ULL << 10) /**< as compressdev; never set here */
 #define WD_COMP_FF_NONCOMPRESSED_BLOCKS   (1ULL << 11) /**< level 0: stored blocks */
-#define WD_COMP_FF_SHAREABLE_PRIV_XFORM   (1ULL << 12) /**< one private xform for many queue pairs */
+#define WD_COMP_FF_SHAREABLE_PRIV_XFORM   (1ULL << 12) /**< an xform for many queue pairs */
 #define WD_COMP_FF_HUFFMAN_FIXED          (1ULL << 13) /**< fixed Huffman codes */
 #define WD_COMP_FF_HUFFMAN_DYNAMIC        (1ULL << 14) /**< dynamic Huffman codes */
 #define WD_COMP_FF_ZLIB_FORMAT            (1ULL << 32) /**< ours */
