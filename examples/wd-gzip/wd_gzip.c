@@ -14,8 +14,9 @@
  * does the format work).
  *
  * EAL starts with quiet, safe defaults chosen here (a private in-memory
- * instance, hugepages when free, one floating lcore); WD_GZIP_EAL_ARGS or
- * --eal "ARGS" add EAL arguments.
+ * instance, hugepages when free, one floating lcore, no PCI scan beyond
+ * the accelerators: -a for each one bound to vfio-pci, else --no-pci);
+ * WD_GZIP_EAL_ARGS or --eal "ARGS" add EAL arguments.
  *
  * Exit status as gzip: 0 success, 1 error, 2 warning.
  */
