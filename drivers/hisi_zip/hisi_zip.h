@@ -382,7 +382,8 @@ hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
 
 	if (unlikely(sl->flags != HZIP_SLOT_FINISH || zq->op != WD_OP_COMPRESS ||
 		     (hs != HZIP_ST_OK && hs != HZIP_ST_NEGACOMPRESS) || consumed > sl->hw_in ||
-		     produced > sl->hw_out || produced < hzip_trailer_len(sl->alg)))
+		     produced > sl->hw_out || produced < hzip_trailer_len(sl->alg) ||
+		     sl->hw_in == 0))
 		return false;
 	if (likely(sl->sgl_out == HZIP_SGL_NONE))
 		memcpy(t, (const uint8_t *)m->dst.addr + sl->hdr_out + produced -

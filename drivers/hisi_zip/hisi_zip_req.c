@@ -1072,8 +1072,9 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
  * Checksum and isize of a stateless compression the device finished: the
  * checksum from the trailer it wrote at the end of its output (before a
  * deflate's trailer is dropped; in the slot's bounce buffer for small
- * outputs), the isize from the input it consumed. @return @p status, or
- * ERR_DEVICE when a request with input produced no trailer.
+ * outputs), the isize from the input it consumed (no input: the initial
+ * values). @return @p status, or ERR_DEVICE when a request with input
+ * produced no trailer.
  */
 static uint8_t
 stateless_comp_sums(struct hzip_qp *zq, uint16_t idx, const struct hzip_slot *sl,
@@ -1082,12 +1083,13 @@ stateless_comp_sums(struct hzip_qp *zq, uint16_t idx, const struct hzip_slot *sl
 	uint32_t tl = hzip_trailer_len(sl->alg);
 	uint8_t t[4];
 
+	if (sl->hw_in == 0) {
+		/* nothing in: the initial values, whatever the device wrote */
+		m->checksum = wd_comp_chksum_init((enum wd_comp_alg)sl->alg);
+		m->isize = 0;
+		return status;
+	}
 	if (unlikely(hw_prod < tl)) {
-		if (sl->hw_in == 0) {
-			m->checksum = wd_comp_chksum_init((enum wd_comp_alg)sl->alg);
-			m->isize = 0;
-			return status;
-		}
 		HZIP_DP_LOG(zq->name, ERR, "queue %u slot %u: %u bytes of output: no trailer",
 			    zq->qp.qn, idx, hw_prod);
 		return WD_COMP_MSG_ERR_DEVICE;

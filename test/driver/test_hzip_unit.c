@@ -1368,6 +1368,57 @@ test_stateless_trailer(void **state)
 	wd_dma_free(flat);
 }
 
+/* A zero-length chain input still gets one SGL entry with a valid address (10.3, as UADK). */
+static void
+test_sgl_empty_input(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	struct rte_mbuf *src = chain(2, 100), *dst = chain(2, 1000);
+	struct wd_comp_msg m, *out;
+	const struct hzip_sqe *sqe;
+	const struct hzip_sgl_hdr *h;
+	const struct hzip_sgl_entry *e;
+	unsigned int qn;
+
+	(void)state;
+	dev = attach("", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	f->manual = true;
+	memset(&m, 0, sizeof(m));
+	m.alg = WD_COMP_ALG_ZLIB;
+	m.op = WD_OP_COMPRESS;
+	m.flush = WD_COMP_FLUSH_FINAL;
+	m.src.type = WD_COMP_BUF_MBUF;
+	m.src.m = src;
+	m.src.offset = 200;  /* the end of the chain */
+	m.src.len = 0;
+	m.dst.type = WD_COMP_BUF_MBUF;
+	m.dst.m = dst;
+	m.dst.len = 2000;
+	assert_int_equal(wd_send(q, &m), 0);
+	sqe = hzf_sqe(f, qn, 0);
+	assert_int_equal(sqe->input_data_length, 0);
+	h = (const struct hzip_sgl_hdr *)(uintptr_t)sqe->source_addr;
+	assert_non_null(h);
+	assert_int_equal(h->entry_sum_in_sgl, 1);
+	e = (const struct hzip_sgl_entry *)(h + 1);
+	assert_true(e[0].addr != 0);
+	assert_int_equal(e[0].len, 0);
+	hzf_complete_all(f, qn);
+	assert_int_equal(collect(q, &out, 1), 1);
+	assert_int_equal(m.status, WD_COMP_MSG_OK);
+	assert_int_equal(m.consumed, 0);
+	assert_int_equal(m.checksum, 1);  /* Adler-32 of nothing */
+	assert_int_equal(m.isize, 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	rte_pktmbuf_free(src);
+	rte_pktmbuf_free(dst);
+}
+
 /* Chains beyond one SGL take extra blocks: they all come back. */
 static void
 test_sgl_pool_reuse(void **state)
@@ -1875,6 +1926,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl_layout),
 		cmocka_unit_test(test_sgl_pool_reuse),
 		cmocka_unit_test(test_stateless_trailer),
+		cmocka_unit_test(test_sgl_empty_input),
 		cmocka_unit_test(test_stream_comp_chain),
 		cmocka_unit_test(test_stream_0e_and_reset),
 		cmocka_unit_test(test_vf_status),
