@@ -482,7 +482,7 @@ test_truncation_scan_and_trailing(void **state)
 	uint8_t *data = make_data(big, WD_TEST_DATA_TEXT, 37);
 	uint8_t *gzbuf = malloc(2 * big + 4096);
 	struct apps_cmd c;
-	static char names[MAX_CUTS][24];
+	static char names[MAX_CUTS][32];
 	struct apps_result r;
 	size_t n, mlen, ncuts = 0;
 
