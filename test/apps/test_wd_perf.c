@@ -5,7 +5,9 @@
  * runs, fallback counts, CSV, --list, the default run (the README's
  * quick start), errors turned into a failing exit status, bad options.
  */
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -549,6 +553,10 @@ test_bad_options(void **state)
 		{ "--mode", "fast", "throughput, latency", NULL },
 		{ "--size", "0", "--size", NULL },
 		{ "--size", "9M", "--size", NULL },
+		{ "--size", "0x10", "--size", NULL },
+		{ "--size", " 10", "--size", NULL },
+		{ "--json", "/nonexistent/dir/r.json", "cannot write", NULL },
+		{ "--csv", "/nonexistent/dir/r.csv", "cannot write", NULL },
 		{ "--burst", "0", "--burst", NULL },
 		{ "--format", "lz4", "deflate, zlib, gzip", NULL },
 		{ "--op", "both,compress", "compress, decompress, both", NULL },
@@ -590,11 +598,85 @@ test_bad_options(void **state)
 	}
 }
 
+/* Sizes are decimal: "010" is ten bytes (not eight). */
+static void
+test_size_decimal(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char path[512];
+	json_t *arr;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/dec.json", tmpdir);
+	run_perf(&c, &r, "0", "--dev", "sw", "--size", "010", "--iterations", "1", "--quiet",
+		 "--json", path, NULL);
+	CHECK_STATUS(&c, &r, 0);
+	apps_result_free(&r);
+	arr = load_json(path);
+	find_agg(arr, NULL, "compress", 10);
+	json_decref(arr);
+}
+
+/* SIGINT: the runs so far are reported, with a note, and the exit status is 130. */
+static void
+test_interrupted(void **state)
+{
+	struct apps_cmd c;
+	char err[512], path[512];
+	int status = 0, fd;
+	pid_t pid;
+
+	(void)state;
+	snprintf(err, sizeof(err), "%s/int.err", tmpdir);
+	snprintf(path, sizeof(path), "%s/int.json", tmpdir);
+	apps_cmd_init(&c, WD_PERF);
+	apps_cmd_eal(&c, MEM_MB, "0");
+	apps_cmd_add(&c, "--");
+	apps_cmd_add(&c, "--dev");
+	apps_cmd_add(&c, "sw");
+	apps_cmd_add(&c, "--duration");
+	apps_cmd_add(&c, "60");
+	apps_cmd_add(&c, "--no-progress");
+	apps_cmd_add(&c, "--json");
+	apps_cmd_add(&c, path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0)
+			_exit(99);
+		dup2(fd, STDERR_FILENO);
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, STDOUT_FILENO);
+		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
+		_exit(98);
+	}
+	sleep(3);
+	assert_int_equal(kill(pid, SIGINT), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 130);
+	{
+		size_t len = 0;
+		char *text = apps_read_file(err, &len);
+
+		assert_non_null(text);
+		assert_non_null(strstr(text, "interrupted"));
+		free(text);
+	}
+	/* the file was written (created up front, filled at the end) */
+	assert_true(apps_exists(path));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_size_decimal),
+		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_default_run),
 		cmocka_unit_test(test_mode_throughput),
