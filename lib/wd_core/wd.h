@@ -92,8 +92,9 @@ WD_EXPORT int wd_pci_bound_devices(char (*bdfs)[16], unsigned int max);
 
 /**
  * Release every queue and device. Libraries built on wd_core release
- * what they hold first (lib/wd_comp closes its devices). Queues the
- * application still holds are stopped: their handles stay valid, their
+ * what they hold first (lib/wd_comp releases its queue pairs and
+ * devices). Queues the application still holds are stopped: their
+ * handles stay valid, their
  * data path finds nothing (wd_send -EBUSY, wd_recv 0), and
  * wd_release_queue() frees them. EAL itself is left running.
  * Does nothing in a child process after fork().
@@ -190,7 +191,7 @@ WD_EXPORT int wd_dev_attach(const char *spec, struct wd_dev **dev);
 /**
  * Detach a device: remove it from its driver and the registry.
  * @return 0, -EBUSY while queues are still requested or a library holds
- *         the device (lib/wd_comp, until wd_comp_dev_close()), -EINVAL,
+ *         the device (lib/wd_comp, until wd_comp_dev_detach()), -EINVAL,
  *         -EPERM after fork().
  */
 WD_EXPORT int wd_dev_detach(struct wd_dev *dev);
