@@ -94,9 +94,8 @@ WD_EXPORT int wd_pci_bound_devices(char (*bdfs)[16], unsigned int max);
  * Release every queue and device. Libraries built on wd_core release
  * what they hold first (lib/wd_comp releases its queue pairs and
  * devices). Queues the application still holds are stopped: their
- * handles stay valid, their
- * data path finds nothing (wd_send -EBUSY, wd_recv 0), and
- * wd_release_queue() frees them. EAL itself is left running.
+ * handles stay valid, their data path finds nothing (wd_send -EBUSY,
+ * wd_recv 0), and wd_release_queue() frees them. EAL itself is left running.
  * Does nothing in a child process after fork().
  */
 WD_EXPORT void wd_cleanup(void);
