@@ -99,6 +99,8 @@ parse(int argc, char **argv, struct opts *o)
 		char *end = NULL;
 		unsigned long v = 0;
 
+		if (c == '?' || c == ':')
+			return -1; /* getopt said why; optarg is not set */
 		if (c != 'd' && c != 'f' && c != 'h')
 			v = strtoul(optarg, &end, 10);
 		switch (c) {
