@@ -83,7 +83,7 @@ wd_init(void)
 {
 	int ret;
 
-	if (wd_forked())
+	if (wd_drv_forked())
 		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
 	if (wd_initialised) {
@@ -130,7 +130,7 @@ wd_cleanup(void)
 {
 	/* A child must not stop the parent's hardware (nor take its locks,
 	 * which may live in shared hugepage memory). */
-	if (wd_forked())
+	if (wd_drv_forked())
 		return;
 	/* Libraries above first (lib/wd_comp releases its queue pairs). */
 	for (unsigned int i = wd_nhooks; i-- > 0;)

@@ -23,9 +23,6 @@ extern int wd_core_logtype;
 /** Control-path lock: registry, attach/detach, queue requests. */
 extern pthread_mutex_t wd_core_lock;
 
-/** Incremented in the child after fork(): queues of an older generation are the parent's. */
-extern volatile uint32_t wd_fork_gen;
-
 /** Bus a device sits on. */
 enum wd_bus_kind {
 	WD_BUS_PCI = 1,
@@ -75,13 +72,6 @@ struct wd_queue {
 	bool dead;              /* released by wd_cleanup(): only wd_release_queue() */
 	struct wd_queue *next;  /* all live queues (wd_cleanup) */
 };
-
-/** True in a child process after fork(): WarpDrive belongs to the parent. */
-static inline bool
-wd_forked(void)
-{
-	return wd_fork_gen != 0;
-}
 
 /* wd_dev.c */
 struct wd_dev *wd_dev_alloc(enum wd_bus_kind bus, const char *name);

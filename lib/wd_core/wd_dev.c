@@ -205,7 +205,7 @@ wd_dev_attach(const char *str, struct wd_dev **devp)
 		return -EINVAL;
 	if (spec.kind == WD_SPEC_SW)
 		return -EINVAL;
-	if (wd_forked())
+	if (wd_drv_forked())
 		return -EPERM;
 	ret = wd_init();
 	if (ret < 0)
@@ -230,7 +230,7 @@ wd_dev_detach(struct wd_dev *dev)
 
 	if (dev == NULL)
 		return -EINVAL;
-	if (wd_forked())
+	if (wd_drv_forked())
 		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
 	if (wd_devs[dev->id] != dev)

@@ -192,7 +192,7 @@ wd_dma_map(void *va, size_t len)
 
 	if (va == NULL || len == 0)
 		return -EINVAL;
-	if (wd_forked())
+	if (wd_drv_forked())
 		return -EPERM;
 	page_round(va, len, &s, &l);
 	pthread_mutex_lock(&wd_core_lock);
@@ -231,7 +231,7 @@ wd_dma_unmap(void *va, size_t len)
 
 	if (va == NULL || len == 0)
 		return -EINVAL;
-	if (wd_forked())
+	if (wd_drv_forked())
 		return -EPERM;
 	page_round(va, len, &s, &l);
 	pthread_mutex_lock(&wd_core_lock);

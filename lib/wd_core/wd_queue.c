@@ -167,7 +167,7 @@ wd_request_queue(struct wd_queue **qp, const struct wd_queue_attr *attr)
 	    (attr->flags & ~(WD_QUEUE_F_BATCH | WD_QUEUE_F_IRQ)) != 0 ||
 	    attr->socket_id < WD_SOCKET_ANY || attr->socket_id >= RTE_MAX_NUMA_NODES)
 		return -EINVAL;
-	if (wd_forked())
+	if (wd_drv_forked())
 		return -EPERM;
 	ret = wd_init();
 	if (ret < 0)
