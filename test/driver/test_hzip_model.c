@@ -276,6 +276,13 @@ test_probe(void **state)
 	assert_int_equal(wd_dev_info_get(pf16, &info), 0);
 	assert_int_equal(info.queues_total, 16);
 	assert_int_equal(wd_dev_detach(pf16), 0);
+
+	/* the driver's deadline can be given on a model spec too (the model accepts it) */
+	assert_int_equal(wd_dev_attach("model:timeout_ms=200", &pf16), 0);
+	assert_int_equal(wd_dev_detach(pf16), 0);
+	pf16 = NULL;
+	assert_int_equal(wd_dev_attach("model:timeout_ms=5", &pf16), -EINVAL);
+	assert_null(pf16);
 }
 
 static void
