@@ -624,7 +624,7 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 		hzip_prefetch_own((const uint8_t *)hzip_sqe_at(zq, idx) + 64);
 		if (likely(idx < qp->depth))
 			rte_prefetch0(&zq->slots[idx]);
-		if (unlikely(zq->sgl_used)) {
+		if (unlikely(zq->sgl_used) && zq->sums_mode != HZIP_SUMS_SQE) {
 			/* the output SGL (slot block 2 idx + 1), to find a trailer */
 			const uint8_t *b = (const uint8_t *)hzip_sgl_block(&zq->sgl, 2 * idx + 1);
 
@@ -657,7 +657,7 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 
 		if (likely(idx < qp->depth && zq->slots[idx].msg != NULL)) {
 			rte_prefetch0_write(&zq->slots[idx].msg->status);
-			if (zq->op == WD_OP_COMPRESS)
+			if (zq->op == WD_OP_COMPRESS && zq->sums_mode != HZIP_SUMS_SQE)
 				trailer_prefetch(zq, idx);
 		}
 		head = head + 1 == qp->depth ? 0 : head + 1;

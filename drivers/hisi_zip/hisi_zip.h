@@ -149,6 +149,22 @@ struct hzip_stream {
 	uint8_t *ctx;                /**< 64 KiB context buffer (DMA memory) */
 };
 
+/*
+ * Where the fast completion takes a stateless compression's checksum and
+ * isize. The trailer the device wrote is the reference ([O]); dw30/dw31
+ * are confirmed for stream mode only. A queue starts by reading trailers
+ * and comparing them with dw30/dw31 (LEARN); after HZIP_SUMS_LEARN_N
+ * completions that agree, it uses dw30/dw31 (SQE: no trailer line to
+ * fetch) and still checks one completion in 256; the first disagreement
+ * makes it read trailers for good (TRAILER). A device that leaves dw30/
+ * dw31 0 in stateless mode is caught by the first completion, before any
+ * value from them is reported.
+ */
+#define HZIP_SUMS_LEARN          0
+#define HZIP_SUMS_SQE            1
+#define HZIP_SUMS_TRAILER        2
+#define HZIP_SUMS_LEARN_N        64
+
 /** Queue (wd_core's per-queue private data). Fast fields first. */
 struct hzip_qp {
 	struct hisi_qp qp;
@@ -167,6 +183,9 @@ struct hzip_qp {
 	uint16_t rung;               /**< SQ tail of the last doorbell: later slots wait for one */
 	bool progress;               /**< completions since the last stall check */
 	bool sgl_used;               /**< a compression went out with SGLs: recv prefetches them */
+	uint8_t sums_mode;           /**< HZIP_SUMS_*: where stateless compression sums come from */
+	uint8_t sums_tick;           /**< HZIP_SUMS_SQE: one completion in 256 is checked */
+	uint16_t sums_agree;         /**< HZIP_SUMS_LEARN: completions whose sums agreed */
 	uint32_t polls;
 	uint64_t last_done;          /**< (about) when the queue last completed something */
 	uint64_t last_err_check;
@@ -213,6 +232,8 @@ void hzip_sw_complete(struct hzip_qp *zq, struct wd_comp_msg *m, uint8_t status)
 uint16_t hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell);
 void hzip_complete(struct hzip_qp *zq, uint16_t idx);
 void hzip_fail_slot(struct hzip_qp *zq, uint16_t idx, uint8_t status);
+/** A stateless compression's dw30/dw31 agreed (or not) with its trailer: see HZIP_SUMS_*. */
+void hzip_sums_check(struct hzip_qp *zq, bool agree);
 
 /* hisi_zip.c */
 uint16_t hzip_recv(void *qpriv, void **resps, uint16_t n);
@@ -243,9 +264,9 @@ uint16_t hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf
 uint16_t hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, const void *va,
 			     uint32_t len);
 /*
- * Every entry keeps the virtual address of its data in its software field
- * (`sw`, which the device does not read): the completion finds a trailer
- * through the SGL it built, without walking the mbuf chain again.
+ * The completion finds a trailer through the SGL the submission built
+ * (entries hold DMA addresses, which are virtual addresses: IOVA = VA),
+ * without walking the mbuf chain again.
  */
 /** @return where byte @p off of the data an SGL chain describes is, or NULL. */
 const uint8_t *hzip_sgl_locate(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off);
@@ -331,6 +352,13 @@ hzip_chksum_decode(uint8_t alg, uint32_t dw31)
 	return ~hzip_bitrev32(dw31);
 }
 
+/** The virtual address of a DMA address (WarpDrive runs with IOVA = VA: wd_dma_iova()). */
+static inline void *
+hzip_dma_va(uint64_t iova)
+{
+	return (void *)(uintptr_t)iova;
+}
+
 /** Trailer bytes of a whole stream: zlib 4 (Adler-32), gzip (and deflate run as gzip) 8. */
 static inline uint32_t
 hzip_trailer_len(uint8_t alg)
@@ -378,6 +406,7 @@ hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
 	struct wd_comp_msg *m = sl->msg;
 	uint32_t hs = sqe->dw3 & HZIP_STATUS_MASK;
 	uint32_t consumed = sqe->consumed, produced = sqe->produced;
+	uint32_t chk = hzip_chksum_decode(sl->alg, sqe->checksum);
 	uint8_t t[4];
 
 	if (unlikely(sl->flags != HZIP_SLOT_FINISH || zq->op != WD_OP_COMPRESS ||
@@ -385,14 +414,25 @@ hzip_complete_fast(struct hzip_qp *zq, uint16_t idx)
 		     produced > sl->hw_out || produced < hzip_trailer_len(sl->alg) ||
 		     sl->hw_in == 0))
 		return false;
-	if (likely(sl->sgl_out == HZIP_SGL_NONE))
-		memcpy(t, (const uint8_t *)m->dst.addr + sl->hdr_out + produced -
-		       hzip_trailer_len(sl->alg), sizeof(t));
-	else if (unlikely(!hzip_sgl_read(&zq->sgl, sl->sgl_out,
-					 produced - hzip_trailer_len(sl->alg), t, sizeof(t))))
-		return false;
+	if (unlikely(zq->sums_mode != HZIP_SUMS_SQE || ++zq->sums_tick == 0 ||
+		     sqe->isize != consumed)) {
+		/* the trailer: the reference (see HZIP_SUMS_*) */
+		uint32_t tchk;
+
+		if (likely(sl->sgl_out == HZIP_SGL_NONE))
+			memcpy(t, (const uint8_t *)m->dst.addr + sl->hdr_out + produced -
+			       hzip_trailer_len(sl->alg), sizeof(t));
+		else if (unlikely(!hzip_sgl_read(&zq->sgl, sl->sgl_out,
+						 produced - hzip_trailer_len(sl->alg), t,
+						 sizeof(t))))
+			return false;
+		tchk = hzip_trailer_chksum(sl->alg, t);
+		if (zq->sums_mode != HZIP_SUMS_TRAILER)
+			hzip_sums_check(zq, tchk == chk && sqe->isize == consumed);
+		chk = tchk;
+	}
 	m->hw_status = (uint16_t)hs;
-	m->checksum = hzip_trailer_chksum(sl->alg, t);
+	m->checksum = chk;
 	m->isize = consumed;
 	m->consumed = consumed;
 	m->produced = sl->hdr_out + produced;

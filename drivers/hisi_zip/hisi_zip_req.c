@@ -1068,6 +1068,21 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
 	return status;
 }
 
+void
+hzip_sums_check(struct hzip_qp *zq, bool agree)
+{
+	if (!agree) {
+		HZIP_LOG(zq->name, NOTICE, "queue %u: stateless dw30/dw31 %s the trailer: "
+			 "reading trailers from now on", zq->qp.qn,
+			 zq->sums_mode == HZIP_SUMS_SQE ? "no longer agree with" :
+			 "do not agree with");
+		zq->sums_mode = HZIP_SUMS_TRAILER;
+		return;
+	}
+	if (zq->sums_mode == HZIP_SUMS_LEARN && ++zq->sums_agree >= HZIP_SUMS_LEARN_N)
+		zq->sums_mode = HZIP_SUMS_SQE;
+}
+
 /*
  * Checksum and isize of a stateless compression the device finished: the
  * checksum from the trailer it wrote at the end of its output (before a

@@ -160,8 +160,6 @@ sgl_build_chained(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, u
 			take = RTE_MIN(avail, left);
 			addr = rte_pktmbuf_iova_offset(s, in_seg);
 			SET(e[used].addr, addr);
-			SET(e[used].sw,
-			    (uintptr_t)rte_pktmbuf_mtod_offset(s, const uint8_t *, in_seg));
 			SET(e[used].len, take);
 			used++;
 			nseg++;
@@ -211,9 +209,6 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 				return sgl_build_chained(p, first, m, off, len, err);
 			take = RTE_MIN(avail, left);
 			e[used].addr = rte_pktmbuf_iova_offset(s, in_seg);
-			if (first & 1)
-				e[used].sw = (uintptr_t)rte_pktmbuf_mtod_offset(s, const uint8_t *,
-									 in_seg);
 			e[used].len = take;
 			used++;
 			left -= take;
@@ -242,7 +237,6 @@ hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, const void *va, uin
 	/* one valid entry even for 0 bytes (section 10.3: a valid address, as UADK) */
 	h->entry_sum_in_sgl = 1;
 	e->addr = wd_dma_iova(va);
-	e->sw = (uintptr_t)va;
 	e->len = len;
 	return first;
 }
@@ -272,7 +266,7 @@ hzip_sgl_locate(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off)
 	uint32_t in;
 	const struct hzip_sgl_entry *e = sgl_seek(p, first, off, &in);
 
-	return e != NULL ? (const uint8_t *)(uintptr_t)e->sw + in : NULL;
+	return e != NULL ? (const uint8_t *)hzip_dma_va(e->addr) + in : NULL;
 }
 
 bool
@@ -296,7 +290,7 @@ hzip_sgl_read(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off, void 
 			in = off;
 			off = 0;
 			n = RTE_MIN(e[i].len - in, len);
-			memcpy(d, (const uint8_t *)(uintptr_t)e[i].sw + in, n);
+			memcpy(d, (const uint8_t *)hzip_dma_va(e[i].addr) + in, n);
 			d += n;
 			len -= n;
 		}

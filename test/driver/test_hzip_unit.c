@@ -1368,6 +1368,76 @@ test_stateless_trailer(void **state)
 	wd_dma_free(flat);
 }
 
+/* Engine for test_sums_modes: zlib trailer = sums_trailer, dw31 = sums_dw31, dw30 = consumed. */
+static uint32_t sums_trailer, sums_dw31;
+
+static bool
+exec_sums(struct hzf *f, unsigned int qn, uint16_t slot, struct hzip_sqe *sqe)
+{
+	uint8_t *t = (uint8_t *)(uintptr_t)sqe->dest_addr + 96;
+
+	(void)f;
+	(void)qn;
+	(void)slot;
+	sqe->dw3 = HZIP_ST_OK;
+	sqe->consumed = sqe->input_data_length;
+	sqe->produced = 100;
+	for (int i = 0; i < 4; i++)
+		t[i] = (uint8_t)(sums_trailer >> (24 - 8 * i));
+	sqe->isize = sqe->consumed;
+	sqe->checksum = sums_dw31;
+	return true;
+}
+
+/*
+ * Where stateless compression sums come from (HZIP_SUMS_*): trailers while
+ * learning; dw30/dw31 once 64 completions agreed, one in 256 still checked;
+ * trailers for good after a disagreement. (Silicon that leaves dw31 0 is
+ * caught by the first completion: test_doorbells_and_sqe.)
+ */
+static void
+test_sums_modes(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m, *out;
+	unsigned int i;
+
+	(void)state;
+	dev = attach("", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	f->exec = exec_sums;
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 4096, 4096);
+	/* learning: trailer and dw31 agree */
+	sums_trailer = sums_dw31 = 0x11112222;
+	for (i = 0; i < 64; i++) {
+		assert_int_equal(wd_send(q, &m), 0);
+		assert_int_equal(collect(q, &out, 1), 1);
+		assert_int_equal(m.status, WD_COMP_MSG_OK);
+		assert_int_equal(m.checksum, 0x11112222);
+		assert_int_equal(m.isize, 1000);
+	}
+	/* trusted: dw31 is used, no trailer read; one completion in 256 is checked */
+	sums_trailer = 0x33334444;
+	for (i = 1; i < 256; i++) {
+		assert_int_equal(wd_send(q, &m), 0);
+		assert_int_equal(collect(q, &out, 1), 1);
+		assert_int_equal(m.checksum, 0x11112222);
+	}
+	/* the check: they disagree; the trailer is reported, and from now on */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(wd_send(q, &m), 0);
+		assert_int_equal(collect(q, &out, 1), 1);
+		assert_int_equal(m.checksum, 0x33334444);
+	}
+	f->exec = NULL;
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 /* A zero-length chain input still gets one SGL entry with a valid address (10.3, as UADK). */
 static void
 test_sgl_empty_input(void **state)
@@ -1927,6 +1997,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl_pool_reuse),
 		cmocka_unit_test(test_stateless_trailer),
 		cmocka_unit_test(test_sgl_empty_input),
+		cmocka_unit_test(test_sums_modes),
 		cmocka_unit_test(test_stream_comp_chain),
 		cmocka_unit_test(test_stream_0e_and_reset),
 		cmocka_unit_test(test_vf_status),
