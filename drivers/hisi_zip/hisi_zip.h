@@ -108,8 +108,9 @@ struct hzip_slot {
 	uint32_t hw_in;              /**< input bytes given to the device */
 	uint32_t hw_out;             /**< output room given to the device */
 	uint32_t room;               /**< caller's output room after the header */
+	uint32_t hdr_in;             /**< header bytes the driver consumed (gzip: up to the
+	                                  whole input, FEXTRA/FNAME/FCOMMENT have no limit) */
 	uint16_t hdr_out;            /**< header bytes before the device's output */
-	uint16_t hdr_in;             /**< header bytes the driver consumed */
 	uint16_t sgl_in;             /**< SGL in use (the slot's block), or HZIP_SGL_NONE */
 	uint16_t sgl_out;
 	uint16_t gen;

@@ -278,7 +278,7 @@ struct hzip_plan {
 	uint32_t dw7;
 	uint8_t flags;
 	uint16_t hdr_out;
-	uint16_t hdr_in;
+	uint32_t hdr_in;
 	uint8_t win;
 };
 
@@ -701,7 +701,7 @@ prep_decomp(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st,
 		}
 	}
 	pl.in_skip = used;
-	pl.hdr_in = (uint16_t)used;
+	pl.hdr_in = used;
 	pl.in_len = m->src.len - used;
 	pl.room = m->dst.len;
 	if (unlikely(pl.room <= HZIP_SMALL_OUT)) {

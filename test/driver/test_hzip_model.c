@@ -712,6 +712,73 @@ test_stream_decomp(void **state)
 	assert_int_equal(wd_release_queue(q[1]), 0);
 }
 
+/*
+ * A gzip header longer than 64 KiB (FCOMMENT and FNAME have no length limit
+ * in RFC 1952): every header byte is counted as consumed, stateless and
+ * in a stream whose header spans several requests.
+ */
+static void
+test_gzip_long_header(void **state)
+{
+	static const size_t hlens[] = { 65535, 65600, 200000 };
+	const struct wd_comp_drv_ops *ops = comp_ops(pf);
+	struct wd_queue *q = queue_on(pf, "gzip", WD_OP_DECOMPRESS, 8, 0);
+	const size_t len = 30000;
+
+	(void)state;
+	wd_test_gen(ibuf, len, WD_TEST_DATA_TEXT, 77);
+	for (size_t i = 0; i < RTE_DIM(hlens); i++) {
+		struct wd_comp_stream_params p = { .alg = WD_COMP_ALG_GZIP,
+						   .op = WD_OP_DECOMPRESS,
+						   .socket_id = WD_SOCKET_ANY };
+		char *comment = malloc(hlens[i] + 1);
+		struct wd_comp_msg m;
+		gz_header h;
+		z_stream z;
+		size_t used = 0, dlen;
+		void *st = NULL;
+		long clen;
+
+		assert_non_null(comment);
+		memset(comment, 'c', hlens[i]);
+		comment[hlens[i]] = '\0';
+		memset(&h, 0, sizeof(h));
+		h.comment = (Bytef *)comment;
+		h.name = (Bytef *)"long-header.txt";
+		memset(&z, 0, sizeof(z));
+		assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+		assert_int_equal(deflateSetHeader(&z, &h), Z_OK);
+		z.next_in = ibuf;
+		z.avail_in = (uInt)len;
+		z.next_out = obuf;
+		z.avail_out = (uInt)BUF_SIZE;
+		assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+		clen = (long)z.total_out;
+		deflateEnd(&z);
+		free(comment);
+		assert_true((size_t)clen > hlens[i]);
+
+		msg_init(&m, WD_COMP_ALG_GZIP, WD_OP_DECOMPRESS, obuf, (uint32_t)clen, rbuf,
+			 BUF_SIZE);
+		run1(q, &m);
+		if (m.status != WD_COMP_MSG_STREAM_END && m.status != WD_COMP_MSG_OK)
+			fail_msg("header %zu B: %s (hw %#x)", hlens[i], st_name(m.status),
+				 m.hw_status);
+		assert_int_equal(m.consumed, clen);
+		assert_int_equal(m.produced, len);
+		assert_memory_equal(rbuf, ibuf, len);
+
+		assert_int_equal(ops->stream_create(pf, &p, &st), 0);
+		dlen = stream_decomp(q, st, WD_COMP_ALG_GZIP, obuf, (size_t)clen, 50000, 65536,
+				     rbuf, BUF_SIZE, &used);
+		assert_int_equal(dlen, len);
+		assert_int_equal(used, clen);
+		assert_memory_equal(rbuf, ibuf, len);
+		ops->stream_free(st);
+	}
+	assert_int_equal(wd_release_queue(q), 0);
+}
+
 /* Streams of our own, both ways, random chunkings. */
 static void
 test_stream_random(void **state)
@@ -1406,6 +1473,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stream_comp),
 		cmocka_unit_test(test_stream_decomp),
 		cmocka_unit_test(test_stream_random),
+		cmocka_unit_test(test_gzip_long_header),
 		cmocka_unit_test(test_mbuf_chains),
 		cmocka_unit_test(test_mbuf_header_split),
 		cmocka_unit_test(test_out_of_space),
