@@ -148,7 +148,9 @@ enum wd_comp_fallback_reason {
 	WD_COMP_FB_NO_HW,        /**< no hardware queue for the queue pair */
 	WD_COMP_FB_QUEUE_FULL,   /**< hardware queue full */
 	WD_COMP_FB_SMALL,        /**< below the size threshold */
-	WD_COMP_FB_UNSUPPORTED,  /**< feature the hardware lacks */
+	/** feature the hardware lacks, or a stateless decompression the device failed
+	 *  with a status of its own (software tells corrupt input from a fault) */
+	WD_COMP_FB_UNSUPPORTED,
 	WD_COMP_FB_REASON_MAX
 };
 

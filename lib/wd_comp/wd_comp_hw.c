@@ -847,6 +847,23 @@ bound_promised(const struct hw_req *r)
 	       r->dst.len >= wd_comp_fmt_bound(r->xf->alg, r->src.len);
 }
 
+/*
+ * A stateless decompression the device failed with a status of its own
+ * (m->hw_status set: not a timeout or a reset): a device that cannot tell
+ * corrupt input from its own fault (a hisi_zip VF, doc/hisi_zip.md) says
+ * ERR_DEVICE for both. A stateless op can be run again from its start, so
+ * software decides when the policy allows WD_COMP_FB_F_UNSUPPORTED:
+ * corrupt input then ends ERR_DATA, good input is not lost. Streams keep
+ * ERR_DEVICE (their state is the device's).
+ */
+static bool
+dev_error_to_sw(const struct wd_comp_qp *qp, const struct hw_req *r)
+{
+	return r->op != NULL && r->st == NULL && r->xf->op == WD_OP_DECOMPRESS &&
+	       r->msg.hw_status != 0 && qp->sw != NULL &&
+	       (qp->fb.flags & WD_COMP_FB_F_UNSUPPORTED) != 0;
+}
+
 /* A message came back. */
 static void
 req_done(struct wd_comp_qp *qp, struct hw_req *r)
@@ -875,6 +892,10 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	/* an output larger than one message can carry: as out of space with more room */
 	if (ms == WD_COMP_MSG_ERR_TOO_BIG && r->st == NULL && r->dst.len - r->out_done > max)
 		ms = WD_COMP_MSG_OUT_OF_SPACE_TERMINATED;
+	if (ms == WD_COMP_MSG_ERR_DEVICE && dev_error_to_sw(qp, r)) {
+		req_to_sw(qp, r, m->hw_status);
+		return;
+	}
 	if (ms != WD_COMP_MSG_OK && ms != WD_COMP_MSG_STREAM_END &&
 	    ms != WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE &&
 	    ms != WD_COMP_MSG_OUT_OF_SPACE_TERMINATED) {

@@ -33,6 +33,7 @@ struct fake_dev {
 	uint32_t queues;
 	uint32_t stateful;
 	uint32_t window_min;
+	uint32_t decomp_status;
 	int deflate_decomp;
 };
 
@@ -173,6 +174,7 @@ fake_probe(struct wd_dev *dev)
 	fd->queues = arg_u32(dev, "queues", 16);
 	fd->stateful = arg_u32(dev, "stateful", 1);
 	fd->window_min = arg_u32(dev, "window_min", 12);
+	fd->decomp_status = arg_u32(dev, "decomp_status", 0);
 	fd->deflate_decomp = DD_NO;
 	if (args != NULL && strstr(args, "deflate_decomp=caps") != NULL)
 		fd->deflate_decomp = DD_CAPS;
@@ -368,6 +370,12 @@ process(struct fake_q *q, struct wd_comp_msg *m)
 	m->hw_status = 0;
 	if (m->op != q->op || m->alg >= WD_COMP_ALG_MAX) {
 		finish(m, WD_COMP_MSG_ERR_INVALID, 0, 0);
+		return;
+	}
+	if (fd->decomp_status != 0 && m->op == WD_OP_DECOMPRESS) {
+		/* a device that cannot say why (a VF's undocumented status) */
+		m->hw_status = (uint16_t)fd->decomp_status;
+		finish(m, WD_COMP_MSG_ERR_DEVICE, 0, 0);
 		return;
 	}
 	if (m->alg == WD_COMP_ALG_DEFLATE && m->op == WD_OP_DECOMPRESS &&

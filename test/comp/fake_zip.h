@@ -17,6 +17,8 @@
  *                    in caps and done, or in caps but refused per message
  *                    with WD_COMP_MSG_ERR_NOTSUP
  *   window_min=N     smallest compression window (default 12)
+ *   decomp_status=N  every decompression message fails WD_COMP_MSG_ERR_DEVICE
+ *                    with this raw status (a VF's undocumented status)
  *   node=N           NUMA node of the function (default 0)
  */
 #ifndef FAKE_ZIP_H

@@ -393,6 +393,75 @@ test_unsupported_runtime(void **state)
 	ct_dev_close((uint8_t)dev);
 }
 
+/*
+ * A device that fails decompression with a status of its own (a VF cannot
+ * tell corrupt input from a device fault): stateless ops are decided by
+ * software when the policy allows it, else they keep ERR_DEVICE.
+ */
+static void
+test_device_error(void **state)
+{
+	struct wd_comp_xform x = {.type = WD_OP_DECOMPRESS, .alg = WD_COMP_ALG_ZLIB};
+	size_t clen = ct_zlib_comp(WD_COMP_ALG_ZLIB, 6, 15, data, 20000, comp, sizeof(comp));
+	struct wd_comp_stats s;
+	struct wd_comp_op *op;
+	void *px, *st;
+	int dev;
+
+	(void)state;
+	dev = open_dev("decomp_status=5", 1, WD_COMP_FB_F_DEFAULT, 0, 0);
+	assert_true(dev >= 0);
+	px = xform((uint8_t)dev, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0, 15);
+	/* good input: software's result, the reason counted */
+	op = mkop(px, comp, clen, 20000);
+	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
+	assert_int_equal(op->fallback_reason, WD_COMP_FB_UNSUPPORTED);
+	assert_int_equal(op->produced, 20000);
+	ct_chain_read(op->m_dst, 0, back, 20000);
+	assert_memory_equal(back, data, 20000);
+	op_release(op);
+	/* corrupt input: the data's fault, said as such */
+	comp[clen / 2] ^= 0x55;
+	comp[clen / 2 + 1] ^= 0xaa;
+	op = mkop(px, comp, clen, 20000);
+	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
+	assert_true(op->status == WD_COMP_OP_ERR_DATA || op->status == WD_COMP_OP_ERR_CHECKSUM);
+	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
+	op_release(op);
+	comp[clen / 2] ^= 0x55;
+	comp[clen / 2 + 1] ^= 0xaa;
+	/* a stream's state is the device's: ERR_DEVICE stays */
+	assert_int_equal(wd_comp_stream_create((uint8_t)dev, &x, &st), 0);
+	op = mkop(NULL, comp, clen, 20000);
+	op->op_type = WD_COMP_OP_STATEFUL;
+	op->stream = st;
+	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_ERR_DEVICE);
+	assert_int_equal(op->engine, WD_COMP_ENGINE_HW);
+	assert_int_equal(op->debug_status, 5);
+	op_release(op);
+	assert_int_equal(wd_comp_stream_free((uint8_t)dev, st), 0);
+	stats_of((uint8_t)dev, 0, &s);
+	assert_int_equal(s.fallback[WD_COMP_FB_UNSUPPORTED], 2);
+	assert_int_equal(wd_comp_private_xform_free((uint8_t)dev, px), 0);
+	ct_dev_close((uint8_t)dev);
+
+	/* without software in the policy: the device's answer, as it gave it */
+	dev = open_dev("decomp_status=5", 1, WD_COMP_FB_F_NO_HW, 0, 0);
+	assert_true(dev >= 0);
+	px = xform((uint8_t)dev, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0, 15);
+	op = mkop(px, comp, clen, 20000);
+	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_ERR_DEVICE);
+	assert_int_equal(op->engine, WD_COMP_ENGINE_HW);
+	assert_int_equal(op->debug_status, 5);
+	op_release(op);
+	assert_int_equal(wd_comp_private_xform_free((uint8_t)dev, px), 0);
+	ct_dev_close((uint8_t)dev);
+}
+
 static void
 test_too_big(void **state)
 {
@@ -596,6 +665,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_small),
 		cmocka_unit_test(test_unsupported_caps),
 		cmocka_unit_test(test_unsupported_runtime),
+		cmocka_unit_test(test_device_error),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_not_dma_memory),
 		cmocka_unit_test(test_stream_pinned),
