@@ -531,6 +531,17 @@ req_put(struct wd_comp_hw_qp *hq, struct hw_req *r)
 	hq->inflight--;
 }
 
+/* A request with nothing done yet: no input taken, no output, no member. */
+static inline void
+req_progress_reset(struct hw_req *r)
+{
+	r->in_done = 0;
+	r->out_done = 0;
+	r->members = false;
+	r->cum_sum = 0;
+	r->cum_len = 0;
+}
+
 /* Give a fast-path request the fields the general path reads. */
 static inline void
 req_settle(struct hw_req *r)
@@ -539,11 +550,7 @@ req_settle(struct hw_req *r)
 		return;
 	r->src = r->msg.src;
 	r->dst = r->msg.dst;
-	r->in_done = 0;
-	r->out_done = 0;
-	r->members = false;
-	r->cum_sum = 0;
-	r->cum_len = 0;
+	req_progress_reset(r);
 	r->lazy = false;
 }
 
@@ -905,11 +912,7 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	if (ms == WD_COMP_MSG_OUT_OF_SPACE_TERMINATED) {
 		if (r->st == NULL && r->dst.len - r->out_done > max) {
 			/* one message could not hold the output: more messages, or software */
-			r->in_done = 0;
-			r->out_done = 0;
-			r->members = false;
-			r->cum_sum = 0;
-			r->cum_len = 0;
+			req_progress_reset(r);
 			if (r->mode == REQ_SINGLE && split_possible(qp->dev, xf) &&
 			    split_get(qp, r) == 0) {
 				req_continue(qp, r);
@@ -1151,11 +1154,7 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 	r->px = st == NULL ? op->private_xform : NULL;
 	r->dir = (uint8_t)dir;
 	r->flush = (uint8_t)op->flush_flag;
-	r->in_done = 0;
-	r->out_done = 0;
-	r->members = false;
-	r->cum_sum = 0;
-	r->cum_len = 0;
+	req_progress_reset(r);
 	r->pending = false;
 	r->done = false;
 	r->orphan = false;
@@ -1537,11 +1536,7 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 	r->px = NULL;
 	r->dir = (uint8_t)dir;
 	r->flush = flush;
-	r->in_done = 0;
-	r->out_done = 0;
-	r->members = false;
-	r->cum_sum = 0;
-	r->cum_len = 0;
+	req_progress_reset(r);
 	r->done = false;
 	r->orphan = false;
 	r->lazy = false;
