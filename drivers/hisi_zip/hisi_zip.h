@@ -88,6 +88,7 @@ struct hzip_sgl_pool {
 	uint32_t nfree;
 	uint32_t nfixed;             /**< blocks owned by SQ slots (2 per slot) */
 	uint32_t nblocks;
+	bool streamed;               /**< entries written with streaming stores since the fence */
 };
 
 /* Slot flags: what was done at submit, for the completion. */
@@ -308,9 +309,20 @@ hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx)
 {
 	const uint8_t *b = (const uint8_t *)hzip_sgl_block(p, idx);
 
-	rte_prefetch0_write(b);
-	rte_prefetch0_write(b + 64);
-	rte_prefetch0_write(b + 128);
+	rte_prefetch0(b);
+}
+
+/**
+ * Make the SGL entries written since the last call visible before a
+ * doorbell (x86 streaming stores are not ordered by the doorbell's barrier).
+ */
+static inline void
+hzip_sgl_fence(struct hzip_sgl_pool *p)
+{
+	if (p->streamed) {
+		rte_wmb();
+		p->streamed = false;
+	}
 }
 
 /** @return the device address of block @p idx. */

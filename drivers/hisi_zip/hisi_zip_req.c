@@ -774,6 +774,7 @@ ring(struct hzip_qp *zq, uint16_t dated, uint64_t now)
 	for (uint16_t i = zq->rung; i != dated; i = i + 1 == qp->depth ? 0 : i + 1)
 		zq->slots[i].tsc = now;
 	zq->rung = qp->sq_tail;
+	hzip_sgl_fence(&zq->sgl);
 	hisi_qp_ring_sq(qp);
 }
 

@@ -11,6 +11,9 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#if defined(RTE_ARCH_X86_64)
+#include <immintrin.h>
+#endif
 
 #include "hisi_zip.h"
 
@@ -79,11 +82,39 @@ hzip_sgl_release(struct hzip_sgl_pool *p, uint16_t first)
 }
 
 /*
- * Long chains (extra blocks from the pool, not prefetched with the burst):
+ * SGL headers, and the entries of long chains (extra blocks from the pool):
  * store only what changed, since a line the device only read stays shared
  * with it and writing it costs an invalidation.
  */
 #define SET(field, v) do { if ((field) != (v)) (field) = (v); } while (0)
+
+/*
+ * Two entries (one cache line) at once. x86: with streaming stores, which
+ * need no ownership of the line: the device read it last time, and taking
+ * it back would cost a round trip to the device's side per line. The
+ * doorbell is preceded by hzip_sgl_fence(). Elsewhere plain stores.
+ */
+static inline void
+sgl_pair_store(struct hzip_sgl_entry *e, uint64_t a0, uint32_t l0, uint64_t a1, uint32_t l1)
+{
+#if defined(RTE_ARCH_X86_64)
+	long long *q = (long long *)e;
+
+	_mm_stream_si64(q + 0, (long long)a0);
+	_mm_stream_si64(q + 1, 0);
+	_mm_stream_si64(q + 2, (long long)l0);
+	_mm_stream_si64(q + 3, 0);
+	_mm_stream_si64(q + 4, (long long)a1);
+	_mm_stream_si64(q + 5, 0);
+	_mm_stream_si64(q + 6, (long long)l1);
+	_mm_stream_si64(q + 7, 0);
+#else
+	e[0].addr = a0;
+	e[0].len = l0;
+	e[1].addr = a1;
+	e[1].len = l1;
+#endif
+}
 
 /* Find the segment holding byte @p off of the chain; *in_seg gets the offset in it. */
 static const struct rte_mbuf *
@@ -181,9 +212,11 @@ fail:
 }
 
 /*
- * The usual chain: at most HZIP_SGL_ENTRIES segments, one SGL, each field
- * written once with plain stores (the burst prefetched the block's lines
- * for writing; the software fields stay 0 from the pool's creation).
+ * The usual chain: at most HZIP_SGL_ENTRIES segments, one SGL. The entries
+ * go out a line (two entries) at a time with sgl_pair_store(); the header's
+ * fields are stored only when they change, so that its line, which the
+ * device read last time, usually stays shared instead of being taken back.
+ * The software fields stay 0.
  */
 uint16_t
 hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint32_t off,
@@ -192,8 +225,10 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 	const struct rte_mbuf *s = m;
 	struct hzip_sgl_hdr *h = sgl_block(p, first);
 	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
-	uint32_t in_seg = off, left = len, used = 0;
+	uint32_t in_seg = off, left = len, used = 0, l0 = 0;
+	uint64_t a0 = 0;
 
+	p->streamed = true;
 	if (unlikely(in_seg >= s->data_len))
 		s = mbuf_seek(m, off, &in_seg);
 	while (left > 0) {
@@ -205,11 +240,16 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 		}
 		avail = s->data_len - in_seg;
 		if (likely(avail > 0)) {
+			uint64_t a;
+
 			if (unlikely(used == HZIP_SGL_ENTRIES))
 				return sgl_build_chained(p, first, m, off, len, err);
 			take = RTE_MIN(avail, left);
-			e[used].addr = rte_pktmbuf_iova_offset(s, in_seg);
-			e[used].len = take;
+			a = rte_pktmbuf_iova_offset(s, in_seg);
+			if (used & 1)
+				sgl_pair_store(&e[used - 1], a0, l0, a, take);
+			a0 = a;
+			l0 = take;
 			used++;
 			left -= take;
 		}
@@ -217,10 +257,12 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 		if (left > 0)
 			s = s->next;
 	}
+	if (used & 1)
+		sgl_pair_store(&e[used - 1], a0, l0, 0, 0);
 	p->next[first] = HZIP_SGL_NONE;
-	h->next = 0;
-	h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
-	h->entry_sum_in_sgl = (uint16_t)used;
+	SET(h->next, 0);
+	SET(h->entry_sum_in_chain, HZIP_SGL_ENTRIES);
+	SET(h->entry_sum_in_sgl, (uint16_t)used);
 	*err = 0;
 	return first;
 }
@@ -232,12 +274,12 @@ hzip_sgl_build_flat(struct hzip_sgl_pool *p, uint16_t first, const void *va, uin
 	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
 
 	p->next[first] = HZIP_SGL_NONE;
-	h->next = 0;
-	h->entry_sum_in_chain = HZIP_SGL_ENTRIES;
+	SET(h->next, 0);
+	SET(h->entry_sum_in_chain, HZIP_SGL_ENTRIES);
 	/* one valid entry even for 0 bytes (section 10.3: a valid address, as UADK) */
-	h->entry_sum_in_sgl = 1;
-	e->addr = wd_dma_iova(va);
-	e->len = len;
+	SET(h->entry_sum_in_sgl, 1);
+	p->streamed = true;
+	sgl_pair_store(e, wd_dma_iova(va), len, 0, 0);
 	return first;
 }
 
