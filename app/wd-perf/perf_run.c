@@ -420,15 +420,18 @@ arm_stateless(struct pctx *c, struct pslot *s, uint32_t slot_idx)
 	struct pbuf *pb = &c->bufs[s->buf];
 	struct wd_comp_op *op = s->op;
 
-	if (pb->out->data_len != perf_seg_len(pb->out_cap, pb->out_segs) ||
-	    pb->out->pkt_len != pb->out_cap)
-		perf_chain_rearm(pb->out, pb->out_cap, pb->out_segs);
+	/*
+	 * As dpdk-test-compress-perf arms each op (outside the timed calls):
+	 * every segment of the output chain is given its full length again and
+	 * the input's length is read from its first mbuf.
+	 */
+	perf_chain_rearm(pb->out, pb->out_cap, pb->out_segs);
 	op->op_type = WD_COMP_OP_STATELESS;
 	op->private_xform = c->xform;
 	op->m_src = pb->in;
 	op->m_dst = pb->out;
 	op->src.offset = 0;
-	op->src.length = pb->in_len;
+	op->src.length = rte_pktmbuf_pkt_len(pb->in);
 	op->dst.offset = 0;
 	op->flush_flag = WD_COMP_FLUSH_FINAL;
 	op->input_chksum = 0;
