@@ -845,7 +845,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	uint32_t avail;
 	uint16_t i, idx, first, hw = 0;
 	uint64_t now, stamp;
-	bool chains, fast;
+	bool chains, walk, fast;
 
 	if (unlikely(qp->epoch != zq->qm->epoch))
 		hzip_qp_recover(zq);
@@ -865,7 +865,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	 * (The messages and the slots are the caller's and ours, written lately:
 	 * asking for them too only cost time, measured.)
 	 */
-	for (i = 0, idx = qp->sq_tail, chains = false; i < n; i++) {
+	for (i = 0, idx = qp->sq_tail, chains = false, walk = false; i < n; i++) {
 		const struct wd_comp_msg *m = reqs[i];
 
 		rte_prefetch0_write(hzip_sqe_at(zq, idx));
@@ -886,11 +886,15 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 				rte_prefetch0_write(rte_pktmbuf_mtod_offset(d, const uint8_t *,
 									m->dst.offset));
 			chains = true;
+			/* headers the submitter has just read are in cache already */
+			if (!(m->hints & WD_COMP_MSG_H_CHAINS_WALKED))
+				walk = true;
 		}
 		idx = idx + 1 == qp->depth ? 0 : idx + 1;
 	}
 	if (unlikely(chains)) {
-		prefetch_chains(reqs, n);
+		if (walk)
+			prefetch_chains(reqs, n);
 		zq->sgl_used = zq->op == WD_OP_COMPRESS;
 	}
 	/*

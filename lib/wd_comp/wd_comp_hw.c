@@ -1258,6 +1258,8 @@ wd_comp_hw_xform_init(const struct wd_comp_dev *dev, struct wd_comp_priv_xform *
 	m.flush = WD_COMP_FLUSH_FINAL;
 	m.window_log = px->xf.window_log;
 	m.level = (uint8_t)(px->xf.level > 0 ? px->xf.level : 0);
+	/* the head of fast-path messages only: submit_fast() walks their chains (fast_buf) */
+	m.hints = WD_COMP_MSG_H_CHAINS_WALKED;
 	memcpy(&px->msg_head, &m, sizeof(px->msg_head));
 	px->hw_fast = dev->hw && wd_comp_hw_supports(dev, &px->xf, false);
 }

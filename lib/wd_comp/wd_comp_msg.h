@@ -96,6 +96,13 @@ struct wd_comp_buf {
 	uint32_t len;            /**< bytes of input / room for output */
 };
 
+/**
+ * wd_comp_msg.hints: the submitter walked every mbuf chain of the message
+ * in the same call (it checked them), so their headers are in this core's
+ * cache: a driver need not prefetch them. A hint only: ignoring it is correct.
+ */
+#define WD_COMP_MSG_H_CHAINS_WALKED (1u << 0)
+
 /** One compression request. */
 struct wd_comp_msg {
 	/* ---- set by the submitter ---- */
@@ -104,7 +111,8 @@ struct wd_comp_msg {
 	uint8_t flush;           /**< enum wd_comp_flush */
 	uint8_t window_log;      /**< 8..15 (compression); 0 = 15 */
 	uint8_t level;           /**< 1..9; 0 = default (devices may ignore) */
-	uint8_t rsvd0[3];        /**< reserved, 0 */
+	uint8_t hints;           /**< WD_COMP_MSG_H_*: what the submitter already did */
+	uint8_t rsvd0[2];        /**< reserved, 0 */
 	/** Stream context from wd_comp_drv_ops.stream_create(); NULL = stateless. */
 	void *stream;
 	struct wd_comp_buf src;  /**< input */
