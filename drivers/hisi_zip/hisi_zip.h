@@ -314,15 +314,20 @@ hzip_sgl_prefetch(const struct hzip_sgl_pool *p, uint16_t idx)
 
 /**
  * Make the SGL entries written since the last call visible before a
- * doorbell (x86 streaming stores are not ordered by the doorbell's barrier).
+ * doorbell: x86 streaming stores are not ordered by the doorbell's
+ * barrier (elsewhere the entries are plain stores, which it orders).
  */
 static inline void
 hzip_sgl_fence(struct hzip_sgl_pool *p)
 {
+#if defined(RTE_ARCH_X86_64)
 	if (p->streamed) {
 		rte_wmb();
 		p->streamed = false;
 	}
+#else
+	p->streamed = false;
+#endif
 }
 
 /** @return the device address of block @p idx. */
