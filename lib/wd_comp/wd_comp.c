@@ -591,6 +591,26 @@ wd_comp_dev_stop(uint8_t dev_id)
 	pthread_mutex_unlock(&wd_comp_lock);
 }
 
+/*
+ * With wd_comp_lock held: the device @p dev_id, stopped (and, for
+ * @p no_objects, with no xform or stream left) and without requests in
+ * flight, gets its queue pairs released. @return 0, -ENODEV or -EBUSY.
+ */
+static int
+dev_quiesce(uint8_t dev_id, bool no_objects, struct wd_comp_dev **out)
+{
+	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
+
+	if (d == NULL)
+		return -ENODEV;
+	if (d->started || (no_objects &&
+			   (__atomic_load_n(&d->nb_xforms, __ATOMIC_RELAXED) > 0 ||
+			    __atomic_load_n(&d->nb_streams, __ATOMIC_RELAXED) > 0)))
+		return -EBUSY;
+	*out = d;
+	return qps_release_all(d);
+}
+
 WD_EXPORT int
 wd_comp_dev_close(uint8_t dev_id)
 {
@@ -600,21 +620,11 @@ wd_comp_dev_close(uint8_t dev_id)
 	if (wd_drv_forked())
 		return -EPERM;
 	pthread_mutex_lock(&wd_comp_lock);
-	d = wd_comp_dev_get(dev_id);
-	if (d == NULL) {
-		ret = -ENODEV;
-		goto out;
+	ret = dev_quiesce(dev_id, false, &d);
+	if (ret == 0) {
+		d->configured = false;
+		d->nb_qps = 0;
 	}
-	if (d->started) {
-		ret = -EBUSY;
-		goto out;
-	}
-	ret = qps_release_all(d);
-	if (ret < 0)
-		goto out;
-	d->configured = false;
-	d->nb_qps = 0;
-out:
 	pthread_mutex_unlock(&wd_comp_lock);
 	return ret;
 }
@@ -628,22 +638,11 @@ wd_comp_dev_detach(uint8_t dev_id)
 	if (wd_drv_forked())
 		return -EPERM;
 	pthread_mutex_lock(&wd_comp_lock);
-	d = wd_comp_dev_get(dev_id);
-	if (d == NULL) {
-		ret = -ENODEV;
-		goto out;
+	ret = dev_quiesce(dev_id, true, &d);
+	if (ret == 0) {
+		WD_COMP_LOG(INFO, "device %u (%s) detached", dev_id, d->name);
+		dev_release(d);
 	}
-	if (d->started || __atomic_load_n(&d->nb_xforms, __ATOMIC_RELAXED) > 0 ||
-	    __atomic_load_n(&d->nb_streams, __ATOMIC_RELAXED) > 0) {
-		ret = -EBUSY;
-		goto out;
-	}
-	ret = qps_release_all(d);
-	if (ret < 0)
-		goto out;
-	WD_COMP_LOG(INFO, "device %u (%s) detached", dev_id, d->name);
-	dev_release(d);
-out:
 	pthread_mutex_unlock(&wd_comp_lock);
 	return ret;
 }
