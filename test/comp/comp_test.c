@@ -11,9 +11,25 @@
 #include <zlib.h>
 
 #include "comp_test.h"
+#include "wd_test.h"
 
 struct rte_mempool *ct_mbuf_pool;
 struct rte_mempool *ct_op_pool;
+
+int
+ct_init(const char *prog)
+{
+	int ret;
+
+	wd_test_eal_init(prog, 0);
+	ret = wd_comp_init();
+	if (ret < 0) {
+		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+		return 1;
+	}
+	ct_pools_init();
+	return 0;
+}
 
 void
 ct_pools_init(void)

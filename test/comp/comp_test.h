@@ -27,6 +27,12 @@ extern struct rte_mempool *ct_op_pool;
 void ct_pools_init(void);
 
 /**
+ * A test program's set-up: EAL (wd_test_eal_init()), wd_comp_init() and the
+ * shared pools. @return 0, or 1 (the exit status) after saying why.
+ */
+int ct_init(const char *prog);
+
+/**
  * Attach @p spec, configure @p nb_qps queue pairs with @p conf (NULL:
  * defaults) and start. @return the device id, or -errno.
  */

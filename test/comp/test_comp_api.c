@@ -1745,13 +1745,8 @@ main(int argc, char **argv)
 
 	if (argc > 1)
 		g_spec = argv[1];
-	wd_test_eal_init(argv[0], 0);
-	ret = wd_comp_init();
-	if (ret < 0) {
-		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+	if (ct_init(argv[0]) != 0)
 		return 1;
-	}
-	ct_pools_init();
 	dev = ct_dev_open(g_spec, 2, NULL);
 	if (dev < 0) {
 		fprintf(stderr, "cannot open device %s: %s\n", g_spec, strerror(-dev));

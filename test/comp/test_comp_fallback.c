@@ -673,13 +673,8 @@ main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	wd_test_eal_init(argv[0], 0);
-	ret = wd_comp_init();
-	if (ret < 0) {
-		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+	if (ct_init(argv[0]) != 0)
 		return 1;
-	}
-	ct_pools_init();
 	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 30);
 	ret = cmocka_run_group_tests_name("wd_comp_fallback", tests, NULL, NULL);
 	wd_test_eal_cleanup();

@@ -301,13 +301,8 @@ main(int argc, char **argv)
 	(void)argc;
 	/* before EAL: "sw" has no memory to run in */
 	g_sw_before_eal = wd_comp_dev_attach("sw");
-	wd_test_eal_init(argv[0], 0);
-	ret = wd_comp_init();
-	if (ret < 0) {
-		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+	if (ct_init(argv[0]) != 0)
 		return 1;
-	}
-	ct_pools_init();
 	ret = cmocka_run_group_tests_name("wd_comp_lifecycle", tests, NULL, NULL);
 	wd_test_eal_cleanup();
 	return ret;

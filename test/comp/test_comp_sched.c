@@ -284,13 +284,8 @@ main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	wd_test_eal_init(argv[0], 0);
-	ret = wd_comp_init();
-	if (ret < 0) {
-		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+	if (ct_init(argv[0]) != 0)
 		return 1;
-	}
-	ct_pools_init();
 	dev_far = open_fake("node=1", 2);
 	dev_near1 = open_fake("node=0", 1);
 	dev_near2 = open_fake("node=0", 1);

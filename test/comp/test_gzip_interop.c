@@ -384,13 +384,8 @@ main(int argc, char **argv)
 		}
 		fclose(f);
 	}
-	wd_test_eal_init(argv[0], 0);
-	ret = wd_comp_init();
-	if (ret < 0) {
-		fprintf(stderr, "wd_comp_init: %s\n", strerror(-ret));
+	if (ct_init(argv[0]) != 0)
 		return 1;
-	}
-	ct_pools_init();
 	dev = ct_dev_open(g_spec, 1, NULL);
 	if (dev < 0) {
 		fprintf(stderr, "cannot open device %s: %s\n", g_spec, strerror(-dev));
