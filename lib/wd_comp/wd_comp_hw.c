@@ -1334,12 +1334,14 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
  * [off, off+len) of an mbuf chain (to_end: up to the end of the chain) for
  * the fast path: one segment as a flat buffer; a chain as a chain (flat
  * when the range lies in one segment) after one walk that checks it (nb_segs
- * segments whose data_len add up to pkt_len). Memory of external buffers
- * needs a look-up (not here). @return false: not for the fast path.
+ * segments whose data_len add up to pkt_len). @p last gets the chain's last
+ * segment. Memory of external buffers needs a look-up, and segments on
+ * another mbuf's data an exact overlap test (neither here).
+ * @return false: not for the fast path.
  */
 static inline bool
 fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t max_segs,
-	 struct wd_comp_buf *b)
+	 struct wd_comp_buf *b, const struct rte_mbuf **last)
 {
 	uint32_t pkt;
 
@@ -1359,6 +1361,7 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 			return false;
 		b->type = WD_COMP_BUF_FLAT;
 		b->addr = rte_pktmbuf_mtod_offset(m, void *, off);
+		*last = m;
 		return true;
 	}
 	{
@@ -1367,9 +1370,11 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 		uint32_t at_off = 0, nseg = 0;
 
 		for (s = m; s != NULL; s = s->next) {
-			if (unlikely((s->ol_flags & RTE_MBUF_F_EXTERNAL) || ++nseg > m->nb_segs ||
+			if (unlikely((s->ol_flags & (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT)) ||
+				     ++nseg > m->nb_segs ||
 				     (uint32_t)s->data_off + s->data_len > s->buf_len))
 				return false;
+			*last = s;
 			if (at == NULL && off < sum + s->data_len) {
 				at = s;
 				at_off = (uint32_t)(off - sum);
@@ -1406,6 +1411,7 @@ submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_c
 	const struct wd_comp_xf *xf = &px->xf;
 	struct hw_dir *d = &hq->dir[xf->op];
 	struct wd_comp_buf src, dst;
+	const struct rte_mbuf *slast, *dlast;
 	struct wd_comp_msg *m;
 	struct hw_req *r;
 
@@ -1416,9 +1422,17 @@ submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_c
 	/* anything odd (bad mbufs, in place, overlap): the general path says what */
 	if (unlikely(op->m_src == op->m_dst ||
 		     !fast_buf(op->m_src, op->src.offset, op->src.length, false, lim->max_segs,
-			       &src) ||
-		     !fast_buf(op->m_dst, op->dst.offset, 0, true, lim->max_segs, &dst) ||
-		     dst.len < lim->min_dst_len || wd_comp_buf_overlap(&src, &dst)))
+			       &src, &slast) ||
+		     !fast_buf(op->m_dst, op->dst.offset, 0, true, lim->max_segs, &dst, &dlast) ||
+		     dst.len < lim->min_dst_len))
+		return WD_COMP_HW_SLOW;
+	/*
+	 * Shared bytes: flat buffers are compared; the segments of chains here
+	 * own their data (not attached, not external), so chains can only share
+	 * a segment, and then also their last one. The general path tells
+	 * exactly whether the bytes used meet.
+	 */
+	if (unlikely(slast == dlast || wd_comp_flat_overlap(&src, &dst)))
 		return WD_COMP_HW_SLOW;
 	if (unlikely(d->sent + d->nbatch >= d->cap))
 		return WD_COMP_HW_FULL;

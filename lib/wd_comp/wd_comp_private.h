@@ -284,18 +284,30 @@ int wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
  */
 void wd_comp_hw_flush(struct wd_comp_qp *qp);
 
-/**
- * Do two flat buffers overlap (an mbuf attached to another's data, an
- * external buffer used twice)? Chains are not compared (their segments
- * are checked one by one against their own buffers only).
- */
+/** wd_comp_buf_overlap() for chains: their segments' ranges compared (wd_comp_buf.c). */
+bool wd_comp_buf_overlap_chains(const struct wd_comp_buf *a, const struct wd_comp_buf *b);
+
+/** Are both buffers flat, and do their bytes overlap? */
 static inline bool
-wd_comp_buf_overlap(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
+wd_comp_flat_overlap(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
 {
 	uintptr_t a0 = (uintptr_t)a->addr, b0 = (uintptr_t)b->addr;
 
 	return a->type == WD_COMP_BUF_FLAT && b->type == WD_COMP_BUF_FLAT && a->len > 0 &&
 	       b->len > 0 && a0 < b0 + b->len && b0 < a0 + a->len;
+}
+
+/**
+ * Do the bytes of two buffers overlap (an mbuf attached to another's data,
+ * an external buffer used twice, a segment in both chains)? Exact for flat
+ * buffers and chains alike.
+ */
+static inline bool
+wd_comp_buf_overlap(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
+{
+	if (a->type == WD_COMP_BUF_FLAT && b->type == WD_COMP_BUF_FLAT)
+		return wd_comp_flat_overlap(a, b);
+	return wd_comp_buf_overlap_chains(a, b);
 }
 
 /** Completion of an op (called by the engines): it waits for dequeue. */

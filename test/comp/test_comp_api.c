@@ -1401,6 +1401,73 @@ test_corrupt_input(void **state)
 	}
 }
 
+/* An output chain of @p room bytes in @p seg-byte segments, then a segment on @p on's data. */
+static struct rte_mbuf *
+room_then_alias(uint32_t room, uint32_t seg, struct rte_mbuf *on)
+{
+	struct rte_mbuf *d = ct_chain_room(room, seg), *alias = rte_pktmbuf_alloc(on->pool);
+
+	assert_non_null(d);
+	assert_non_null(alias);
+	rte_pktmbuf_attach(alias, on);
+	assert_int_equal(rte_pktmbuf_chain(d, alias), 0);
+	return d;
+}
+
+/*
+ * Output chains that share bytes with the input chain: refused, exactly
+ * where the bytes the op uses meet (not merely the same buffers), with
+ * few segments (compared pair by pair) and many (sorted).
+ */
+static void
+chain_overlap_cases(struct wd_comp_op *op, struct rte_mbuf *s, const uint8_t *data, size_t len)
+{
+	struct rte_mbuf *big, *third = s->next->next, *d;
+	uint8_t status;
+
+	assert_non_null(third);
+	/* the output's last segment is the input's third one */
+	d = room_then_alias(4000, 0, third);
+	op->m_src = s;
+	op->m_dst = d;
+	op->src.length = (uint32_t)len;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	/* the same chains when the input is only its first segment: apart */
+	op->src.length = s->data_len;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	assert_true(op->produced > 0);
+	rte_pktmbuf_free(d);
+	/* 40 segments each: the sorted comparison, both ways */
+	big = ct_chain_from(data, len, (uint32_t)(len / 40), 0);
+	assert_non_null(big);
+	assert_int_equal(big->nb_segs, 40);
+	d = ct_chain_room(4000, 4000 / 40);
+	assert_int_equal(d->nb_segs, 40);
+	op->m_src = big;
+	op->m_dst = d;
+	op->src.length = (uint32_t)len;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	rte_pktmbuf_free(d);
+	{
+		struct rte_mbuf *seg20 = big;
+
+		for (int i = 0; i < 20; i++)
+			seg20 = seg20->next;
+		d = room_then_alias(3900, 3900 / 39, seg20);
+	}
+	assert_int_equal(d->nb_segs, 40);
+	op->m_dst = d;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	status = op->status;
+	rte_pktmbuf_free(d);
+	rte_pktmbuf_free(big);
+	assert_int_equal(status, WD_COMP_OP_INVALID_ARGS);
+	op->src.length = (uint32_t)len;
+}
+
 static void
 test_op_validation(void **state)
 {
@@ -1512,6 +1579,7 @@ test_op_validation(void **state)
 		rte_pktmbuf_free(alias);
 		rte_pktmbuf_free(one);
 	}
+	chain_overlap_cases(op, s, data, sizeof(data));
 	op->m_src = s;
 	op->m_dst = d;
 	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
