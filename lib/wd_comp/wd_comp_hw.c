@@ -1365,28 +1365,28 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 		return true;
 	}
 	{
-		const struct rte_mbuf *s, *at = NULL;
+		const struct rte_mbuf *s, *at, *end = m;
 		uint64_t sum = 0;
-		uint32_t at_off = 0, nseg = 0;
+		uint32_t nseg = 0, o;
 
 		for (s = m; s != NULL; s = s->next) {
 			if (unlikely((s->ol_flags & (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT)) ||
 				     ++nseg > m->nb_segs ||
 				     (uint32_t)s->data_off + s->data_len > s->buf_len))
 				return false;
-			*last = s;
-			if (at == NULL && off < sum + s->data_len) {
-				at = s;
-				at_off = (uint32_t)(off - sum);
-			}
+			end = s;
 			sum += s->data_len;
 		}
-		if (unlikely(nseg != m->nb_segs || sum != pkt || nseg == 0 ||
+		if (unlikely(nseg != m->nb_segs || sum != pkt ||
 			     (max_segs != 0 && nseg > max_segs)))
 			return false;
-		if (at != NULL && (uint64_t)at_off + len <= at->data_len) {
+		*last = end;
+		/* the segment holding off (the first one, as a rule) */
+		for (at = m, o = off; at != NULL && o >= at->data_len; at = at->next)
+			o -= at->data_len;
+		if (at != NULL && (uint64_t)o + len <= at->data_len) {
 			b->type = WD_COMP_BUF_FLAT;
-			b->addr = rte_pktmbuf_mtod_offset(at, void *, at_off);
+			b->addr = rte_pktmbuf_mtod_offset(at, void *, o);
 			return true;
 		}
 		b->type = WD_COMP_BUF_MBUF;
