@@ -300,7 +300,8 @@ wd_comp_flat_overlap(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
 /**
  * Do the bytes of two buffers overlap (an mbuf attached to another's data,
  * an external buffer used twice, a segment in both chains)? Exact for flat
- * buffers and chains alike.
+ * buffers and chains alike. Chains must have been checked first (nb_segs
+ * segments, then NULL: a chain that loops would not end the walk).
  */
 static inline bool
 wd_comp_buf_overlap(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
