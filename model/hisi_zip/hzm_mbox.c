@@ -15,6 +15,7 @@
  * counted as a driver error.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,7 @@ sqc_write(struct hzip_model *m, uint16_t qn, uint64_t base, char *why, size_t wl
 	sq->base = ((uint64_t)c.base_h << 32) | c.base_l;
 	sq->exec = c.head | ((c.w11 & HZM_QC_HEAD_WRAP) ? 1u << 16 : 0);
 	__atomic_store_n(&sq->done, sq->exec, __ATOMIC_RELEASE);
+	sq->done_seen = sq->exec;
 	__atomic_store_n(&sq->db_tail, c.tail | ((c.w11 & HZM_QC_TAIL_WRAP) ? 1u << 16 : 0),
 			 __ATOMIC_RELEASE);
 	sq->broken = false;
@@ -481,11 +483,13 @@ hzm_mbox_reset(struct hzip_model *m)
 		struct hzm_sq *sq = &m->sqs[q];
 		struct hzm_cq *cq = &m->cqs[q];
 		struct hzm_slot *slots = sq->slots;
-		uint64_t db = sq->doorbells, cdb = cq->doorbells;
+		uint64_t cdb = cq->doorbells;
+		size_t dbo = offsetof(struct hzm_sq, doorbells), dbe = dbo + sizeof(sq->doorbells);
 
-		memset(sq, 0, sizeof(*sq));
+		/* all but the doorbell count, which idle engines read (hzm_thread.c) */
+		memset(sq, 0, dbo);
+		memset((uint8_t *)sq + dbe, 0, sizeof(*sq) - dbe);
 		sq->slots = slots;
-		sq->doorbells = db;
 		memset(cq, 0, sizeof(*cq));
 		cq->doorbells = cdb;
 	}

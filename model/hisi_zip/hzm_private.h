@@ -79,11 +79,12 @@ struct hzm_sq {
 	uint8_t thread;		/* engine thread */
 	uint64_t base;		/* ring IOVA */
 	uint32_t db_tail;	/* last doorbell index [15:0] | tail wrap << 16 (release) */
-	uint32_t done;		/* next SQE to complete [15:0] | wrap << 16 (release) */
+	uint32_t done_seen;	/* a value `done` had (doorbell path: overrun check) */
 	uint64_t db_ns;		/* timing: time of the last doorbell */
 	uint64_t doorbells;
 	/* --- engine side (owner thread; control path only when paused) --- */
 	uint32_t exec __rte_cache_aligned;	/* next SQE to fetch [15:0] | head wrap << 16 */
+	uint32_t done;		/* next SQE to complete [15:0] | wrap << 16 (release) */
 	uint16_t qn;
 	uint16_t w13;
 	uint16_t pasid;
@@ -135,6 +136,12 @@ struct hzm_core_dfx {
 	uint64_t consumed, produced;
 };
 
+/** A queue an engine thread watches for doorbells. */
+struct hzm_watch {
+	struct hzm_sq *sq;
+	uint64_t seen;		/* its doorbell count when the thread last looked */
+};
+
 /** One engine thread. */
 struct hzm_thread {
 	struct hzip_model *m;
@@ -148,6 +155,8 @@ struct hzm_thread {
 	uint32_t rescan;	/* re-examine every queue (gate lifted, CQ space, reset) */
 	struct hzm_sq **active;	/* queues with work or completions pending */
 	unsigned int n_active;
+	struct hzm_watch *watch;	/* its queues whose SQC is valid (see hzm_thread.c) */
+	unsigned int n_watch;
 	uint64_t requests;	/* counters (read by stats) */
 	uint64_t bytes_in;
 	uint64_t bytes_out;

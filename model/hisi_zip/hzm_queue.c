@@ -276,7 +276,17 @@ hzm_doorbell_sq_cq(struct hzip_model *m, uint64_t v)
 	old = __atomic_load_n(&sq->db_tail, __ATOMIC_RELAXED);
 	ot = old & 0xffff;
 	n = ring_dist(ot, idx, depth);
-	done = __atomic_load_n(&sq->done, __ATOMIC_ACQUIRE) & 0xffff;
+	/*
+	 * One slot stays empty. `done` only moves on from any value it had
+	 * towards the tail, so a past value passing the check is enough; only
+	 * when it fails is the engine's line read (it would cost the driver's
+	 * core a transfer on every doorbell).
+	 */
+	done = sq->done_seen & 0xffff;
+	if (unlikely(ring_dist(done, ot, depth) + n > depth - 1)) {
+		sq->done_seen = __atomic_load_n(&sq->done, __ATOMIC_ACQUIRE);
+		done = sq->done_seen & 0xffff;
+	}
 	if (unlikely(ring_dist(done, ot, depth) + n > depth - 1)) {
 		HZM_DRV_ERR(m, "SQ doorbell for queue %u: tail %u would leave %u SQEs not "
 			    "completed in a ring of %u (one slot must stay empty): ignored", qn,
@@ -289,10 +299,12 @@ hzm_doorbell_sq_cq(struct hzip_model *m, uint64_t v)
 	if (m->timing)
 		__atomic_store_n(&sq->db_ns, hzm_now_ns(), __ATOMIC_RELAXED);
 	__atomic_store_n(&sq->db_tail, idx | (wrap << 16), __ATOMIC_RELEASE);
-	/* one driver thread per queue: a plain count (no locked instruction) */
-	__atomic_store_n(&sq->doorbells, sq->doorbells + 1, __ATOMIC_RELAXED);
-	if (n > 0)
-		hzm_sq_kick(m, sq);
+	/*
+	 * One driver thread per queue: a plain count (no locked instruction),
+	 * after the tail (release): the engine wakes on a new count.
+	 */
+	__atomic_store_n(&sq->doorbells, sq->doorbells + 1, __ATOMIC_RELEASE);
+	/* nothing more: the engine compares its queues' tails with their heads */
 }
 
 void

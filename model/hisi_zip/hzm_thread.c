@@ -3,12 +3,20 @@
  * Engine threads and the timing model.
  *
  * Each queue belongs to one thread (by CQ number), so its requests complete
- * in order. A doorbell is a store, as on silicon: it sets a pending bit and
- * never makes a system call in the driver's thread. An idle engine spins
- * HZM_SPIN_NS, then naps in growing steps (HZM_NAP_MIN_NS .. HZM_NAP_MAX_NS)
- * and looks for pending bits after each nap; control events (rescan,
- * pause, stop) wake it at once with a futex. Work is never found by
- * polling ring memory: only doorbells (pending bits) and control events.
+ * in order. A doorbell is a posted store, as on silicon: the driver's
+ * thread publishes the new tail and a new doorbell count and goes on, with
+ * no locked instruction, no read of a line the engine writes and no system
+ * call. Each engine thread watches its queues whose SQC is valid (its
+ * watch list, rebuilt on every rescan): at the start of every pass it
+ * compares their tails with their heads and notes their doorbell counts;
+ * between passes a count that moved ends its idling. An idle engine spins
+ * HZM_SPIN_NS, then naps in growing steps (HZM_NAP_MIN_NS ..
+ * HZM_NAP_MAX_NS) and looks after each nap; control events (rescan,
+ * pause, stop) wake it at once with a futex. Pending bits (hzm_sq_kick)
+ * remain for the control path. Work is never found by polling ring
+ * memory: only doorbells and control events. Between passes only atomic
+ * fields are read (the control path changes the others while engines are
+ * paused, which they are only outside passes).
  *
  * Timing model (params.timing): a request of n bytes (max of consumed and
  * produced) completes no earlier than doorbell time + lat/2 + lat/2 * n /
@@ -220,12 +228,55 @@ rescan_all(struct hzm_thread *t)
 	struct hzip_model *m = t->m;
 	uint32_t qnum = hzm_qnum(m);
 
+	t->n_watch = 0;
 	for (uint32_t q = 0; q < qnum; q++) {
 		struct hzm_sq *sq = &m->sqs[q];
 
-		if (sq->thread == t->id && !sq_idle(sq))
+		if (sq->thread != t->id)
+			continue;
+		if (__atomic_load_n(&sq->valid, __ATOMIC_ACQUIRE))
+			t->watch[t->n_watch++] = (struct hzm_watch){
+				.sq = sq,
+				.seen = __atomic_load_n(&sq->doorbells, __ATOMIC_ACQUIRE),
+			};
+		if (!sq_idle(sq))
 			active_add(t, sq);
 	}
+}
+
+/*
+ * In a pass: queues of the watch list whose doorbell tail is ahead of their
+ * head go onto the active list, and their doorbell counts are noted.
+ * Entries whose SQC went away or moved to another thread since the last
+ * rescan are passed over.
+ */
+static void
+watched_doorbells(struct hzm_thread *t)
+{
+	for (unsigned int k = 0; k < t->n_watch; k++) {
+		struct hzm_watch *w = &t->watch[k];
+		struct hzm_sq *sq = w->sq;
+
+		/* the count first: a doorbell after this load moves it again */
+		w->seen = __atomic_load_n(&sq->doorbells, __ATOMIC_ACQUIRE);
+		if (sq->active || sq->thread != t->id || sq->broken ||
+		    !__atomic_load_n(&sq->valid, __ATOMIC_ACQUIRE))
+			continue;
+		if ((__atomic_load_n(&sq->db_tail, __ATOMIC_ACQUIRE) & 0xffff) !=
+		    (sq->exec & 0xffff))
+			active_add(t, sq);
+	}
+}
+
+/* Between passes: has a watched queue been rung since the last pass? */
+static bool
+watched_rung(const struct hzm_thread *t)
+{
+	for (unsigned int k = 0; k < t->n_watch; k++)
+		if (__atomic_load_n(&t->watch[k].sq->doorbells, __ATOMIC_ACQUIRE) !=
+		    t->watch[k].seen)
+			return true;
+	return false;
 }
 
 static bool
@@ -242,6 +293,7 @@ collect_doorbells(struct hzm_thread *t)
 {
 	struct hzip_model *m = t->m;
 
+	watched_doorbells(t);
 	for (unsigned int w = 0; w < HZM_PENDING_WORDS; w++) {
 		uint64_t bits;
 
@@ -267,7 +319,8 @@ wake_reason(const struct hzm_thread *t)
 
 	return __atomic_load_n(&m->stop, __ATOMIC_SEQ_CST) ||
 	       __atomic_load_n(&m->paused, __ATOMIC_SEQ_CST) ||
-	       __atomic_load_n(&t->rescan, __ATOMIC_SEQ_CST) || has_doorbells(t);
+	       __atomic_load_n(&t->rescan, __ATOMIC_SEQ_CST) || has_doorbells(t) ||
+	       watched_rung(t);
 }
 
 /* Nothing to do now: spin a little, then sleep until a doorbell or @p due. */
@@ -396,8 +449,10 @@ hzm_engines_start(struct hzip_model *m)
 
 		t->m = m;
 		t->id = i;
+		t->rescan = 1;	/* its watch list, from queues valid already */
 		t->active = calloc(HZM_MAX_QUEUES, sizeof(*t->active));
-		if (t->active == NULL) {
+		t->watch = calloc(HZM_MAX_QUEUES, sizeof(*t->watch));
+		if (t->active == NULL || t->watch == NULL) {
 			ret = -ENOMEM;
 			break;
 		}
@@ -437,8 +492,10 @@ hzm_engines_stop(struct hzip_model *m)
 		pthread_join(t->tid, NULL);
 		t->started = false;
 	}
-	for (unsigned int i = 0; i < m->nthreads; i++)
+	for (unsigned int i = 0; i < m->nthreads; i++) {
 		free(m->threads[i].active);
+		free(m->threads[i].watch);
+	}
 	free(m->threads);
 	m->threads = NULL;
 	m->nthreads = 0;
