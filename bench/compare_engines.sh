@@ -21,17 +21,8 @@ perf=$build/app/wd-perf/wd-perf
 [ -x "$perf" ] || { echo "compare_engines: $perf is not built" >&2; exit 2; }
 mkdir -p "$out"
 
-lcores=0
-[ "$(nproc)" -ge 2 ] && lcores=0-1
-free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-if grep -q " hugetlbfs " /proc/mounts && [ "$free" -ge 256 ]; then
-    mem=(-m 512 --in-memory)
-else
-    echo "notice: not enough free 2 MiB hugepages: EAL runs with --no-huge" >&2
-    mem=(-m 512 --no-huge --no-shconf)
-fi
-# shellcheck disable=SC2206
-eal=(${WD_EAL_ARGS:--l $lcores --no-pci --iova-mode=va --log-level=lib.eal:error ${mem[*]}})
+# shellcheck source=bench/eal_args.sh
+. "$here/bench/eal_args.sh"
 devs=(--dev model:engine=store --dev model:engine=real --dev sw)
 
 for mode in throughput latency cyclecount; do

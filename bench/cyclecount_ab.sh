@@ -52,17 +52,8 @@ for b in "${builds[@]}"; do
     fi
 done
 
-lcores=0
-[ "$(nproc)" -ge 2 ] && lcores=0-1
-free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-if grep -q " hugetlbfs " /proc/mounts && [ "$free" -ge 256 ]; then
-    mem=(-m 512 --in-memory)
-else
-    echo "notice: not enough free 2 MiB hugepages: EAL runs with --no-huge" >&2
-    mem=(-m 512 --no-huge --no-shconf)
-fi
-# shellcheck disable=SC2206
-eal=(${WD_EAL_ARGS:--l $lcores --no-pci --iova-mode=va --log-level=lib.eal:error ${mem[*]}})
+# shellcheck source=bench/eal_args.sh
+. "$(dirname "$0")/eal_args.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
