@@ -1335,8 +1335,9 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
  * the fast path: one segment as a flat buffer; a chain as a chain (flat
  * when the range lies in one segment) after one walk that checks it (nb_segs
  * segments whose data_len add up to pkt_len). @p last gets the chain's last
- * segment. Memory of external buffers needs a look-up, and segments on
- * another mbuf's data an exact overlap test (neither here).
+ * segment (NULL: one segment attached to another mbuf's data). Memory of
+ * external buffers needs a look-up (not here); chains with attached
+ * segments go to the general path.
  * @return false: not for the fast path.
  */
 static inline bool
@@ -1361,7 +1362,8 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 			return false;
 		b->type = WD_COMP_BUF_FLAT;
 		b->addr = rte_pktmbuf_mtod_offset(m, void *, off);
-		*last = m;
+		/* on another mbuf's data (attached): NULL, compared exactly */
+		*last = (m->ol_flags & RTE_MBUF_F_INDIRECT) ? NULL : m;
 		return true;
 	}
 	{
@@ -1429,11 +1431,18 @@ submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_c
 	/*
 	 * Shared bytes: flat buffers are compared; the segments of chains here
 	 * own their data (not attached, not external), so chains can only share
-	 * a segment, and then also their last one. The general path tells
-	 * exactly whether the bytes used meet.
+	 * a segment, and then also their last one. A shared last segment, or
+	 * one segment attached to another mbuf's data, takes the exact test
+	 * (the chains were checked above: they end).
 	 */
-	if (unlikely(slast == dlast || wd_comp_flat_overlap(&src, &dst)))
+	_Static_assert(WD_COMP_BUF_FLAT == 0, "both flat: types OR to 0");
+	if (likely((src.type | dst.type) == WD_COMP_BUF_FLAT)) {
+		if (unlikely(wd_comp_flat_overlap(&src, &dst)))
+			return WD_COMP_HW_SLOW;
+	} else if (unlikely(slast == dlast || slast == NULL || dlast == NULL) &&
+		   wd_comp_buf_overlap(&src, &dst)) {
 		return WD_COMP_HW_SLOW;
+	}
 	if (unlikely(d->sent + d->nbatch >= d->cap))
 		return WD_COMP_HW_FULL;
 	r = req_get(hq);

@@ -287,14 +287,13 @@ void wd_comp_hw_flush(struct wd_comp_qp *qp);
 /** wd_comp_buf_overlap() for chains: their segments' ranges compared (wd_comp_buf.c). */
 bool wd_comp_buf_overlap_chains(const struct wd_comp_buf *a, const struct wd_comp_buf *b);
 
-/** Are both buffers flat, and do their bytes overlap? */
+/** Do the bytes of two flat buffers overlap? */
 static inline bool
 wd_comp_flat_overlap(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
 {
 	uintptr_t a0 = (uintptr_t)a->addr, b0 = (uintptr_t)b->addr;
 
-	return a->type == WD_COMP_BUF_FLAT && b->type == WD_COMP_BUF_FLAT && a->len > 0 &&
-	       b->len > 0 && a0 < b0 + b->len && b0 < a0 + a->len;
+	return a->len > 0 && b->len > 0 && a0 < b0 + b->len && b0 < a0 + a->len;
 }
 
 /**

@@ -1439,6 +1439,16 @@ chain_overlap_cases(struct wd_comp_op *op, struct rte_mbuf *s, const uint8_t *da
 	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
 	assert_true(op->produced > 0);
 	rte_pktmbuf_free(d);
+	/* a one-segment output attached to the input's second segment */
+	d = rte_pktmbuf_alloc(s->pool);
+	assert_non_null(d);
+	rte_pktmbuf_attach(d, s->next);
+	op->m_dst = d;
+	op->src.length = (uint32_t)len;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	status = op->status;
+	rte_pktmbuf_free(d);
+	assert_int_equal(status, WD_COMP_OP_INVALID_ARGS);
 	/* 40 segments each: the sorted comparison, both ways */
 	big = ct_chain_from(data, len, (uint32_t)(len / 40), 0);
 	assert_non_null(big);
