@@ -1449,6 +1449,24 @@ chain_overlap_cases(struct wd_comp_op *op, struct rte_mbuf *s, const uint8_t *da
 	status = op->status;
 	rte_pktmbuf_free(d);
 	assert_int_equal(status, WD_COMP_OP_INVALID_ARGS);
+	/* and the other way round: a one-segment input on the output chain's second segment */
+	d = ct_chain_room(4000, 1000);
+	{
+		struct rte_mbuf *in = rte_pktmbuf_alloc(s->pool);
+
+		assert_non_null(d);
+		assert_non_null(in);
+		rte_pktmbuf_attach(in, d->next);
+		op->m_src = in;
+		op->m_dst = d;
+		op->src.length = in->data_len;
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		status = op->status;
+		rte_pktmbuf_free(in);
+	}
+	rte_pktmbuf_free(d);
+	op->m_src = s;
+	assert_int_equal(status, WD_COMP_OP_INVALID_ARGS);
 	/* 40 segments each: the sorted comparison, both ways */
 	big = ct_chain_from(data, len, (uint32_t)(len / 40), 0);
 	assert_non_null(big);
