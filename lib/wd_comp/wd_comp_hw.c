@@ -1335,9 +1335,9 @@ wd_comp_hw_burst_prefetch(struct wd_comp_op **ops, uint16_t n)
  * the fast path: one segment as a flat buffer; a chain as a chain (flat
  * when the range lies in one segment) after one walk that checks it (nb_segs
  * segments whose data_len add up to pkt_len). @p last gets the chain's last
- * segment (NULL: one segment attached to another mbuf's data). Memory of
- * external buffers needs a look-up (not here); chains with attached
- * segments go to the general path.
+ * segment (NULL for one segment: no chain was walked). Memory of external
+ * buffers needs a look-up (not here); chains with attached segments go to
+ * the general path.
  * @return false: not for the fast path.
  */
 static inline bool
@@ -1362,8 +1362,11 @@ fast_buf(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, uint16_t m
 			return false;
 		b->type = WD_COMP_BUF_FLAT;
 		b->addr = rte_pktmbuf_mtod_offset(m, void *, off);
-		/* on another mbuf's data (attached): NULL, compared exactly */
-		*last = (m->ol_flags & RTE_MBUF_F_INDIRECT) ? NULL : m;
+		/*
+		 * No chain walked: it may be attached to another mbuf's data, or
+		 * be a segment of the other side's chain (next is not read)
+		 */
+		*last = NULL;
 		return true;
 	}
 	{
@@ -1430,10 +1433,10 @@ submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_c
 		return WD_COMP_HW_SLOW;
 	/*
 	 * Shared bytes: flat buffers are compared; the segments of chains here
-	 * own their data (not attached, not external), so chains can only share
-	 * a segment, and then also their last one. A shared last segment, or
-	 * one segment attached to another mbuf's data, takes the exact test
-	 * (the chains were checked above: they end).
+	 * own their data (not attached, not external), so two chains can only
+	 * share a segment, and then also their last one. A shared last segment,
+	 * or one segment against a chain, takes the exact test (the chains were
+	 * checked above: they end).
 	 */
 	_Static_assert(WD_COMP_BUF_FLAT == 0, "both flat: types OR to 0");
 	if (likely((src.type | dst.type) == WD_COMP_BUF_FLAT)) {

@@ -1464,6 +1464,19 @@ chain_overlap_cases(struct wd_comp_op *op, struct rte_mbuf *s, const uint8_t *da
 		status = op->status;
 		rte_pktmbuf_free(in);
 	}
+	assert_int_equal(status, WD_COMP_OP_INVALID_ARGS);
+	/* an input that is one of the output chain's own segments (made to look single) */
+	{
+		struct rte_mbuf *mid = d->next;
+		uint32_t pkt = mid->pkt_len;
+
+		mid->pkt_len = mid->data_len;
+		op->m_src = mid;
+		op->src.length = mid->data_len;
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		status = op->status;
+		mid->pkt_len = pkt;
+	}
 	rte_pktmbuf_free(d);
 	op->m_src = s;
 	assert_int_equal(status, WD_COMP_OP_INVALID_ARGS);
