@@ -98,6 +98,24 @@ stats_of(uint8_t dev, uint16_t qp, struct wd_comp_stats *s)
 	assert_int_equal(wd_comp_qp_stats_get(dev, qp, s), 0);
 }
 
+/* Run @p op alone on (dev, qp): it must succeed, in software, for @p reason. */
+static void
+run_in_sw(uint8_t dev, uint16_t qp, struct wd_comp_op *op, enum wd_comp_fallback_reason reason)
+{
+	assert_int_equal(ct_run(dev, qp, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
+	assert_int_equal(op->fallback_reason, reason);
+}
+
+/* The output of @p op is the first 20000 bytes of data. */
+static void
+got_data_back(const struct wd_comp_op *op)
+{
+	ct_chain_read(op->m_dst, 0, back, 20000);
+	assert_memory_equal(back, data, 20000);
+}
+
 static void
 test_no_hw(void **state)
 {
@@ -138,10 +156,7 @@ test_no_hw(void **state)
 		op = mkop(NULL, comp, clen, 3000);
 		op->op_type = WD_COMP_OP_STATEFUL;
 		op->stream = st;
-		assert_int_equal(ct_run((uint8_t)dev, 1, &op, 1), 0);
-		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-		assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
-		assert_int_equal(op->fallback_reason, WD_COMP_FB_NO_HW);
+		run_in_sw((uint8_t)dev, 1, op, WD_COMP_FB_NO_HW);
 		assert_int_equal(op->produced, 3000);
 		op_release(op);
 		assert_int_equal(wd_comp_stream_free((uint8_t)dev, st), 0);
@@ -284,12 +299,8 @@ test_unsupported_caps(void **state)
 	/* raw deflate decompression: not in the hardware (caps say so) */
 	px = xform((uint8_t)dev, WD_OP_DECOMPRESS, WD_COMP_ALG_DEFLATE, 0, 15);
 	op = mkop(px, comp, clen, 20000);
-	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
-	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
-	assert_int_equal(op->fallback_reason, WD_COMP_FB_UNSUPPORTED);
-	ct_chain_read(op->m_dst, 0, back, 20000);
-	assert_memory_equal(back, data, 20000);
+	run_in_sw((uint8_t)dev, 0, op, WD_COMP_FB_UNSUPPORTED);
+	got_data_back(op);
 	op_release(op);
 	assert_int_equal(wd_comp_private_xform_free((uint8_t)dev, px), 0);
 	/* a window below the hardware's (12), level 0 and fixed Huffman: software */
@@ -366,8 +377,7 @@ test_unsupported_runtime(void **state)
 	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
 	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
 	assert_int_equal(op->fallback_reason, WD_COMP_FB_UNSUPPORTED);
-	ct_chain_read(op->m_dst, 0, back, 20000);
-	assert_memory_equal(back, data, 20000);
+	got_data_back(op);
 	op_release(op);
 	/* a stream refused at its first op moves to software for good */
 	assert_int_equal(wd_comp_stream_create((uint8_t)dev, &x, &st), 0);
@@ -379,10 +389,7 @@ test_unsupported_runtime(void **state)
 		op->stream = st;
 		/* FINAL promises the end of the stream: only on the last piece */
 		op->flush_flag = off + n == clen ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_NONE;
-		assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
-		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-		assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
-		assert_int_equal(op->fallback_reason, WD_COMP_FB_UNSUPPORTED);
+		run_in_sw((uint8_t)dev, 0, op, WD_COMP_FB_UNSUPPORTED);
 		op_release(op);
 	}
 	assert_int_equal(wd_comp_stream_free((uint8_t)dev, st), 0);
@@ -414,13 +421,9 @@ test_device_error(void **state)
 	px = xform((uint8_t)dev, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0, 15);
 	/* good input: software's result, the reason counted */
 	op = mkop(px, comp, clen, 20000);
-	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
-	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
-	assert_int_equal(op->fallback_reason, WD_COMP_FB_UNSUPPORTED);
+	run_in_sw((uint8_t)dev, 0, op, WD_COMP_FB_UNSUPPORTED);
 	assert_int_equal(op->produced, 20000);
-	ct_chain_read(op->m_dst, 0, back, 20000);
-	assert_memory_equal(back, data, 20000);
+	got_data_back(op);
 	op_release(op);
 	/* corrupt input: the data's fault, said as such */
 	comp[clen / 2] ^= 0x55;
@@ -593,10 +596,7 @@ test_not_dma_memory(void **state)
 	op->m_src->data_len = 20000;
 	op->m_src->pkt_len = 20000;
 	op->src.length = 20000;
-	assert_int_equal(ct_run((uint8_t)dev, 0, &op, 1), 0);
-	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-	assert_int_equal(op->engine, WD_COMP_ENGINE_SW);
-	assert_int_equal(op->fallback_reason, WD_COMP_FB_UNSUPPORTED);
+	run_in_sw((uint8_t)dev, 0, op, WD_COMP_FB_UNSUPPORTED);
 	ct_chain_read(op->m_dst, 0, comp, op->produced);
 	assert_int_equal(ct_zlib_decomp(WD_COMP_ALG_ZLIB, comp, op->produced, back, sizeof(back),
 					0), 20000);
