@@ -17,7 +17,7 @@
 /* Pairs of ranges compared one by one at most; above, sort and sweep. */
 #define OVL_PAIRS_MAX 1024
 /* Ranges kept on the stack; more are allocated. */
-#define OVL_STACK 64
+#define OVL_STACK 64u
 
 struct ovl_range {
 	uintptr_t lo, hi;	/* [lo, hi) */
@@ -130,7 +130,10 @@ bool
 wd_comp_buf_overlap_chains(const struct wd_comp_buf *a, const struct wd_comp_buf *b)
 {
 	struct ovl_range stack[OVL_STACK], *r = stack;
-	uint32_t na = buf_ranges(a, 0, NULL, 0), nb = buf_ranges(b, 1, NULL, 0);
+	/* on the stack as they come; counted on past it */
+	uint32_t na = buf_ranges(a, 0, stack, OVL_STACK);
+	uint32_t kept = RTE_MIN(na, OVL_STACK);
+	uint32_t nb = buf_ranges(b, 1, stack + kept, OVL_STACK - kept);
 	bool hit;
 
 	if (na == 0 || nb == 0)
@@ -152,8 +155,10 @@ wd_comp_buf_overlap_chains(const struct wd_comp_buf *a, const struct wd_comp_buf
 			return false;
 		}
 	}
-	buf_ranges(a, 0, r, na);
-	buf_ranges(b, 1, r + na, nb);
+	if (r != stack) {
+		buf_ranges(a, 0, r, na);
+		buf_ranges(b, 1, r + na, nb);
+	}
 	if ((uint64_t)na * nb <= OVL_PAIRS_MAX)
 		hit = pairwise(r, na, nb);
 	else
