@@ -29,6 +29,16 @@ enum wd_bus_kind {
 	WD_BUS_MODEL,
 };
 
+/*
+ * Sleepers on one interrupt vector (wd_irq_wait.c): one reads the eventfd,
+ * the others wait for the generation it advances.
+ */
+struct wd_irq_wait {
+	uint32_t gen;       /* events read, and hand-overs (a futex word) */
+	uint32_t reader;    /* 1 while a sleeper waits on the eventfd */
+	uint32_t waiters;   /* sleepers waiting on gen, or about to */
+};
+
 struct wd_dev {
 	unsigned int id;
 	char name[WD_NAME_MAX];
@@ -54,6 +64,7 @@ struct wd_dev {
 	unsigned int holds;          /* wd_dev_hold() references (lib/wd_comp) */
 	unsigned int irq_nvec;
 	int irq_efds[WD_MAX_IRQS];
+	struct wd_irq_wait irq_wait[WD_MAX_IRQS];
 	bool probed;
 };
 
@@ -105,6 +116,17 @@ void wd_mem_ref_put(struct wd_mem_ref *ref);
 int wd_mem_apply_user_maps(struct wd_dev *dev);
 void wd_mem_unmap_user_maps_pci(void);
 int wd_mem_register_events(void);
+
+/* wd_irq_wait.c */
+/** The generation to note before a last look at the queue. */
+uint32_t wd_irq_wait_gen(const struct wd_irq_wait *w);
+/**
+ * Sleep on vector @p w (eventfd @p fd) until its generation is no longer
+ * @p gen, at most @p timeout_ms.
+ * @return 1 it moved (look at the queue again), 0 timeout, -errno the
+ *         eventfd is unusable.
+ */
+int wd_irq_wait(struct wd_irq_wait *w, int fd, uint32_t gen, int timeout_ms);
 
 /* wd_queue.c */
 void wd_queue_release_all(void);

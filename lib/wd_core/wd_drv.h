@@ -178,7 +178,8 @@ struct wd_queue_ops {
 	uint16_t (*recv)(void *qpriv, void **resps, uint16_t n);
 	/**
 	 * Optional: prepare to sleep. Re-arm completion events and return the
-	 * eventfd to wait on, or a negative errno if the queue cannot sleep.
+	 * eventfd to wait on (one of the device's, from wd_dev_irq_enable();
+	 * queues may share it), or a negative errno if the queue cannot sleep.
 	 */
 	int (*irq_arm)(void *qpriv);
 	/** @return requests in flight. */

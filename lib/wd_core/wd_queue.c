@@ -5,10 +5,8 @@
  * into the driver: no lock, no system call.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -24,8 +22,11 @@ static struct wd_queue *wd_queues;
 
 /* wd_recv_sync(): spin this long before sleeping on an interrupt. */
 #define WD_SYNC_SPIN_US 50
-/* Sleep in slices so that a wake-up taken by another queue of the same
- * function (they share the vector) costs at most this much. */
+/*
+ * Sleep in slices: the driver's recv runs at least this often while a
+ * request is out (its deadlines; a queue released by wd_cleanup()).
+ * Wake-ups are not lost between queues sharing a vector (wd_irq_wait.c).
+ */
 #define WD_SYNC_SLICE_MS 1
 
 static struct wd_dev *
@@ -281,6 +282,16 @@ wd_recv_burst(struct wd_queue *q, void **resps, uint16_t n)
 	return q->recv(q->priv, resps, n);
 }
 
+/* The wait state of the device's vector signalled on @p fd (irq_arm's). */
+static struct wd_irq_wait *
+irq_wait_of(struct wd_dev *dev, int fd)
+{
+	for (unsigned int i = 0; i < dev->irq_nvec; i++)
+		if (dev->irq_efds[i] == fd)
+			return &dev->irq_wait[i];
+	return NULL;
+}
+
 WD_EXPORT int
 wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 {
@@ -307,24 +318,26 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 			rte_pause();
 			continue;
 		}
-		/* Arm the completion event, re-check, then sleep on it. */
+		/*
+		 * Arm the completion event, note the vector's generation, look
+		 * again, then sleep unless an event came since the note.
+		 */
 		int fd = q->ops->irq_arm(q->priv);
+		struct wd_irq_wait *w = fd >= 0 ? irq_wait_of(q->dev, fd) : NULL;
 
-		if (fd < 0) {
+		if (w == NULL) {
 			can_sleep = false;
 			continue;
 		}
+		uint32_t gen = wd_irq_wait_gen(w);
+
 		if (q->recv(q->priv, resp, 1) == 1)
 			return 1;
 		uint64_t left_ms = (end - now) * 1000 / hz;
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int slice = (int)RTE_MIN(left_ms + 1, (uint64_t)WD_SYNC_SLICE_MS);
 
-		if (poll(&pfd, 1, (int)RTE_MIN(left_ms + 1, (uint64_t)WD_SYNC_SLICE_MS)) > 0) {
-			uint64_t cnt;
-
-			if (read(fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
-				can_sleep = false;
-		}
+		if (wd_irq_wait(w, fd, gen, slice) < 0)
+			can_sleep = false;
 	}
 }
 

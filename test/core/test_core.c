@@ -859,6 +859,212 @@ test_recv_sync_irq(void **state)
 	free(f);
 }
 
+/* ---- sleepers sharing a vector (wd_irq_wait.c) ------------------------------- */
+
+struct waiter_arg {
+	struct wd_irq_wait *w;
+	int efd;
+	uint32_t gen;
+	int timeout_ms;
+	int ret;
+};
+
+static void *
+waiter_thread(void *p)
+{
+	struct waiter_arg *a = p;
+
+	a->ret = wd_irq_wait(a->w, a->efd, a->gen, a->timeout_ms);
+	return NULL;
+}
+
+static void
+start_waiter(pthread_t *th, struct waiter_arg *a, struct wd_irq_wait *w, int efd,
+	     int timeout_ms)
+{
+	a->w = w;
+	a->efd = efd;
+	a->gen = wd_irq_wait_gen(w);
+	a->timeout_ms = timeout_ms;
+	a->ret = -1000;
+	assert_int_equal(pthread_create(th, NULL, waiter_thread, a), 0);
+}
+
+/* Wait (5 s at most) until *word holds @p val. */
+static void
+await_word(const uint32_t *word, uint32_t val)
+{
+	uint64_t end = rte_get_timer_cycles() + 5 * rte_get_timer_hz();
+
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) != val) {
+		assert_true(rte_get_timer_cycles() < end);
+		usleep(100);
+	}
+}
+
+static void
+signal_efd(int efd)
+{
+	uint64_t one = 1;
+
+	assert_int_equal(write(efd, &one, sizeof(one)), sizeof(one));
+}
+
+/*
+ * The wait itself: the reader takes the eventfd's count and advances the
+ * generation; others wait for it; a stale note never sleeps; a reader
+ * leaving hands over. A sleeper wrongly left asleep would come back 0
+ * after 10 s, not 1.
+ */
+static void
+test_irq_wait(void **state)
+{
+	struct wd_irq_wait w = { 0 };
+	struct waiter_arg a, b;
+	pthread_t ta, tb;
+	uint64_t cnt;
+	uint32_t g;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	(void)state;
+	assert_true(efd >= 0);
+	/* nothing: a timeout, the generation stays */
+	g = wd_irq_wait_gen(&w);
+	assert_int_equal(wd_irq_wait(&w, efd, g, 20), 0);
+	assert_int_equal(wd_irq_wait_gen(&w), g);
+	/* an event: taken from the eventfd, the generation moves */
+	signal_efd(efd);
+	assert_int_equal(wd_irq_wait(&w, efd, g, 10000), 1);
+	assert_int_equal(wd_irq_wait_gen(&w), g + 1);
+	assert_int_equal(read(efd, &cnt, sizeof(cnt)), -1);
+	assert_int_equal(errno, EAGAIN);
+	/* a stale note returns at once and leaves the eventfd alone */
+	signal_efd(efd);
+	assert_int_equal(wd_irq_wait(&w, efd, g, 10000), 1);
+	assert_int_equal(read(efd, &cnt, sizeof(cnt)), sizeof(cnt));
+
+	/*
+	 * The lost wake-up: b notes the generation (then looks at its queue:
+	 * nothing), its completion's event is taken by a, then b sleeps.
+	 */
+	g = wd_irq_wait_gen(&w);
+	signal_efd(efd);
+	start_waiter(&ta, &a, &w, efd, 10000);
+	pthread_join(ta, NULL);
+	assert_int_equal(a.ret, 1);
+	assert_int_equal(wd_irq_wait(&w, efd, g, 10000), 1);
+
+	/* a reader and a waiter: one event wakes both */
+	start_waiter(&ta, &a, &w, efd, 10000);
+	await_word(&w.reader, 1);
+	start_waiter(&tb, &b, &w, efd, 10000);
+	await_word(&w.waiters, 1);
+	signal_efd(efd);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.ret, 1);
+	assert_int_equal(b.ret, 1);
+
+	/* the reader's slice ends first: it hands over, the waiter looks again */
+	start_waiter(&ta, &a, &w, efd, 50);
+	await_word(&w.reader, 1);
+	start_waiter(&tb, &b, &w, efd, 10000);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.ret, 0);
+	assert_int_equal(b.ret, 1);
+	assert_int_equal(w.reader, 0);
+	assert_int_equal(w.waiters, 0);
+
+	/* a closed eventfd is an error, not a sleep */
+	close(efd);
+	assert_true(wd_irq_wait(&w, efd, wd_irq_wait_gen(&w), 10000) < 0);
+}
+
+#define SHARED_QS 3
+#define SHARED_ROUNDS 200
+
+struct sync_arg {
+	struct wd_queue *q;
+	int req;
+	int rounds;
+	int ok;
+};
+
+static void *
+sync_thread(void *p)
+{
+	struct sync_arg *a = p;
+
+	for (int i = 0; i < a->rounds; i++) {
+		void *r = NULL;
+
+		if (wd_recv_sync(a->q, &r, 10000) == 1 && r == &a->req)
+			a->ok++;
+		/* the next request, held until the "device" completes it */
+		if (wd_send(a->q, &a->req) != 0)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * wd_recv_sync() on three queues of one function sharing its vector: a
+ * "device" thread completes them in a changing order, one MSI each; every
+ * request comes back to its own thread.
+ */
+static void
+test_recv_sync_shared(void **state)
+{
+	struct wd_queue_attr attr = { .alg = "zlib", .op = WD_OP_COMPRESS, .depth = 4,
+				      .flags = WD_QUEUE_F_IRQ };
+	struct sync_arg args[SHARED_QS];
+	pthread_t th[SHARED_QS];
+	struct wd_dev *dev;
+	struct fake_fn *f;
+	int efd;
+
+	(void)state;
+	dev = attach_fake("");
+	f = last_fn;
+	assert_int_equal(wd_dev_irq_enable(dev, 1, &efd), 0);
+	for (int i = 0; i < SHARED_QS; i++) {
+		args[i] = (struct sync_arg){ .rounds = SHARED_ROUNDS };
+		assert_int_equal(wd_request_queue(&args[i].q, &attr), 0);
+		qpriv(args[i].q)->efd = efd;
+		qpriv(args[i].q)->hold = true;
+		assert_int_equal(wd_send(args[i].q, &args[i].req), 0);
+	}
+	for (int i = 0; i < SHARED_QS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, sync_thread, &args[i]), 0);
+	for (int r = 0; r < SHARED_ROUNDS; r++) {
+		for (int k = 0; k < SHARED_QS; k++) {
+			struct fake_q *q = qpriv(args[(r + k * (r % 2 ? 1 : 2)) % SHARED_QS].q);
+			uint64_t end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+
+			/* its thread sent the next one (or is done) */
+			while (__atomic_load_n(&q->tail, __ATOMIC_ACQUIRE) ==
+			       __atomic_load_n(&q->released, __ATOMIC_ACQUIRE)) {
+				assert_true(rte_get_timer_cycles() < end);
+				usleep(20);
+			}
+			__atomic_store_n(&q->released, q->tail, __ATOMIC_RELEASE);
+			signal_efd(efd);
+			usleep(r % 3 == 0 ? 0 : 100);
+		}
+	}
+	for (int i = 0; i < SHARED_QS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(args[i].ok, SHARED_ROUNDS);
+		assert_int_equal(wd_release_queue(args[i].q), 0);
+	}
+	assert_int_equal(dev->irq_wait[0].reader, 0);
+	assert_int_equal(dev->irq_wait[0].waiters, 0);
+	wd_dev_irq_disable(dev);
+	assert_int_equal(wd_dev_detach(dev), 0);
+	free(f);
+}
+
 static void
 test_fork(void **state)
 {
@@ -1072,6 +1278,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_queue_args),
 		cmocka_unit_test(test_queue_fifo),
 		cmocka_unit_test(test_recv_sync_irq),
+		cmocka_unit_test(test_irq_wait),
+		cmocka_unit_test(test_recv_sync_shared),
 		cmocka_unit_test(test_fork),
 		cmocka_unit_test(test_fork_control),
 		cmocka_unit_test(test_hold_and_cleanup),
