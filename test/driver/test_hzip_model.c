@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1450,6 +1451,76 @@ test_irq(void **state)
 	assert_int_equal(wd_dev_detach(dev), 0);
 }
 
+#define IRQ_THREADS 3
+#define IRQ_REQS 40
+
+struct irq_worker {
+	struct wd_queue *q;
+	const uint8_t *in;
+	uint8_t *out;
+	int good;           /* completions of its own request, inflating back to its input */
+	int bad;
+};
+
+static void *
+irq_worker_run(void *p)
+{
+	struct irq_worker *w = p;
+	uint8_t chk[8192];
+
+	for (int i = 0; i < IRQ_REQS; i++) {
+		struct wd_comp_msg m;
+		uLongf len = sizeof(chk);
+		void *out = NULL;
+
+		msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, w->in, 8192, w->out, 20000);
+		if (wd_send(w->q, &m) != 0 || wd_recv_sync(w->q, &out, 10000) != 1 || out != &m ||
+		    m.status != WD_COMP_MSG_OK ||
+		    uncompress(chk, &len, w->out, m.produced) != Z_OK || len != 8192 ||
+		    memcmp(chk, w->in, 8192) != 0) {
+			w->bad++;
+			if (out != &m)
+				break;	/* still in flight: its buffers stay ours */
+			continue;
+		}
+		w->good++;
+	}
+	return NULL;
+}
+
+/*
+ * Threads sleeping in wd_recv_sync() on queues of one function, which share
+ * its MSI eventfd: each gets its own completions, all of them.
+ */
+static void
+test_irq_shared(void **state)
+{
+	struct irq_worker w[IRQ_THREADS];
+	pthread_t th[IRQ_THREADS];
+	struct wd_dev *dev = NULL;
+
+	(void)state;
+	assert_int_equal(wd_dev_attach("model:timing=1,lat_us=500", &dev), 0);
+	for (int i = 0; i < IRQ_THREADS; i++) {
+		w[i] = (struct irq_worker){
+			.q = queue_on(dev, "zlib", WD_OP_COMPRESS, 8, WD_QUEUE_F_IRQ),
+			.in = ibuf + (size_t)i * 8192,
+			.out = obuf + (size_t)i * 20000,
+		};
+		wd_test_gen(ibuf + (size_t)i * 8192, 8192, WD_TEST_DATA_TEXT, 11 + i);
+	}
+	for (int i = 0; i < IRQ_THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, irq_worker_run, &w[i]), 0);
+	for (int i = 0; i < IRQ_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].bad, 0);
+		assert_int_equal(w[i].good, IRQ_REQS);
+		assert_int_equal(wd_release_queue(w[i].q), 0);
+	}
+	assert_model_clean(dev);
+	assert_int_equal(wd_dev_detach(dev), 0);
+}
+
 static void
 test_model_clean(void **state)
 {
@@ -1483,6 +1554,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_vf),
 		cmocka_unit_test(test_queue_cycle),
 		cmocka_unit_test(test_irq),
+		cmocka_unit_test(test_irq_shared),
 		cmocka_unit_test(test_model_clean),
 	};
 	int ret;
