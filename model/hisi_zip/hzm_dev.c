@@ -146,6 +146,7 @@ static const struct reg_desc hzm_reg_table[] = {
 	{ HZM_DFX_FF_ST0 + 0x14, RK_RO, 0, "QM_DFX_FF_ST5" },
 	{ HZM_DFX_FF_ST6, RK_RO, 0, "QM_DFX_FF_ST6" },
 	{ HZM_IN_IDLE_ST, RK_SPECIAL, 1, "QM_IN_IDLE_ST" },
+	{ HZM_RAS_MSI_INT_SEL, RK_RW, 0, "QM_RAS_MSI_INT_SEL" },
 	{ HZM_CQE_OUT, RK_SPECIAL, 0, "QM_CQE_OUT" },
 	{ HZM_EQE_OUT, RK_SPECIAL, 0, "QM_EQE_OUT" },
 	{ HZM_AEQE_OUT, RK_SPECIAL, 0, "QM_AEQE_OUT" },
@@ -184,6 +185,7 @@ static const struct reg_desc hzm_reg_table[] = {
 	{ HZM_ZIP_CORE_INT_RAS_NFE_ENB, RK_RW, 0, "HZIP_CORE_INT_RAS_NFE_ENB" },
 	{ HZM_ZIP_CORE_INT_RAS_FE_ENB, RK_RW, 0, "HZIP_CORE_INT_RAS_FE_ENB" },
 	{ HZM_ZIP_UNCOM_ERR_RAS_CTRL, RK_RW, 0, "HZIP_UNCOM_ERR_RAS_CTRL" },
+	{ HZM_ZIP_HIGH_PERF, RK_RW, 0, "HZIP_HIGH_PERF" },
 };
 #define HZM_NREGS RTE_DIM(hzm_reg_table)
 

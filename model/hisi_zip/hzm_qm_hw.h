@@ -161,6 +161,7 @@
 #define HZM_DFX_FF_ST0		0x1040c8	/* ... FF_ST6 at 0x1040e0 */
 #define HZM_DFX_FF_ST6		0x1040e0
 #define HZM_IN_IDLE_ST		0x1040e4	/* bit0: QM idle */
+#define HZM_RAS_MSI_INT_SEL	0x1040f4	/* written by kernels up to 5.7 (storage) */
 #define HZM_CQE_OUT		0x104100
 #define HZM_EQE_OUT		0x104104
 #define HZM_AEQE_OUT		0x104108
@@ -207,6 +208,7 @@
 #define HZM_ZIP_CORE_INT_RAS_NFE_ENB	0x301164
 #define HZM_ZIP_CORE_INT_RAS_FE_ENB	0x301168
 #define HZM_ZIP_UNCOM_ERR_RAS_CTRL	0x30116c
+#define HZM_ZIP_HIGH_PERF		0x301208	/* bit0: perf_mode (kernel 6.7+) */
 
 /* Core enable bits of CLOCK_GATE_CTRL (v2: 2 compression + 6 decompression cores [9.2]). */
 #define HZM_ZIP_COMP_CORES		2

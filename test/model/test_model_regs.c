@@ -163,6 +163,18 @@ test_pf_init_sequence(void **state)
 	assert_int_equal(rd_rd32(&d, RD_MASTER_GLOBAL_CTRL), 1);
 	assert_int_equal(rd_rd32(&d, RD_MASTER_TRANS_RETURN), 3);
 	rd_wr32(&d, RD_MASTER_GLOBAL_CTRL, 0);
+	/*
+	 * Registers other kernels' PF init writes: HZIP_HIGH_PERF (>= 6.7,
+	 * read-modify-write of bit 0, 6.7/6.8 poll until it reads back) and
+	 * QM_RAS_MSI_INT_SEL (<= 5.7): storage, not driver errors
+	 */
+	assert_int_equal(rd_rd32(&d, 0x301208), 0);
+	rd_wr32(&d, 0x301208, 1);
+	assert_int_equal(rd_rd32(&d, 0x301208), 1);
+	rd_wr32(&d, 0x301208, 0);
+	assert_int_equal(rd_rd32(&d, 0x301208), 0);
+	rd_wr32(&d, 0x1040f4, 0x1000);
+	assert_int_equal(rd_rd32(&d, 0x1040f4), 0x1000);
 	assert_int_equal(drv_errors(&d), 0);
 	rd_close(&d);
 }
