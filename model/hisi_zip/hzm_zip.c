@@ -816,7 +816,14 @@ sqe_decode(struct hzm_req *r, unsigned int sqc_type)
 	/* the window matters to compression only (section 17.2) */
 	if (sqc_type == HZM_SQC_COMPRESS && r->win > HZM_WIN_CODE_MAX)
 		return HZM_ST_WIN_ERR;
-	if (r->in_len > HZM_MAX_IN_LEN || r->avail_out > HZM_MAX_AVAIL_OUT)
+	/*
+	 * 8 MiB per flat buffer (section 10.3: what UADK enforces on its flat
+	 * path). An SGL's size is its entries' (UADK's SGL path and the
+	 * kernel's acomp pass the lengths through): an output larger than the
+	 * list is bounded by the list; an input is checked against it.
+	 */
+	if (r->buf_type == HZM_BUF_FLAT &&
+	    (r->in_len > HZM_MAX_IN_LEN || r->avail_out > HZM_MAX_AVAIL_OUT))
 		return HZM_ST_LEN_ERR;
 	return HZM_ST_OK;
 }

@@ -441,6 +441,83 @@ test_sgl_faults(void **state)
 	free(chk);
 }
 
+/*
+ * Lengths above 8 MiB with SGLs: section 10.3's limit is UADK's flat path;
+ * its SGL path and the kernel's acomp pass the lengths through. An output
+ * length larger than its list is bounded by the list, and a 9 MiB input
+ * (nine entries on one 1 MiB buffer) is compressed whole. Flat buffers
+ * keep the limit (test_limits in test_model_zip).
+ */
+static void
+test_sgl_big_lengths(void **state)
+{
+	const uint32_t mib = 1u << 20;
+	uint8_t *d = tz_data(mib, WD_TEST_DATA_TEXT, 21), *z = malloc(8 * mib), *dec;
+	uint64_t iova[9], buf, obuf, in, out;
+	uint32_t len[9];
+	const uint8_t *hdr;
+	unsigned int hl, st;
+	size_t dec_len;
+	struct tsqe q;
+	struct tz t;
+
+	(void)state;
+	assert_non_null(z);
+	hdr = tz_header(HZM_REQ_ZLIB, &hl);
+	tz_init(&t, 16, HZIP_MODEL_ENGINE_REAL, HZM_ZIP_BACKEND_AUTO);
+	buf = g_alloc(&t, mib, 64);
+	obuf = g_alloc(&t, 8 * mib, 64);
+	g_write(&t, buf, d, mib);
+
+	/* 4 KiB in; a 64 KiB output list with dest_avail_out 16 MiB */
+	iova[0] = buf;
+	len[0] = 4096;
+	in = tz_sgl_from(&t, iova, len, 1, 255);
+	iova[0] = obuf;
+	len[0] = 65536;
+	out = tz_sgl_from(&t, iova, len, 1, 255);
+	g_write(&t, obuf, hdr, hl);
+	tsqe_init(&q, HZM_REQ_ZLIB, HZM_BUF_SGL, 4, 0x0a000000, in, 4096, out, 16 * mib);
+	q.dw[8] = hl;
+	st = tz_exec(&t, &q, HZM_SQC_COMPRESS, NULL);
+	assert_true(st == HZM_ST_OK || st == HZM_ST_NEGACOMPRESS);
+	assert_int_equal(q.dw[0], 4096);
+	assert_true(q.dw[1] <= 65536 - hl);
+	g_read(&t, obuf, z, hl + q.dw[1]);
+	assert_int_equal(tz_zlib_inflate(HZM_REQ_ZLIB, z, hl + q.dw[1], &dec, &dec_len), Z_OK);
+	assert_int_equal(dec_len, 4096);
+	assert_memory_equal(dec, d, 4096);
+	free(dec);
+
+	/* 9 MiB in, through nine entries on the same buffer */
+	for (unsigned int i = 0; i < 9; i++) {
+		iova[i] = buf;
+		len[i] = mib;
+	}
+	in = tz_sgl_from(&t, iova, len, 9, 255);
+	iova[0] = obuf;
+	len[0] = 8 * mib;
+	out = tz_sgl_from(&t, iova, len, 1, 255);
+	g_write(&t, obuf, hdr, hl);
+	tsqe_init(&q, HZM_REQ_ZLIB, HZM_BUF_SGL, 4, 0x0a000000, in, 9 * mib, out, 8 * mib - hl);
+	q.dw[8] = hl;
+	assert_int_equal(tz_exec(&t, &q, HZM_SQC_COMPRESS, NULL), HZM_ST_OK);
+	assert_int_equal(q.dw[0], 9 * mib);
+	g_read(&t, obuf, z, hl + q.dw[1]);
+	assert_int_equal(tz_zlib_inflate(HZM_REQ_ZLIB, z, hl + q.dw[1], &dec, &dec_len), Z_OK);
+	assert_int_equal(dec_len, 9 * (size_t)mib);
+	for (unsigned int i = 0; i < 9; i++)
+		assert_memory_equal(dec + (size_t)i * mib, d, mib);
+	free(dec);
+
+	/* the same input flat (one 9 MiB buffer) is refused: 0x02 */
+	tsqe_init(&q, HZM_REQ_ZLIB, HZM_BUF_FLAT, 4, 0x0a000000, buf, 9 * mib, obuf, 8 * mib);
+	assert_int_equal(tz_exec(&t, &q, HZM_SQC_COMPRESS, NULL), HZM_ST_LEN_ERR);
+	tz_fini(&t);
+	free(z);
+	free(d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -450,6 +527,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl_stream),
 		cmocka_unit_test(test_sgl_malformed),
 		cmocka_unit_test(test_sgl_faults),
+		cmocka_unit_test(test_sgl_big_lengths),
 	};
 	int rc;
 
