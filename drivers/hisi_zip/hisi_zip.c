@@ -535,8 +535,12 @@ check_stall(struct hzip_qp *zq)
 	}
 	while (zq->oldest != qp->sq_tail && zq->slots[zq->oldest].msg == NULL)
 		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
-	/* nothing the device was told about (written but not rung yet is not late) */
-	if (zq->oldest == qp->sq_tail ||
+	/*
+	 * Nothing the device was told about (written but not rung yet is not
+	 * late). The oldest may be at the tail with its request still out: the
+	 * ring came round to a slot whose completion never arrived.
+	 */
+	if (zq->slots[zq->oldest].msg == NULL ||
 	    (uint16_t)(zq->oldest - zq->rung + qp->depth) % qp->depth <
 	    (uint16_t)(qp->sq_tail - zq->rung + qp->depth) % qp->depth)
 		return;

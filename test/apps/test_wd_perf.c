@@ -508,6 +508,36 @@ test_errors_fail_the_run(void **state)
 	apps_result_free(&r);
 }
 
+/*
+ * A completion the device never writes (the first one): the driver's
+ * deadline ends that op (ERR_TIMEOUT) while the ring has come round to its
+ * slot, and the run goes on to the end instead of stalling.
+ */
+static void
+test_lost_completion(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char json[1100];
+	json_t *arr;
+	const json_t *row;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s/drop.json", tmpdir);
+	run_perf(&c, &r, NULL, "--dev", "model:drop=1", "--fallback", "none", "--op",
+		 "compress", "--size", "4K", "--iterations", "1", "--inflight", "32", "--json",
+		 json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 1);
+	assert_non_null(strstr(r.err, "err_timeout"));
+	assert_null(strstr(r.err, "stopped answering"));
+	arr = load_json(json);
+	row = find_agg(arr, NULL, "compress", 4096);
+	assert_int_equal((int)num(row, "errors"), 1);
+	assert_int_equal((int)num(row, "hw_ops"), 4096);
+	json_decref(arr);
+	apps_result_free(&r);
+}
+
 /* The README's quick start: no options at all. */
 static void
 test_default_run(void **state)
@@ -687,6 +717,7 @@ main(void)
 		cmocka_unit_test(test_two_lcores_spread),
 		cmocka_unit_test(test_fallback_counts),
 		cmocka_unit_test(test_errors_fail_the_run),
+		cmocka_unit_test(test_lost_completion),
 	};
 
 	if (!apps_built(WD_PERF)) {

@@ -1277,6 +1277,47 @@ test_faults(void **state)
 		run_fault_case(&cases[i]);
 }
 
+/*
+ * A lost completion that the ring comes round to: the requests behind it
+ * complete one at a time until the next SQE would go into its slot, which
+ * it still holds; then it must still time out (once) and the queue work.
+ */
+static void
+test_lost_completion_wrapped(void **state)
+{
+	struct wd_dev *dev = NULL;
+	struct wd_comp_msg m0, m;
+	struct wd_queue *q;
+	void *out = NULL;
+	int sent = 0;
+
+	(void)state;
+	assert_int_equal(wd_dev_attach("model:drop=1,timeout_ms=200", &dev), 0);
+	q = queue_on(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	wd_test_gen(ibuf, 4096, WD_TEST_DATA_TEXT, 4);
+	msg_init(&m0, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
+	assert_int_equal(wd_send(q, &m0), 0);	/* its CQE is dropped */
+	for (int i = 0; i < 16; i++) {
+		msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 4096, obuf + 8192, 8192);
+		if (wd_send(q, &m) == -EBUSY)
+			break;
+		sent++;
+		assert_int_equal(wd_recv_sync(q, &out, 5000), 1);
+		assert_ptr_equal(out, &m);
+		assert_status(&m, WD_COMP_MSG_OK);
+	}
+	/* depth 8: seven slots behind it, then its own */
+	assert_int_equal(sent, 7);
+	assert_int_equal(wd_recv_sync(q, &out, 5000), 1);
+	assert_ptr_equal(out, &m0);
+	assert_status(&m0, WD_COMP_MSG_ERR_TIMEOUT);
+	assert_int_equal(wd_recv(q, &out), 0);
+	wd_test_gen(ibuf, 100000, WD_TEST_DATA_TEXT, 5);
+	roundtrip(q, NULL, WD_COMP_ALG_ZLIB, 100000);
+	assert_int_equal(wd_release_queue(q), 0);
+	assert_int_equal(wd_dev_detach(dev), 0);
+}
+
 /* A request whose buffer is not mapped for the device: an error, not a crash. */
 static void
 test_iommu_fault(void **state)
@@ -1550,6 +1591,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_out_of_space),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_lost_completion_wrapped),
 		cmocka_unit_test(test_iommu_fault),
 		cmocka_unit_test(test_vf),
 		cmocka_unit_test(test_queue_cycle),
