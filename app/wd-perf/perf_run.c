@@ -120,6 +120,14 @@ job_error(struct perf_job *job, int rc, const char *fmt, ...)
 		job->rc = rc;
 }
 
+/* Enqueues refused for PERF_STALL_SEC while nothing of this run is in flight. */
+static void
+enqueue_stalled(struct perf_job *job)
+{
+	job_error(job, -ETIMEDOUT, "the queue pair accepted no op for %d s (is it full of "
+		  "ops the device never completed?)", PERF_STALL_SEC);
+}
+
 static void
 lat_record(struct pctx *c, uint64_t ticks)
 {
@@ -709,6 +717,7 @@ run_loop(struct pctx *c)
 				c->slots[ready[i]->user_data].t_start = now;
 			enq = wd_comp_enqueue_burst(dev, job->qps.qp[qi], ready, n);
 			if (enq > 0) {
+				last_done = rte_get_timer_cycles();
 				nready -= enq;
 				if (nready > 0)
 					memmove(ready, ready + enq, nready * sizeof(*ready));
@@ -759,6 +768,10 @@ run_loop(struct pctx *c)
 			job_error(job, -ETIMEDOUT, "no completion for %d s with %u ops in flight: "
 				  "the device stopped answering", PERF_STALL_SEC, inflight);
 			r->errors += inflight;
+			break;
+		}
+		if (inflight == 0 && nready > 0 && now - last_done > stall) {
+			enqueue_stalled(job);
 			break;
 		}
 		if (c->progress_self)
@@ -864,6 +877,8 @@ cc_pass(struct pctx *c, struct wd_comp_op **freeops, uint32_t *nfree, struct wd_
 					memmove(enq_ops, enq_ops + enq, unused * sizeof(*enq_ops));
 				remaining -= enq;
 				inflight += enq;
+				if (enq > 0)
+					last_done = rte_get_timer_cycles();
 			}
 			if (o->cc_delay_us)
 				rte_delay_us_block(o->cc_delay_us);
@@ -902,6 +917,10 @@ cc_pass(struct pctx *c, struct wd_comp_op **freeops, uint32_t *nfree, struct wd_
 			job_error(job, -ETIMEDOUT, "no completion for %d s with %u ops in flight: "
 				  "the device stopped answering", PERF_STALL_SEC, inflight);
 			r->errors += inflight;
+			return -ETIMEDOUT;
+		} else if (inflight == 0 && remaining > 0 &&
+			   rte_get_timer_cycles() - last_done > stall) {
+			enqueue_stalled(job);
 			return -ETIMEDOUT;
 		}
 		if (perf_force_stop && remaining > 0) {
