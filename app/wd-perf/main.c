@@ -112,7 +112,7 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 	bool tty = isatty(STDERR_FILENO);
 	bool printed_progress = false;
 	char what[128];
-	bool failed = false;
+	bool failed = false, setup_failed = false;
 	int ret;
 
 	ret = perf_assign_qps(o, p->devs, dev_idx, nb_dev_idx, p->lcores, p->nb_lcores, qps);
@@ -203,17 +203,27 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 		struct perf_job *j = &jobs[i];
 
 		if (j->rc < 0 || j->err[0] != '\0') {
-			fprintf(stderr, "wd-perf: %s, lcore %u: %s%s%s\n", what, p->lcores[i],
-				j->err[0] != '\0' ? j->err : "",
-				j->err[0] != '\0' && j->rc < 0 ? ": " : "",
-				j->rc < 0 && j->err[0] == '\0' ? strerror(-j->rc) : "");
+			fprintf(stderr, "wd-perf: %s, lcore %u: %s%s\n", what, p->lcores[i],
+				j->setup_failed ? "cannot start: " : "",
+				j->err[0] != '\0' ? j->err : strerror(-j->rc));
 			failed = true;
 		}
+		setup_failed = setup_failed || j->setup_failed;
 		rows[i] = malloc(sizeof(**rows));
 		if (rows[i] == NULL)
 			return -ENOMEM;
 		*rows[i] = j->res;
 		perf_result_finish(rows[i], o);
+	}
+	if (setup_failed) {
+		/* an lcore could not start: no row, and the plan stops here (exit 2) */
+		for (unsigned int i = 0; i < p->nb_lcores; i++) {
+			free(rows[i]->lat);
+			free(rows[i]);
+		}
+		free(rows);
+		free(jobs);
+		return -ECANCELED;
 	}
 	agg = malloc(sizeof(*agg));
 	if (agg == NULL)
@@ -256,6 +266,30 @@ fill_gaps(struct perf_cdata *c, const struct perf_cdata *ref)
 		memcpy(c->data[i], ref->data[i], ref->len[i]);
 		c->len[i] = ref->len[i];
 	}
+}
+
+/*
+ * Sizes larger than the data make requests of the whole data: say so, and
+ * keep each resulting size once.
+ */
+static void
+fit_sizes(struct perf_opts *o, const struct perf_data *d)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < o->nb_sizes; i++) {
+		uint32_t s = perf_req_len(d, o->sizes[i]);
+		bool dup = false;
+
+		if (s != o->sizes[i])
+			fprintf(stderr, "wd-perf: --size %u is more than the data's %u bytes: "
+				"its requests are the whole data\n", o->sizes[i], s);
+		for (unsigned int j = 0; j < n; j++)
+			dup = dup || o->sizes[j] == s;
+		if (!dup)
+			o->sizes[n++] = s;
+	}
+	o->nb_sizes = n;
 }
 
 static int
@@ -503,6 +537,7 @@ main(int argc, char **argv)
 		rc = EXIT_SETUP;
 		goto out;
 	}
+	fit_sizes(&opts, &p.data);
 	if (!opts.quiet) {
 		printf("wd-perf %s: WarpDrive-ZIP compression benchmark\n", WD_VERSION);
 		for (unsigned int i = 0; i < p.nb_devs; i++) {
@@ -526,7 +561,9 @@ main(int argc, char **argv)
 	}
 	ret = run_plan(&p);
 	if (ret < 0) {
-		fprintf(stderr, "wd-perf: %s\n", strerror(-ret));
+		/* -ECANCELED: a run could not start, and said why */
+		if (ret != -ECANCELED)
+			fprintf(stderr, "wd-perf: %s\n", strerror(-ret));
 		rc = EXIT_SETUP;
 	}
 	if (!opts.quiet && !opts.spread)

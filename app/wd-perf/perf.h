@@ -61,7 +61,7 @@ struct perf_opts {
 	uint16_t segments;
 	uint16_t burst;
 	uint32_t inflight;           /**< ops in flight per lcore */
-	bool burst_set, inflight_set;
+	bool burst_set, inflight_set, duration_set;
 	unsigned int nb_lcores;      /**< 0 = every worker lcore */
 	unsigned int qps_per_lcore;
 	const char *file;
@@ -175,7 +175,8 @@ struct perf_job {
 	struct perf_barrier *barrier;    /**< NULL: start at once */
 	struct perf_result res;
 	char what[128];                  /**< "model0 compress 4K", for the progress line */
-	int rc;                          /**< 0, or -errno if the run could not start */
+	int rc;                          /**< 0, or -errno (set-up or run) */
+	bool setup_failed;               /**< the run could not start (rc, err say why) */
 	char err[256];
 	/* live counters for the progress line */
 	volatile uint64_t live_ops;

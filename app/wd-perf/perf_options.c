@@ -187,6 +187,11 @@ parse_sizes(const char *arg, struct perf_opts *o)
 		return -EINVAL;
 	snprintf(tmp, sizeof(tmp), "%s", arg);
 	o->nb_sizes = 0;
+	if (arg[0] == ',' || strstr(arg, ",,") != NULL ||
+	    (arg[0] != '\0' && arg[strlen(arg) - 1] == ',')) {
+		fprintf(stderr, "wd-perf: --size: '%s' has an empty item\n", arg);
+		return -EINVAL;
+	}
 	for (tok = strtok_r(tmp, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
 		uint64_t v;
 
@@ -422,7 +427,7 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 				BAD("--duration: '%s' is not a number of seconds (0 < s <= 86400)",
 				    a);
 			o->duration = d;
-			o->iterations = 0;
+			o->duration_set = true;
 			break;
 		}
 		case OPT_ITERATIONS:
@@ -477,6 +482,8 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 	if (o->mode == PERF_MODE_CYCLECOUNT && o->stateful)
 		BAD("cyclecount measures stateless ops, as dpdk-test-compress-perf does: "
 		    "drop --stateful");
+	if (o->duration_set && o->iterations != 0)
+		BAD("--duration and --iterations each say when a run ends: give one");
 	if (o->chunk != 0 && !o->stateful)
 		BAD("--chunk only applies with --stateful");
 	if (o->spread && o->nb_devs < 2)

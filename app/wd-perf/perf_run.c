@@ -238,9 +238,10 @@ ctx_setup(struct pctx *c)
 	c->mp = rte_pktmbuf_pool_create(name, nmbufs, 0, 0,
 					(uint16_t)(room + RTE_PKTMBUF_HEADROOM), socket);
 	if (c->mp == NULL) {
-		job_error(job, -ENOMEM, "cannot create a pool of %u mbufs of %u bytes: %s "
-			  "(give EAL more memory with -m, or lower --inflight)", nmbufs,
-			  room + RTE_PKTMBUF_HEADROOM, rte_strerror(rte_errno));
+		job_error(job, -ENOMEM, "cannot create a pool of %u mbufs of %u bytes (%u buffers "
+			  "of %u + %u segments): %s (give EAL more memory with -m, or lower "
+			  "--inflight or --segments)", nmbufs, room + RTE_PKTMBUF_HEADROOM,
+			  c->nb_bufs, in_segs_max, out_segs_max, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	for (uint32_t b = 0; b < c->nb_bufs; b++) {
@@ -1032,6 +1033,7 @@ perf_lcore_main(void *arg)
 	c.progress_self = o->progress && rte_lcore_id() == rte_get_main_lcore();
 	job->live_ops = 0;
 	ret = ctx_setup(&c);
+	job->setup_failed = ret < 0;
 	if (job->barrier != NULL) {
 		__atomic_add_fetch(&job->barrier->ready, 1, __ATOMIC_RELEASE);
 		while (!job->barrier->go && !perf_force_stop)

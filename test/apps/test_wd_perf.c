@@ -598,6 +598,8 @@ test_bad_options(void **state)
 		{ "--dev", "0000:7f:00.7", "cannot attach", NULL },
 		{ "--file", "/nonexistent/file", "--file", NULL },
 		{ "--duration", "-1", "--duration", NULL },
+		{ "--size", "4K,,8K", "empty item", NULL },
+		{ "--size", "4K,", "empty item", NULL },
 	};
 
 	(void)state;
@@ -625,6 +627,34 @@ test_bad_options(void **state)
 		assert_int_equal(r.status, 2);
 		assert_non_null(strstr(r.err, "--inflight"));
 		apps_result_free(&r);
+		/* either order: each says when a run ends */
+		run_perf(&c, &r, "0", "--iterations", "1", "--duration", "0.1", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "give one"));
+		apps_result_free(&r);
+		run_perf(&c, &r, "0", "--duration", "0.1", "--iterations", "1", NULL);
+		assert_int_equal(r.status, 2);
+		apps_result_free(&r);
+	}
+	{
+		struct apps_cmd c;
+		struct apps_result r;
+
+		/*
+		 * A set-up failure on a worker lcore (a mempool of 8 million mbufs
+		 * does not fit): exit 2, one message naming the segments, no row,
+		 * and no second run
+		 */
+		run_perf(&c, &r, NULL, "--dev", "model", "--size", "4K", "--segments", "1000",
+			 "--inflight", "16", "--burst", "16", "--iterations", "1", "--no-progress",
+			 NULL);
+		CHECK_STATUS(&c, &r, 2);
+		assert_non_null(strstr(r.err, "cannot start: cannot create a pool"));
+		assert_non_null(strstr(r.err, "--segments"));
+		assert_null(strstr(r.err, "decompress"));
+		assert_null(strstr(r.err, ": \n"));
+		assert_null(strstr(r.out, "model0         compress"));
+		apps_result_free(&r);
 	}
 }
 
@@ -645,6 +675,38 @@ test_size_decimal(void **state)
 	apps_result_free(&r);
 	arr = load_json(path);
 	find_agg(arr, NULL, "compress", 10);
+	json_decref(arr);
+}
+
+/* A --file smaller than the sizes: requests of the whole file, said, run once. */
+static void
+test_file_smaller_than_size(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+	char path[512], data[512];
+	json_t *arr, *row;
+	size_t i, rows = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(data, sizeof(data), "%s/six", tmpdir);
+	snprintf(path, sizeof(path), "%s/six.json", tmpdir);
+	f = fopen(data, "w");
+	assert_non_null(f);
+	fputs("hello!", f);
+	fclose(f);
+	run_perf(&c, &r, "0", "--dev", "sw", "--file", data, "--size", "4K,64K", "--op",
+		 "compress", "--iterations", "1", "--json", path, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	assert_non_null(strstr(r.err, "--size 65536 is more than the data's 6 bytes"));
+	assert_non_null(strstr(r.out, "sizes 6,"));
+	apps_result_free(&r);
+	arr = load_json(path);
+	json_array_foreach(arr, i, row)
+		rows += is_aggregate(row);
+	assert_int_equal(rows, 1);
+	find_agg(arr, NULL, "compress", 6);
 	json_decref(arr);
 }
 
@@ -706,6 +768,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_size_decimal),
+		cmocka_unit_test(test_file_smaller_than_size),
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_default_run),
