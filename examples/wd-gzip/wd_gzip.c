@@ -39,6 +39,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 
@@ -974,6 +975,34 @@ user_has(char **args, int n, const char *const *names)
 	return false;
 }
 
+/*
+ * rte_eal_init() with nothing on our standard output, which may be the
+ * data (-c): EAL prints its usage there on bad arguments. The log stream
+ * is set to stderr explicitly, whatever a DPDK build's default.
+ */
+static int
+eal_init_off_stdout(int argc, char **argv)
+{
+	int saved, ret, err;
+
+	rte_openlog_stream(stderr);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved >= 0 && dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		close(saved);
+		saved = -1;
+	}
+	ret = rte_eal_init(argc, argv);
+	err = rte_errno;
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	rte_errno = err;
+	return ret;
+}
+
 static int
 start_eal(const char *prog)
 {
@@ -1072,7 +1101,7 @@ start_eal(const char *prog)
 	for (int i = 0; i < nu && argc < MAX_EAL_ARGS - 1; i++)
 		argv[argc++] = uargs[i];
 	argv[argc] = NULL;
-	if (rte_eal_init(argc, argv) < 0) {
+	if (eal_init_off_stdout(argc, argv) < 0) {
 		errmsg("cannot start DPDK's EAL: %s (EAL arguments can be given with "
 		       "WD_GZIP_EAL_ARGS or --eal)", rte_strerror(rte_errno));
 		return -1;

@@ -653,6 +653,26 @@ test_sw_device(void **state)
 	free(data);
 }
 
+/*
+ * With -c, standard output is the data: EAL's usage text for a bad EAL
+ * argument goes to stderr, and nothing to stdout.
+ */
+static void
+test_eal_error_keeps_stdout(void **state)
+{
+	struct apps_result r;
+	static const uint8_t text[] = "hello, world\n";
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("e"), text, sizeof(text) - 1), 0);
+	assert_int_equal(gz(&r, NULL, "-c", "--eal=--bogus-eal-option", "e", NULL), 1);
+	assert_int_equal(r.out_len, 0);
+	assert_non_null(strstr(r.err, "cannot start DPDK's EAL"));
+	assert_non_null(strstr(r.err, "EAL common options"));
+	apps_result_free(&r);
+	unlink(path("e"));
+}
+
 int
 main(void)
 {
@@ -665,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_truncation_scan_and_trailing),
 		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_sw_device),
+		cmocka_unit_test(test_eal_error_keeps_stdout),
 	};
 
 	if (!apps_built(WD_GZIP)) {
