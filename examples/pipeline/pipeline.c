@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_byteorder.h>
@@ -56,6 +57,8 @@
 #include "wd_comp.h"
 
 #define PROG "pipeline"
+#define MAX_FRAME 65535                 /* largest frame read and written (pcap snaplen) */
+#define MAX_PCAP_RECORD 262144          /* larger records: a corrupt file (libpcap's limit) */
 #define MAX_BURST 64
 #define NB_BATCHES 4                    /* bursts in flight in the IPComp stage */
 #define RING_SIZE 4096
@@ -111,6 +114,9 @@ static struct {
 	struct rte_ring *in_feed, *out_drain;
 	FILE *in_file;         /* ring mode: the pcap we read */
 	bool in_swapped, in_nsec;
+	uint64_t in_records;   /* ring mode: records read */
+	uint64_t in_too_big;   /* ring mode: frames over MAX_FRAME, skipped */
+	char in_error[256];    /* ring mode: the file is corrupt (the run fails) */
 	FILE *out_file;        /* ring mode: the pcap we write */
 	struct rte_ring *ring_rx, *ring_tx;
 	struct rte_mempool *pkt_pool, *out_pool, *op_pool;
@@ -173,37 +179,135 @@ pcap_open_in(const char *path)
 	return 0;
 }
 
+/* A corrupt input file: say where, and end the input (the run fails). */
+static void
+pcap_corrupt(const char *what, uint32_t len)
+{
+	snprintf(pl.in_error, sizeof(pl.in_error), "--in %s: record %" PRIu64 " %s (%u bytes)",
+		 opt.in, pl.in_records + 1, what, len);
+}
+
+/*
+ * One frame of @p len bytes into a chain of mbufs (as net_pcap does with
+ * frames larger than one). @return the chain; NULL: out of mbufs (the
+ * frame is skipped) or a read error (pl.in_error set).
+ */
+static struct rte_mbuf *
+pcap_read_frame(uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *last = NULL;
+	uint32_t left = len;
+
+	do {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pl.pkt_pool);
+		uint32_t n;
+
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			if (fseek(pl.in_file, left, SEEK_CUR) != 0)
+				pcap_corrupt("cannot be skipped", len);
+			return NULL;
+		}
+		n = RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(m));
+		if (n > 0 && fread(rte_pktmbuf_mtod(m, void *), n, 1, pl.in_file) != 1) {
+			rte_pktmbuf_free(m);
+			rte_pktmbuf_free(head);
+			pcap_corrupt("is cut short", len);
+			return NULL;
+		}
+		m->data_len = (uint16_t)n;
+		if (head == NULL) {
+			head = m;
+		} else {
+			last->next = m;
+			head->nb_segs++;
+		}
+		last = m;
+		left -= n;
+	} while (left > 0);
+	head->pkt_len = len;
+	return head;
+}
+
 /* Read up to @p n packets into mbufs. @return count; 0 at the end. */
 static unsigned int
 pcap_read(struct rte_mbuf **pkts, unsigned int n)
 {
 	unsigned int k = 0;
 
-	while (k < n) {
+	while (k < n && pl.in_error[0] == '\0') {
 		struct pcap_rhdr r;
 		struct rte_mbuf *m;
+		size_t got;
 		uint32_t len;
 
-		if (fread(&r, sizeof(r), 1, pl.in_file) != 1)
+		got = fread(&r, 1, sizeof(r), pl.in_file);
+		if (got != sizeof(r)) {
+			if (got != 0)
+				pcap_corrupt("has a cut-short header", (uint32_t)got);
 			break;
+		}
 		len = pl.in_swapped ? rte_bswap32(r.incl) : r.incl;
-		m = rte_pktmbuf_alloc(pl.pkt_pool);
-		if (m == NULL || len > rte_pktmbuf_tailroom(m) || len > 65535) {
-			/* too big for one mbuf: skip it */
-			rte_pktmbuf_free(m);
-			if (fseek(pl.in_file, len, SEEK_CUR) != 0)
+		if (len > MAX_PCAP_RECORD) {
+			pcap_corrupt("claims an impossible length", len);
+			break;
+		}
+		pl.in_records++;
+		if (len > MAX_FRAME) {
+			/* a capture of something bigger than an IP packet: not ours */
+			pl.in_too_big++;
+			if (fseek(pl.in_file, len, SEEK_CUR) != 0) {
+				pcap_corrupt("cannot be skipped", len);
 				break;
+			}
 			continue;
 		}
-		if (len > 0 && fread(rte_pktmbuf_mtod(m, void *), len, 1, pl.in_file) != 1) {
-			rte_pktmbuf_free(m);
-			break;
-		}
-		m->data_len = (uint16_t)len;
-		m->pkt_len = len;
-		pkts[k++] = m;
+		m = pcap_read_frame(len);
+		if (m != NULL)
+			pkts[k++] = m;
 	}
 	return k;
+}
+
+/*
+ * The input file, before any port opens it: its global header, then every
+ * record's length against the file (net_pcap would end quietly at a
+ * corrupt record). @return 0, -errno.
+ */
+static int
+pcap_check_in(const char *path)
+{
+	int ret = pcap_open_in(path);
+	struct stat sb;
+	uint64_t n = 0;
+
+	if (ret == 0 && fstat(fileno(pl.in_file), &sb) != 0)
+		ret = -errno;
+	while (ret == 0) {
+		struct pcap_rhdr r;
+		size_t got = fread(&r, 1, sizeof(r), pl.in_file);
+		long off = ftell(pl.in_file);
+		uint32_t len;
+
+		if (got == 0)
+			break;
+		len = pl.in_swapped ? rte_bswap32(r.incl) : r.incl;
+		n++;
+		if (got != sizeof(r) || len > MAX_PCAP_RECORD || off < 0 ||
+		    (uint64_t)off + len > (uint64_t)sb.st_size ||
+		    fseek(pl.in_file, len, SEEK_CUR) != 0) {
+			fprintf(stderr, PROG ": --in %s: record %" PRIu64 " %s: the file is "
+				"corrupt\n", path, n, got != sizeof(r) ? "has a cut-short header" :
+				len > MAX_PCAP_RECORD ? "claims an impossible length" :
+				"is cut short");
+			ret = -EINVAL;
+		}
+	}
+	if (pl.in_file != NULL)
+		fclose(pl.in_file);
+	pl.in_file = NULL;
+	pl.in_swapped = pl.in_nsec = false;
+	return ret;
 }
 
 static int
@@ -282,6 +386,25 @@ ports_open(void)
 	char args[2048];
 	int ret;
 
+	/* the input is ours to check (net_pcap reads any link type as Ethernet) */
+	if (pcap_check_in(opt.in) < 0)
+		return -EINVAL;
+	if (opt.out != NULL) {
+		FILE *f = fopen(opt.out, "ab");
+
+		if (f == NULL) {
+			fprintf(stderr, PROG ": --out %s: %s\n", opt.out, strerror(errno));
+			return -errno;
+		}
+		fclose(f);
+	}
+	if (!opt.ring_ports &&
+	    (strchr(opt.in, ',') != NULL || (opt.out != NULL && strchr(opt.out, ',') != NULL))) {
+		/* net_pcap's arguments are comma-separated: such a path cannot be one */
+		fprintf(stderr, PROG ": a file name with a comma cannot be given to net_pcap: "
+			"using net_ring ports fed by this program\n");
+		opt.ring_ports = true;
+	}
 	if (!opt.ring_ports) {
 		/* net_pcap: one port reading --in and, with --out, writing it */
 		if (opt.out != NULL)
@@ -297,8 +420,8 @@ ports_open(void)
 				return 0;
 		} else {
 			fprintf(stderr,
-				PROG ": net_pcap is not available (%s): using net_ring ports "
-				"fed by this program\n", strerror(-ret));
+				PROG ": net_pcap cannot open the files (%s): using net_ring "
+				"ports fed by this program\n", strerror(-ret));
 			opt.ring_ports = true;
 		}
 	}
@@ -1063,9 +1186,14 @@ main(int argc, char **argv)
 	if (opt.check)
 		printf("check: %" PRIu64 " compressed payloads decompress back: %" PRIu64 " ok, %"
 		       PRIu64 " failed\n", cs.check_ok + cs.check_fail, cs.check_ok, cs.check_fail);
+	if (pl.in_too_big > 0)
+		printf("  not read: %" PRIu64 " frames larger than %u bytes\n", pl.in_too_big,
+		       (unsigned int)MAX_FRAME);
 	if (cs.first_error[0] != '\0')
 		fprintf(stderr, PROG ": %s\n", cs.first_error);
-	if (cs.check_fail > 0 || cs.op_errors > 0 || force_quit)
+	if (pl.in_error[0] != '\0')
+		fprintf(stderr, PROG ": %s: the input ends there\n", pl.in_error);
+	if (cs.check_fail > 0 || cs.op_errors > 0 || force_quit || pl.in_error[0] != '\0')
 		rc = 1;
 out:
 	ports_close();

@@ -373,6 +373,133 @@ test_bad_options(void **state)
 	}
 }
 
+/* A pcap of raw frames (little-endian, microseconds), link type @p lt. */
+static void
+write_frames(const char *path, const struct pkt *f, unsigned int n, uint32_t lt)
+{
+	FILE *fp = fopen(path, "wb");
+	uint32_t g[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, lt };
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(g, sizeof(g), 1, fp), 1);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t r[4] = { i, 0, f[i].len, f[i].len };
+
+		assert_int_equal(fwrite(r, sizeof(r), 1, fp), 1);
+		assert_int_equal(fwrite(f[i].data, f[i].len, 1, fp), 1);
+	}
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+run_pipeline(struct apps_result *r, const char *in, const char *out, const char *ports)
+{
+	struct apps_cmd c;
+
+	apps_cmd_init(&c, PIPELINE);
+	apps_cmd_eal(&c, 128, NULL);
+	apps_cmd_add(&c, "--");
+	apps_cmd_add(&c, "--in");
+	apps_cmd_add(&c, in);
+	if (out != NULL) {
+		apps_cmd_add(&c, "--out");
+		apps_cmd_add(&c, out);
+	}
+	apps_cmd_add(&c, "--ports");
+	apps_cmd_add(&c, ports);
+	apps_cmd_add(&c, "--dev");
+	apps_cmd_add(&c, "model");
+	assert_int_equal(apps_run(&c, NULL, NULL, 180, r), 0);
+}
+
+/*
+ * Frames larger than one mbuf (3000, 9042 and 60000 bytes) are read as
+ * chains by the ring ports as by net_pcap, pass through whole, and are
+ * counted; the file name may contain a comma (no net_pcap then).
+ */
+static void
+test_large_frames_and_comma(void **state)
+{
+	static const uint32_t lens[] = { 3000, 9042, 60000, 64 };
+	struct pkt f[4], out[8];
+	struct apps_result r;
+	char in_path[1024], out_path[1024];
+	unsigned int n;
+
+	(void)state;
+	for (unsigned int i = 0; i < 4; i++) {
+		f[i].len = lens[i];
+		f[i].data = malloc(lens[i]);
+		assert_non_null(f[i].data);
+		wd_test_gen(f[i].data, lens[i], WD_TEST_DATA_TEXT, 70 + i);
+		put16(f[i].data + 12, 0x88b5);	/* local experimental: not IP */
+	}
+	snprintf(in_path, sizeof(in_path), "%s/big,frames.pcap", dir);
+	write_frames(in_path, f, 4, 1);
+	for (int mode = 0; mode < 2; mode++) {
+		snprintf(out_path, sizeof(out_path), "%s/big-out-%d.pcap", dir, mode);
+		run_pipeline(&r, in_path, out_path, mode == 0 ? "pcap" : "ring");
+		if (r.status != 0)
+			printf("%s\n%s\n", r.out, r.err);
+		assert_int_equal(r.status, 0);
+		assert_non_null(strstr(r.out, "packets: 4 in, 4 out"));
+		if (mode == 0)
+			assert_non_null(strstr(r.err, "comma"));
+		apps_result_free(&r);
+		n = read_pcap(out_path, out, 8);
+		assert_int_equal(n, 4);
+		for (unsigned int i = 0; i < n; i++) {
+			assert_int_equal(out[i].len, f[i].len);
+			assert_memory_equal(out[i].data, f[i].data, f[i].len);
+			free(out[i].data);
+		}
+	}
+	for (unsigned int i = 0; i < 4; i++)
+		free(f[i].data);
+}
+
+/* Corrupt or foreign input files fail before the run, with a message. */
+static void
+test_bad_files(void **state)
+{
+	uint8_t frame[100] = { 0 };
+	struct pkt f = { frame, sizeof(frame) };
+	struct apps_result r;
+	char path[1024];
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bad.pcap", dir);
+	/* a record cut short */
+	write_frames(path, &f, 1, 1);
+	assert_int_equal(truncate(path, 24 + 16 + 50), 0);
+	for (int mode = 0; mode < 2; mode++) {
+		run_pipeline(&r, path, NULL, mode == 0 ? "pcap" : "ring");
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "record 1 is cut short"));
+		apps_result_free(&r);
+	}
+	/* a record that claims 2 GiB */
+	write_frames(path, &f, 1, 1);
+	fp = fopen(path, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 24 + 8, SEEK_SET), 0);
+	assert_int_equal(fwrite("\xff\xff\xff\x7f", 4, 1, fp), 1);
+	assert_int_equal(fclose(fp), 0);
+	run_pipeline(&r, path, NULL, "pcap");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "impossible length"));
+	apps_result_free(&r);
+	/* 802.11 frames, with either kind of port */
+	write_frames(path, &f, 1, 105);
+	for (int mode = 0; mode < 2; mode++) {
+		run_pipeline(&r, path, NULL, mode == 0 ? "pcap" : "ring");
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "link type is not Ethernet"));
+		apps_result_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -380,6 +507,8 @@ main(void)
 		cmocka_unit_test(test_pcap_ports_model),
 		cmocka_unit_test(test_ring_ports_model),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_large_frames_and_comma),
+		cmocka_unit_test(test_bad_files),
 	};
 
 	if (!apps_built(PIPELINE)) {
