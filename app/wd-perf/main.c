@@ -538,6 +538,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	fit_sizes(&opts, &p.data);
+	if (opts.spread && p.nb_lcores < p.nb_devs)
+		fprintf(stderr, "wd-perf: --spread gives each lcore one device: with %u lcore%s, "
+			"%u of the %u devices stay idle (add lcores with -l)\n", p.nb_lcores,
+			p.nb_lcores > 1 ? "s" : "", p.nb_devs - p.nb_lcores, p.nb_devs);
 	if (!opts.quiet) {
 		printf("wd-perf %s: WarpDrive-ZIP compression benchmark\n", WD_VERSION);
 		for (unsigned int i = 0; i < p.nb_devs; i++) {

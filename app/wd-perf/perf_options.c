@@ -62,7 +62,8 @@ perf_usage(FILE *f, const char *prog)
 		"  --help               this text\n"
 		"\n"
 		"Exit status: 0 all ops succeeded and checked, 1 an op failed or an output did\n"
-		"not verify, 2 bad options or set-up failure.\n",
+		"not verify, 2 bad options or set-up failure, 130 interrupted (the runs done\n"
+		"so far are reported).\n",
 		prog);
 }
 

@@ -130,7 +130,9 @@ main(int argc, char **argv)
 	if (spec != NULL) {
 		ret = wd_dev_attach(spec, &dev);
 		if (ret < 0) {
-			fprintf(stderr, "hello: cannot attach '%s': %s\n", spec, strerror(-ret));
+			fprintf(stderr, "hello: cannot attach '%s': %s%s\n", spec, strerror(-ret),
+				strcmp(spec, "sw") == 0 ? " (hello drives a queue of a device: "
+				"give a PCI address or \"model\", not \"sw\")" : "");
 			goto out_eal;
 		}
 	} else if (wd_dev_count() > 0) {
