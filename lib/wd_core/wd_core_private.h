@@ -64,7 +64,11 @@ struct wd_dev {
 	unsigned int holds;          /* wd_dev_hold() references (lib/wd_comp) */
 	unsigned int irq_nvec;
 	int irq_efds[WD_MAX_IRQS];
-	struct wd_irq_wait irq_wait[WD_MAX_IRQS];
+	/*
+	 * wd_irq_waits[id]: static, so that a thread still asleep when the
+	 * device is freed (wd_cleanup() from another thread) writes nothing freed
+	 */
+	struct wd_irq_wait *irq_wait;
 	bool probed;
 };
 
@@ -118,11 +122,15 @@ void wd_mem_unmap_user_maps_pci(void);
 int wd_mem_register_events(void);
 
 /* wd_irq_wait.c */
+/** Wait state of every device slot's vectors (never freed). */
+extern struct wd_irq_wait wd_irq_waits[WD_MAX_DEVS][WD_MAX_IRQS];
+/** wd_recv_sync()'s sleep slice in ms (a variable for the tests). */
+extern int wd_sync_slice_ms;
 /** The generation to note before a last look at the queue. */
 uint32_t wd_irq_wait_gen(const struct wd_irq_wait *w);
 /**
  * Sleep on vector @p w (eventfd @p fd) until its generation is no longer
- * @p gen, at most @p timeout_ms.
+ * @p gen, at most @p timeout_ms (>= 0; a negative one counts as 0).
  * @return 1 it moved (look at the queue again), 0 timeout, -errno the
  *         eventfd is unusable.
  */

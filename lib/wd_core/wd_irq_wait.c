@@ -28,6 +28,8 @@
 
 #include "wd_core_private.h"
 
+struct wd_irq_wait wd_irq_waits[WD_MAX_DEVS][WD_MAX_IRQS];
+
 uint32_t
 wd_irq_wait_gen(const struct wd_irq_wait *w)
 {
@@ -65,6 +67,8 @@ wd_irq_wait(struct wd_irq_wait *w, int fd, uint32_t gen, int timeout_ms)
 {
 	int ret;
 
+	if (timeout_ms < 0)
+		timeout_ms = 0;
 	if (__atomic_load_n(&w->gen, __ATOMIC_ACQUIRE) != gen)
 		return 1;
 	/*

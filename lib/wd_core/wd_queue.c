@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -26,8 +27,18 @@ static struct wd_queue *wd_queues;
  * Sleep in slices: the driver's recv runs at least this often while a
  * request is out (its deadlines; a queue released by wd_cleanup()).
  * Wake-ups are not lost between queues sharing a vector (wd_irq_wait.c).
+ * A variable so that tests can make a lost wake-up cost seconds.
  */
-#define WD_SYNC_SLICE_MS 1
+int wd_sync_slice_ms = 1;
+
+/* No sleep on the interrupt this time (arming failed): nap one slice instead of spinning. */
+static void
+nap(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
 
 static struct wd_dev *
 pick_device(const struct wd_queue_attr *attr, unsigned int skip_mask)
@@ -318,6 +329,14 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 			rte_pause();
 			continue;
 		}
+		uint64_t left_ms = (end - now) * 1000 / hz;
+		int slice = (int)RTE_MIN(left_ms + 1, (uint64_t)wd_sync_slice_ms);
+
+		if (q->dead) {
+			/* released by wd_cleanup() meanwhile: its driver state is gone */
+			can_sleep = false;
+			continue;
+		}
 		/*
 		 * Arm the completion event, note the vector's generation, look
 		 * again, then sleep unless an event came since the note.
@@ -326,18 +345,19 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 		struct wd_irq_wait *w = fd >= 0 ? irq_wait_of(q->dev, fd) : NULL;
 
 		if (w == NULL) {
-			can_sleep = false;
+			/* no interrupts at all: poll; a passing failure (a reset): nap */
+			if (fd == -ENOTSUP)
+				can_sleep = false;
+			else
+				nap(slice);
 			continue;
 		}
 		uint32_t gen = wd_irq_wait_gen(w);
 
 		if (q->recv(q->priv, resp, 1) == 1)
 			return 1;
-		uint64_t left_ms = (end - now) * 1000 / hz;
-		int slice = (int)RTE_MIN(left_ms + 1, (uint64_t)WD_SYNC_SLICE_MS);
-
 		if (wd_irq_wait(w, fd, gen, slice) < 0)
-			can_sleep = false;
+			nap(slice);	/* the eventfd went away (interrupts disabled) */
 	}
 }
 

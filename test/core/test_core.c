@@ -1011,7 +1011,9 @@ sync_thread(void *p)
 /*
  * wd_recv_sync() on three queues of one function sharing its vector: a
  * "device" thread completes them in a changing order, one MSI each; every
- * request comes back to its own thread.
+ * request comes back to its own thread. wd_recv_sync()'s sleep slice is
+ * 10 s here, so that a thread sleeping through its own completion stalls
+ * the "device" past its 3 s wait.
  */
 static void
 test_recv_sync_shared(void **state)
@@ -1022,11 +1024,12 @@ test_recv_sync_shared(void **state)
 	pthread_t th[SHARED_QS];
 	struct wd_dev *dev;
 	struct fake_fn *f;
-	int efd;
+	int efd, slice = wd_sync_slice_ms;
 
 	(void)state;
 	dev = attach_fake("");
 	f = last_fn;
+	wd_sync_slice_ms = 10000;
 	assert_int_equal(wd_dev_irq_enable(dev, 1, &efd), 0);
 	for (int i = 0; i < SHARED_QS; i++) {
 		args[i] = (struct sync_arg){ .rounds = SHARED_ROUNDS };
@@ -1040,7 +1043,7 @@ test_recv_sync_shared(void **state)
 	for (int r = 0; r < SHARED_ROUNDS; r++) {
 		for (int k = 0; k < SHARED_QS; k++) {
 			struct fake_q *q = qpriv(args[(r + k * (r % 2 ? 1 : 2)) % SHARED_QS].q);
-			uint64_t end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+			uint64_t end = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
 
 			/* its thread sent the next one (or is done) */
 			while (__atomic_load_n(&q->tail, __ATOMIC_ACQUIRE) ==
@@ -1058,6 +1061,7 @@ test_recv_sync_shared(void **state)
 		assert_int_equal(args[i].ok, SHARED_ROUNDS);
 		assert_int_equal(wd_release_queue(args[i].q), 0);
 	}
+	wd_sync_slice_ms = slice;
 	assert_int_equal(dev->irq_wait[0].reader, 0);
 	assert_int_equal(dev->irq_wait[0].waiters, 0);
 	wd_dev_irq_disable(dev);
