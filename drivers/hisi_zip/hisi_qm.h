@@ -17,6 +17,9 @@
  *
  *     SQ  [ done | in flight ......... | free ]
  *                 ^ oldest             ^ sq_tail (next SQE; SQ doorbell index)
+ *     (in flight is not contiguous: completions free slots out of order,
+ *     and the tail may come round to a slot still held; hisi_zip keeps
+ *     sequence numbers to find the oldest, see check_stall())
  *     CQ  [ consumed | new CQEs (phase == cq_phase) | stale ]
  *                     ^ cq_head (next CQE; CQ doorbell index)
  *

@@ -390,6 +390,7 @@ harvest(struct hzip_qp *zq, bool lenient)
 			qp->cq_head = 0;
 			qp->cq_phase ^= 1;
 		}
+		qp->cq_unacked++;	/* acknowledged below, with the others */
 		if (m != NULL)
 			hzip_sw_push(zq, m);
 	}
@@ -425,6 +426,8 @@ static void
 restart(struct hzip_qp *zq)
 {
 	zq->oldest = 0;
+	zq->seq_oldest = 0;
+	zq->seq_tail = 0;
 	zq->rung = 0;
 	if (zq->qm->state == HISI_QM_DEAD || hisi_qm_qp_restart(&zq->qp) < 0) {
 		zq->dead = true;
@@ -533,16 +536,24 @@ check_stall(struct hzip_qp *zq)
 		}
 		err_checked = true;
 	}
-	while (zq->oldest != qp->sq_tail && zq->slots[zq->oldest].msg == NULL)
-		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
 	/*
-	 * Nothing the device was told about (written but not rung yet is not
-	 * late). The oldest may be at the tail with its request still out: the
-	 * ring came round to a slot whose completion never arrived.
+	 * The oldest request in flight, by sequence number: the tail may have
+	 * come round the ring since the last look, past slots that completed
+	 * and were used again, up to (not past) a slot still held. So nothing
+	 * older than a lap behind the tail is in flight.
 	 */
-	if (zq->slots[zq->oldest].msg == NULL ||
-	    (uint16_t)(zq->oldest - zq->rung + qp->depth) % qp->depth <
-	    (uint16_t)(qp->sq_tail - zq->rung + qp->depth) % qp->depth)
+	if (zq->seq_tail - zq->seq_oldest > qp->depth) {
+		zq->seq_oldest = zq->seq_tail - qp->depth;
+		zq->oldest = qp->sq_tail;
+	}
+	while (zq->seq_oldest != zq->seq_tail &&
+	       (zq->slots[zq->oldest].msg == NULL ||
+		zq->slots[zq->oldest].seq != zq->seq_oldest)) {
+		zq->seq_oldest++;
+		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
+	}
+	/* nothing the device was told about (written but not rung yet is not late) */
+	if (zq->seq_oldest == zq->seq_tail || zq->slots[zq->oldest].tsc == UINT64_MAX)
 		return;
 	if (zq->progress) {
 		zq->progress = false;

@@ -106,6 +106,7 @@ struct hzip_slot {
 	struct wd_comp_msg *msg;     /**< NULL: free */
 	uint64_t tsc;                /**< when its doorbell was rung (UINT64_MAX: not yet) */
 	uint32_t tag;                /**< expected SQE tag (generation << 16 | slot) */
+	uint32_t seq;                /**< the queue's SQE sequence number it went out with */
 	uint32_t hw_in;              /**< input bytes given to the device */
 	uint32_t hw_out;             /**< output room given to the device */
 	uint32_t room;               /**< caller's output room after the header */
@@ -172,6 +173,7 @@ struct hzip_qp {
 	struct hisi_qp qp;
 	struct hzip_slot *slots;     /**< depth entries */
 	uint32_t inflight;           /**< requests with the device */
+	uint32_t seq_tail;           /**< sequence number of the next SQE (sq_tail's slot) */
 	uint32_t cap;                /**< depth - 1 */
 	/* messages completed by the driver itself, returned by recv first */
 	struct wd_comp_msg **swq;
@@ -181,7 +183,8 @@ struct hzip_qp {
 	uint8_t op;                  /**< enum wd_op_type */
 	bool dead;                   /**< device out of service */
 	bool reset_due;              /**< a completion found an error that needs a reset */
-	uint16_t oldest;             /**< oldest slot that may be busy */
+	uint16_t oldest;             /**< slot of seq_oldest */
+	uint32_t seq_oldest;         /**< no request older than this is in flight */
 	uint16_t rung;               /**< SQ tail of the last doorbell: later slots wait for one */
 	bool progress;               /**< completions since the last stall check */
 	bool sgl_used;               /**< a compression went out with SGLs: recv prefetches them */

@@ -922,6 +922,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		if (likely(r == PREP_HW)) {
 			sl->msg = m;
 			sl->tsc = stamp;
+			sl->seq = zq->seq_tail + hw;
 			idx = idx + 1 == qp->depth ? 0 : idx + 1;
 			hw++;
 		} else if (unlikely(r == PREP_BUSY)) {
@@ -929,6 +930,7 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 		}
 	}
 	qp->sq_tail = idx;
+	zq->seq_tail += hw;
 	zq->inflight += hw;
 	if (hw > 0 && doorbell)
 		ring(zq, first, now);
@@ -962,6 +964,12 @@ undocumented(struct hzip_qp *zq, uint32_t hs)
 	 * stream that does not end) still say ERR_CHECKSUM / ERR_DATA.
 	 */
 	if (zq->zdev->is_vf)
+		return WD_COMP_MSG_ERR_DEVICE;
+	/*
+	 * Taken after a function reset (another queue's error check got there
+	 * first): the reset cleared the registers that would say why
+	 */
+	if (zq->qp.epoch != zq->qm->epoch)
 		return WD_COMP_MSG_ERR_DEVICE;
 	if (hisi_qm_check_errors(zq->qm)) {
 		zq->reset_due = true;

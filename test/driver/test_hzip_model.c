@@ -1281,6 +1281,8 @@ test_faults(void **state)
  * A lost completion that the ring comes round to: the requests behind it
  * complete one at a time until the next SQE would go into its slot, which
  * it still holds; then it must still time out (once) and the queue work.
+ * Then the same with the tail passing the driver's record of the oldest
+ * slot.
  */
 static void
 test_lost_completion_wrapped(void **state)
@@ -1316,6 +1318,67 @@ test_lost_completion_wrapped(void **state)
 	roundtrip(q, NULL, WD_COMP_ALG_ZLIB, 100000);
 	assert_int_equal(wd_release_queue(q), 0);
 	assert_int_equal(wd_dev_detach(dev), 0);
+
+	/*
+	 * The tail passing the driver's place of the oldest request between two
+	 * looks (depth 2: the first request completes without a look, the
+	 * second's completion is lost): it still times out, once.
+	 */
+	assert_int_equal(wd_dev_attach("model:drop=1,fault_after=1,timeout_ms=200", &dev), 0);
+	q = queue_on(dev, "zlib", WD_OP_COMPRESS, 2, 0);
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 4096, obuf + 8192, 8192);
+	assert_int_equal(wd_send(q, &m), 0);
+	assert_int_equal(wd_recv_sync(q, &out, 5000), 1);
+	assert_status(&m, WD_COMP_MSG_OK);
+	msg_init(&m0, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
+	assert_int_equal(wd_send(q, &m0), 0);	/* its CQE is dropped */
+	assert_int_equal(wd_recv_sync(q, &out, 5000), 1);
+	assert_ptr_equal(out, &m0);
+	assert_status(&m0, WD_COMP_MSG_ERR_TIMEOUT);
+	assert_int_equal(wd_recv(q, &out), 0);
+	roundtrip(q, NULL, WD_COMP_ALG_ZLIB, 100000);
+	assert_int_equal(wd_release_queue(q), 0);
+	assert_int_equal(wd_dev_detach(dev), 0);
+}
+
+/*
+ * A DMA fault on queue B (a decompression reading unmapped memory), found
+ * by queue A's periodic error check, which resets the function before B
+ * is polled: B's request still ends ERR_DEVICE (the reset cleared the
+ * error registers; the input is not to blame), A's completes.
+ */
+static void
+test_fault_found_by_other_queue(void **state)
+{
+	struct wd_dev *dev = NULL;
+	struct wd_queue *qa, *qb;
+	struct wd_comp_msg ma, mb;
+	uint8_t *heap = malloc(65536);
+	uLongf clen = 65536;
+	void *out = NULL;
+
+	(void)state;
+	assert_non_null(heap);
+	assert_int_equal(wd_dev_attach("model:timeout_ms=200", &dev), 0);
+	qa = queue_on(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qb = queue_on(dev, "zlib", WD_OP_DECOMPRESS, 8, 0);
+	wd_test_gen(ibuf, 1 << 19, WD_TEST_DATA_TEXT, 6);
+	assert_int_equal(compress2(heap, &clen, ibuf, 65536, 6), Z_OK);	/* never mapped */
+	msg_init(&mb, WD_COMP_ALG_ZLIB, WD_OP_DECOMPRESS, heap, (uint32_t)clen,
+		 obuf + (1 << 19), 65536);
+	assert_int_equal(wd_send(qb, &mb), 0);
+	usleep(20000);	/* B's request has faulted; B is not polled */
+	msg_init(&ma, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 1 << 19, obuf, 1 << 19);
+	assert_int_equal(wd_send(qa, &ma), 0);
+	assert_int_equal(wd_recv_sync(qa, &out, 5000), 1);
+	assert_ptr_equal(out, &ma);
+	assert_int_equal(wd_recv_sync(qb, &out, 5000), 1);
+	assert_ptr_equal(out, &mb);
+	assert_status(&mb, WD_COMP_MSG_ERR_DEVICE);
+	assert_int_equal(wd_release_queue(qa), 0);
+	assert_int_equal(wd_release_queue(qb), 0);
+	assert_int_equal(wd_dev_detach(dev), 0);
+	free(heap);
 }
 
 /* A request whose buffer is not mapped for the device: an error, not a crash. */
@@ -1598,6 +1661,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_lost_completion_wrapped),
+		cmocka_unit_test(test_fault_found_by_other_queue),
 		cmocka_unit_test(test_iommu_fault),
 		cmocka_unit_test(test_vf),
 		cmocka_unit_test(test_queue_cycle),
