@@ -115,21 +115,28 @@ add_raw(const uint8_t *frame, uint32_t len)
 	nb_in++;
 }
 
+/* A pcap of raw frames (little-endian, microseconds), link type @p lt. */
+static void
+write_frames(const char *path, const struct pkt *f, unsigned int n, uint32_t lt)
+{
+	FILE *fp = fopen(path, "wb");
+	uint32_t g[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, lt };
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(g, sizeof(g), 1, fp), 1);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t r[4] = { i, 0, f[i].len, f[i].len };
+
+		assert_int_equal(fwrite(r, sizeof(r), 1, fp), 1);
+		assert_int_equal(fwrite(f[i].data, f[i].len, 1, fp), 1);
+	}
+	assert_int_equal(fclose(fp), 0);
+}
+
 static void
 write_pcap(const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	uint32_t g[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(g, sizeof(g), 1, f), 1);
-	for (unsigned int i = 0; i < nb_in; i++) {
-		uint32_t r[4] = { i, 0, in_pkts[i].len, in_pkts[i].len };
-
-		assert_int_equal(fwrite(r, sizeof(r), 1, f), 1);
-		assert_int_equal(fwrite(in_pkts[i].data, in_pkts[i].len, 1, f), 1);
-	}
-	assert_int_equal(fclose(f), 0);
+	write_frames(path, in_pkts, nb_in, 1);
 }
 
 /* Read a pcap written by net_pcap or the pipeline (little-endian, us). */
@@ -371,24 +378,6 @@ test_bad_options(void **state)
 		assert_non_null(strstr(r.err, cases[i][2]));
 		apps_result_free(&r);
 	}
-}
-
-/* A pcap of raw frames (little-endian, microseconds), link type @p lt. */
-static void
-write_frames(const char *path, const struct pkt *f, unsigned int n, uint32_t lt)
-{
-	FILE *fp = fopen(path, "wb");
-	uint32_t g[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, lt };
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(g, sizeof(g), 1, fp), 1);
-	for (unsigned int i = 0; i < n; i++) {
-		uint32_t r[4] = { i, 0, f[i].len, f[i].len };
-
-		assert_int_equal(fwrite(r, sizeof(r), 1, fp), 1);
-		assert_int_equal(fwrite(f[i].data, f[i].len, 1, fp), 1);
-	}
-	assert_int_equal(fclose(fp), 0);
 }
 
 static void
