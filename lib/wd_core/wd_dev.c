@@ -479,7 +479,7 @@ wd_dev_reset(struct wd_dev *dev)
 		WD_LOG(ERR, "%s: function reset failed: %s", dev->name, strerror(-ret));
 		return ret;
 	}
-	/* A reset clears the command register: restore DMA and MSI. */
+	/* vfio-pci restores the config state around its reset; set bus mastering again anyway */
 	return wd_dev_set_bus_master(dev, true);
 }
 

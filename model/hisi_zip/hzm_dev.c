@@ -856,7 +856,12 @@ access_ok(struct hzip_model *m, unsigned int bar, uint64_t off, unsigned int len
 			    off);
 		return false;
 	}
-	if (unlikely(!(__atomic_load_n(&m->cmd, __ATOMIC_ACQUIRE) & HZM_CMD_MEMORY))) {
+	/*
+	 * A VF has no memory-enable bit of its own (SR-IOV: the PF's VF MSE
+	 * rules), and vfio-pci lets BAR accesses of a VF through whatever the
+	 * emulated bit says (no_command_memory)
+	 */
+	if (unlikely(!m->vf && !(__atomic_load_n(&m->cmd, __ATOMIC_ACQUIRE) & HZM_CMD_MEMORY))) {
 		HZM_DRV_ERR(m, "%s at 0x%" PRIx64 " with memory decoding off (command "
 			    "register bit 1)", write ? "write" : "read", off);
 		return false;
@@ -1065,6 +1070,25 @@ cfg_init(struct hzip_model *m)
 	m->bar2_hi_mask = (uint32_t)(bar_mask >> 32);
 	pthread_once(&cfg_wmask_once, cfg_wmask_init);
 	__atomic_store_n(&m->cmd, HZM_CMD_MEMORY, __ATOMIC_RELEASE);
+}
+
+/* The writable bits of @p saved back into config space (after cfg_init()). */
+static void
+cfg_restore(struct hzip_model *m, const uint8_t *saved)
+{
+	for (unsigned int o = 0; o < HZM_CFG_SIZE; o++) {
+		uint8_t wm = cfg_wmask_pf[o];
+
+		if (o >= HZM_CFG_BAR2 && o < HZM_CFG_BAR2 + 8) {
+			unsigned int k = o - HZM_CFG_BAR2;
+
+			wm = (uint8_t)((k < 4 ? m->bar2_lo_mask : m->bar2_hi_mask) >>
+				       (8 * (k % 4)));
+		}
+		m->cfg[o] = (uint8_t)((m->cfg[o] & ~wm) | (saved[o] & wm));
+	}
+	m->cfg[HZM_CFG_PCIE_CAP + 9] &= (uint8_t)~0x80;	/* initiate FLR reads 0 */
+	__atomic_store_n(&m->cmd, cfg_get16(m->cfg, HZM_CFG_COMMAND), __ATOMIC_RELEASE);
 }
 
 int
@@ -1419,18 +1443,23 @@ hzip_model_irq_disable(struct hzip_model *m)
 int
 hzip_model_reset(struct hzip_model *m)
 {
-	uint16_t cmd;
+	uint8_t saved[HZM_CFG_SIZE];
 
 	if (m == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&m->reg_lock);
 	hzm_engines_pause(m);
-	/* the command register loses bus mastering; vfio-pci restores decoding */
-	cmd = cfg_get16(m->cfg, HZM_CFG_COMMAND);
+	/*
+	 * The function's config space returns to its power-on values, and then
+	 * gets its writable registers back as vfio-pci does around a reset
+	 * (pci_try_reset_function(): save, reset, pci_restore_state()): the
+	 * command register (bus mastering too), BAR2, MSI, device control.
+	 */
+	memcpy(saved, m->cfg, sizeof(saved));
 	cfg_init(m);
-	if (cmd & HZM_CMD_MASTER)
-		hzm_trace_note(m, "CFG command 0x%04x -> 0x%04x (bus master off)", cmd,
-			       HZM_CMD_MEMORY);
+	cfg_restore(m, saved);
+	hzm_trace_note(m, "CFG restored after the reset: command 0x%04x",
+		       cfg_get16(m->cfg, HZM_CFG_COMMAND));
 	power_on_state(m, true);
 	hzm_zip_reset(m->zip);
 	__atomic_fetch_add(&m->resets, 1, __ATOMIC_RELAXED);

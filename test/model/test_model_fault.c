@@ -192,8 +192,9 @@ check_power_on(struct rd_dev *d)
 	uint64_t v = 1;
 	uint16_t cmd;
 
+	/* config space: restored by vfio-pci around the reset (bus mastering on) */
 	assert_int_equal(hzip_model_cfg_read(d->m, 4, &cmd, 2), 0);
-	assert_int_equal(cmd & 0x4, 0);			/* bus mastering off */
+	assert_int_equal(cmd & 0x6, 0x6);
 	assert_int_equal(rd_rd32(d, RD_ZIP_CLOCK_GATE), 0);
 	assert_int_equal(rd_rd32(d, RD_CACHE_CTL), 0);
 	assert_int_equal(rd_rd32(d, RD_ABN_MASK), 0x7fff);
@@ -280,8 +281,26 @@ test_flr_config_space(void **state)
 	env_open(&e, "engine=store", RD_F_EVENTS);
 	assert_int_equal(run_status(&e), RD_ST_OK);
 	rd_wr32(&e.d, RD_PEH_VENDOR_ID, 0x5a5a);
+	{
+		/* a BAR2 address and an MSI data value that vfio-pci will restore */
+		uint32_t bar = 0x80000000u, data = 0x1234;
+
+		assert_int_equal(hzip_model_cfg_write(e.d.m, 0x18, &bar, 4), 0);
+		assert_int_equal(hzip_model_cfg_write(e.d.m, 0x4c, &data, 2), 0);
+	}
 	assert_int_equal(hzip_model_cfg_write(e.d.m, 0x78, &devctl, 2), 0);
 	check_power_on(&e.d);
+	{
+		uint32_t bar = 0, data = 0;
+		uint16_t dc = 0xffff;
+
+		assert_int_equal(hzip_model_cfg_read(e.d.m, 0x18, &bar, 4), 0);
+		assert_int_equal(bar & 0xfffffff0u, 0x80000000u);
+		assert_int_equal(hzip_model_cfg_read(e.d.m, 0x4c, &data, 2), 0);
+		assert_int_equal(data, 0x1234);
+		assert_int_equal(hzip_model_cfg_read(e.d.m, 0x78, &dc, 2), 0);
+		assert_int_equal(dc & 0x8000, 0);	/* initiate FLR reads 0 */
+	}
 	/* the old queue is gone: its doorbell is an error, nothing runs */
 	assert_int_equal(hzip_model_cfg_write(e.d.m, 4, &cmd, 2), 0);
 	assert_int_equal(rd_submit(&e.q, e.sqe, true), 0);

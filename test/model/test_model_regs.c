@@ -369,6 +369,11 @@ test_bad_accesses(void **state)
 	assert_int_equal(rd_rd32(&d, RD_MEM_INIT_DONE), 0xffffffff);
 	assert_int_equal(drv_errors(&d), e0 + 2);
 	assert_int_equal(rd_rd32(&d, RD_VF_EQ_INT_MASK), 1);
+	/* a VF has no memory-enable bit of its own (vfio-pci: no_command_memory) */
+	cmd = 0x0004;
+	assert_int_equal(hzip_model_cfg_write(d.m, 4, &cmd, 2), 0);
+	assert_int_equal(rd_rd32(&d, RD_VF_EQ_INT_MASK), 1);
+	assert_int_equal(drv_errors(&d), e0 + 2);
 	rd_close(&d);
 }
 
