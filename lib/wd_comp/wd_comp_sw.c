@@ -45,7 +45,19 @@ struct sw_zlib {
 	int wbits;
 	int strategy;
 	int socket_id;
+	/*
+	 * Output of a sync/full flush made into spill[] because the room was
+	 * under ZSPILL_MIN bytes (zlib writes a new flush marker on every call
+	 * that ends with no room left, so it must never be given less than 6
+	 * bytes), not yet handed out; flush_done: that flush completed.
+	 */
+	uint8_t spill[64];
+	uint8_t spill_off, spill_len;
+	bool flush_done;
 };
+
+/* Smallest output room a sync/full flush is given directly (zlib: more than 6). */
+#define ZSPILL_MIN 16
 
 static voidpf
 sw_zalloc(voidpf opaque, uInt items, uInt size)
@@ -81,6 +93,8 @@ sw_zlib_deflate_start(struct sw_zlib *zl, int level, int wbits, int strategy)
 	/* zlib cannot make 256-byte windows; with 512 it never looks back more than 250. */
 	if (wbits < 9)
 		wbits = 9;
+	zl->spill_off = zl->spill_len = 0;
+	zl->flush_done = false;
 	if (zl->ready && !zl->inflate && zl->level == level && zl->wbits == wbits &&
 	    zl->strategy == strategy)
 		return deflateReset(&zl->z) == Z_OK ? 0 : -ENOMEM;
@@ -467,6 +481,19 @@ cur_adv(struct sw_cur *c, uint32_t n)
 	cur_fix(c);
 }
 
+/* The cursor of @p b at byte @p pos (across segments). */
+static void
+cur_seek(struct sw_cur *c, const struct wd_comp_buf *b, uint32_t pos)
+{
+	cur_init(c, b);
+	while (pos > 0 && c->left > 0) {
+		uint32_t n = RTE_MIN(pos, c->seg);
+
+		cur_adv(c, n);
+		pos -= n;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Checksums                                                           */
 /* ------------------------------------------------------------------ */
@@ -804,6 +831,80 @@ codec_start(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf)
 	return sw_zlib_inflate_start(c->zl);
 }
 
+/* Hand out spilled flush output. @return bytes copied. */
+static uint32_t
+spill_out(struct sw_zlib *zl, uint8_t *out, uint32_t out_len)
+{
+	uint32_t n = RTE_MIN((uint32_t)(zl->spill_len - zl->spill_off), out_len);
+
+	memcpy(out, zl->spill + zl->spill_off, n);
+	zl->spill_off = (uint8_t)(zl->spill_off + n);
+	if (zl->spill_off == zl->spill_len)
+		zl->spill_off = zl->spill_len = 0;
+	return n;
+}
+
+/* zlib's deflate() for codec_deflate(). */
+static int
+zlib_deflate(struct sw_zlib *zl, uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_len,
+	     uint8_t flush, uint32_t *used, uint32_t *made)
+{
+	z_stream *z = &zl->z;
+	int zf = flush == WD_COMP_FLUSH_FINAL ? Z_FINISH :
+		 flush == WD_COMP_FLUSH_SYNC ? Z_SYNC_FLUSH :
+		 flush == WD_COMP_FLUSH_FULL ? Z_FULL_FLUSH : Z_NO_FLUSH;
+	bool spill = (zf == Z_SYNC_FLUSH || zf == Z_FULL_FLUSH) && out_len < ZSPILL_MIN;
+	uint32_t early = 0;
+	int ret;
+
+	*used = 0;
+	*made = 0;
+	if (zl->spill_len > 0) {
+		/* what the last call's flush made beyond its room comes first */
+		early = spill_out(zl, out, out_len);
+		*made = early;
+		if (zl->spill_len > 0)
+			return CC_OK;
+		if (zl->flush_done && in_len == 0 && zf != Z_FINISH) {
+			zl->flush_done = false;
+			return CC_END;	/* that flush was all this op asked for */
+		}
+		out += early;
+		out_len -= early;
+		spill = (zf == Z_SYNC_FLUSH || zf == Z_FULL_FLUSH) && out_len < ZSPILL_MIN;
+	}
+	zl->flush_done = false;
+	z->next_in = in;
+	z->avail_in = in_len;
+	z->next_out = spill ? zl->spill : out;
+	z->avail_out = spill ? (uInt)sizeof(zl->spill) : out_len;
+	ret = deflate(z, zf);
+	*used = in_len - z->avail_in;
+	if (spill) {
+		zl->spill_len = (uint8_t)(sizeof(zl->spill) - z->avail_out);
+		zl->spill_off = 0;
+		/* the flush is complete when deflate() left room (zlib's rule) */
+		zl->flush_done = z->avail_in == 0 && z->avail_out > 0 &&
+				 (ret == Z_OK || ret == Z_BUF_ERROR);
+		*made = early + spill_out(zl, out, out_len);
+		if (ret != Z_OK && ret != Z_BUF_ERROR)
+			return CC_ERR;
+		if (zl->spill_len > 0 || !zl->flush_done)
+			return CC_OK;
+		zl->flush_done = false;
+		return CC_END;
+	}
+	*made = early + out_len - z->avail_out;
+	if (ret == Z_STREAM_END)
+		return CC_END;
+	if (ret != Z_OK && ret != Z_BUF_ERROR)
+		return CC_ERR;
+	if (flush != WD_COMP_FLUSH_FINAL && z->avail_in == 0 &&
+	    (flush == WD_COMP_FLUSH_NONE || z->avail_out > 0))
+		return CC_END;
+	return CC_OK;
+}
+
 static int
 codec_deflate(struct wd_comp_sw_stream *c, uint8_t *in, uint32_t in_len, uint8_t *out,
 	      uint32_t out_len, uint8_t flush, uint32_t *used, uint32_t *made)
@@ -833,35 +934,19 @@ codec_deflate(struct wd_comp_sw_stream *c, uint8_t *in, uint32_t in_len, uint8_t
 		return CC_OK;
 	}
 #endif
-	{
-		z_stream *z = &c->zl->z;
-		int zf = flush == WD_COMP_FLUSH_FINAL ? Z_FINISH :
-			 flush == WD_COMP_FLUSH_SYNC ? Z_SYNC_FLUSH :
-			 flush == WD_COMP_FLUSH_FULL ? Z_FULL_FLUSH : Z_NO_FLUSH;
-		int ret;
-
-		z->next_in = in;
-		z->avail_in = in_len;
-		z->next_out = out;
-		z->avail_out = out_len;
-		ret = deflate(z, zf);
-		*used = in_len - z->avail_in;
-		*made = out_len - z->avail_out;
-		if (ret == Z_STREAM_END)
-			return CC_END;
-		if (ret != Z_OK && ret != Z_BUF_ERROR)
-			return CC_ERR;
-		if (flush != WD_COMP_FLUSH_FINAL && z->avail_in == 0 &&
-		    (flush == WD_COMP_FLUSH_NONE || z->avail_out > 0))
-			return CC_END;
-		return CC_OK;
-	}
+	return zlib_deflate(c->zl, in, in_len, out, out_len, flush, used, made);
 }
 
+/*
+ * @p back: at the end of a stream, whole bytes the codec read past it in
+ * earlier calls (read ahead from an earlier input segment), beyond what
+ * this call's @p used could give back.
+ */
 static int
 codec_inflate(struct wd_comp_sw_stream *c, uint8_t *in, uint32_t in_len, uint8_t *out,
-	      uint32_t out_len, uint32_t *used, uint32_t *made)
+	      uint32_t out_len, uint32_t *used, uint32_t *made, uint32_t *back)
 {
+	*back = 0;
 #if WD_HAVE_ISAL
 	if (c->codec == WD_COMP_SW_ISAL) {
 		struct inflate_state *inf = c->inf;
@@ -885,10 +970,12 @@ codec_inflate(struct wd_comp_sw_stream *c, uint8_t *in, uint32_t in_len, uint8_t
 		 * stream's: give them back (what follows is the caller's data).
 		 */
 		if (inf->read_in_length >= 8) {
-			uint32_t back = RTE_MIN((uint32_t)inf->read_in_length / 8, *used);
+			uint32_t ahead = (uint32_t)inf->read_in_length / 8;
+			uint32_t here = RTE_MIN(ahead, *used);
 
-			*used -= back;
-			inf->read_in_length -= (int32_t)(back * 8);
+			*used -= here;
+			*back = ahead - here;
+			inf->read_in_length -= (int32_t)(ahead * 8);
 		}
 		return CC_END;
 	}
@@ -1128,7 +1215,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 		c->phase = PH_HDR;
 	}
 	while (!stop) {
-		uint32_t used = 0, made = 0;
+		uint32_t used = 0, made = 0, back = 0;
 		int ret;
 
 		switch (c->phase) {
@@ -1166,7 +1253,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 			}
 			/* no room left: a codec may still end the stream (zlib wants a pointer) */
 			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : &no_room,
-					    out.seg, &used, &made);
+					    out.seg, &used, &made, &back);
 			if (made > 0) {
 				if (xf->alg == WD_COMP_ALG_DEFLATE)
 					chksum_run(xf, &c->crc, &c->adler, out.p, made);
@@ -1179,6 +1266,11 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 			produced += made;
 			cur_adv(&in, used);
 			cur_adv(&out, made);
+			if (unlikely(back > 0)) {
+				/* read ahead from earlier segments of this op: theirs again */
+				consumed -= RTE_MIN(back, consumed);
+				cur_seek(&in, src, consumed);
+			}
 			if (used > 0 || made > 0) {
 				c->started = true;
 				stall = 0;

@@ -203,6 +203,9 @@ struct fake_stream {
 	bool busy;
 	z_stream z;
 	uint32_t crc;   /* raw deflate: CRC-32 of the uncompressed data */
+	/* flush output made beyond a tiny room (zlib needs > 6 bytes to end a flush) */
+	uint8_t spill[64];
+	uint8_t spill_off, spill_len;
 };
 
 struct fake_q {
@@ -435,10 +438,50 @@ process(struct fake_q *q, struct wd_comp_msg *m)
 			    m->flush == WD_COMP_FLUSH_FINAL ? Z_FINISH :
 			    m->flush == WD_COMP_FLUSH_SYNC ? Z_SYNC_FLUSH :
 			    m->flush == WD_COMP_FLUSH_FULL ? Z_FULL_FLUSH : Z_NO_FLUSH;
-		uint32_t used;
+		uint32_t used, early = 0;
+		bool spill = false;
 
+		if (st != NULL && st->spill_len > 0) {
+			/* what the last message's flush made beyond its room comes first */
+			early = RTE_MIN((uint32_t)(st->spill_len - st->spill_off), out_len);
+			memcpy(out, st->spill + st->spill_off, early);
+			st->spill_off = (uint8_t)(st->spill_off + early);
+			if (st->spill_off < st->spill_len) {
+				finish(m, WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE, 0, early);
+				m->checksum = m->alg == WD_COMP_ALG_DEFLATE ? st->crc :
+					      (uint32_t)z->adler;
+				goto scatter;
+			}
+			st->spill_off = st->spill_len = 0;
+			z->next_out = out + early;
+			z->avail_out = out_len - early;
+		}
+		if (st != NULL && (flush == Z_SYNC_FLUSH || flush == Z_FULL_FLUSH) &&
+		    z->avail_out < 16) {
+			spill = true;
+			z->next_out = st->spill;
+			z->avail_out = sizeof(st->spill);
+		}
 		ret = deflate(z, flush);
 		used = in_len - z->avail_in;
+		if (spill) {
+			uint32_t made = (uint32_t)sizeof(st->spill) - z->avail_out;
+			uint32_t n = RTE_MIN(made, out_len - early);
+			bool done = z->avail_out > 0;
+
+			memcpy(out + early, st->spill, n);
+			st->spill_off = (uint8_t)n;
+			st->spill_len = (uint8_t)made;
+			if (n == made)
+				st->spill_off = st->spill_len = 0;
+			st->crc = (uint32_t)crc32(st->crc, in, used);
+			finish(m, st->spill_len > 0 || !done || used < in_len ?
+			       WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE : WD_COMP_MSG_OK, used,
+			       early + n);
+			m->checksum = m->alg == WD_COMP_ALG_DEFLATE ? st->crc : (uint32_t)z->adler;
+			m->isize = (uint32_t)z->total_in;
+			goto scatter;
+		}
 		if (st == NULL) {
 			if (ret != Z_STREAM_END) {
 				finish(m, WD_COMP_MSG_OUT_OF_SPACE_TERMINATED, 0, 0);
@@ -493,6 +536,7 @@ process(struct fake_q *q, struct wd_comp_msg *m)
 		if (st == NULL)
 			inflateEnd(z);
 	}
+scatter:
 	if (m->produced > 0)
 		buf_scatter(&m->dst, out, m->produced);
 	if (st != NULL && m->status >= WD_COMP_MSG_ERR_CHECKSUM)
@@ -586,6 +630,7 @@ fake_stream_reset(void *stream)
 	st->init = false;
 	st->ended = false;
 	st->crc = 0;
+	st->spill_off = st->spill_len = 0;
 }
 
 static void

@@ -957,6 +957,111 @@ test_stateful_decomp_cuts(void **state)
  * op); anything else is trailing data, not consumed, and the op says the
  * stream ended. zlib and raw deflate leave whatever follows unconsumed.
  */
+/*
+ * Bytes after the end of a longer stream in a chain of segments (the
+ * software decoder reads ahead from the segment before): consumed stops
+ * at the end of the stream, stream and stateless alike, whatever follows.
+ */
+static void
+test_trailing_readahead(void **state)
+{
+	static uint8_t data[20000], comp[44000], out[20100];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 3);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		for (size_t len = 1999; len <= sizeof(data); len += 3999) {
+			size_t clen = ct_zlib_comp(algs[a], 6, 15, data, len, comp, sizeof(comp));
+
+			for (uint32_t g = 1; g <= 16; g *= 2) {
+				struct rte_mbuf *sm, *dm;
+				struct wd_comp_op *op;
+				void *st, *px;
+
+				memset(comp + clen, 0x47, g);
+				xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+				assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+				assert_int_equal(stream_op(st, comp, clen + g, WD_COMP_FLUSH_FINAL,
+							   out, sizeof(out), &r),
+						 WD_COMP_OP_SUCCESS);
+				assert_int_equal(r.consumed, clen);
+				assert_int_equal(r.produced, len);
+				assert_memory_equal(out, data, len);
+				assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+				assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
+				sm = ct_chain_from(comp, clen + g, 0, 0);
+				dm = ct_chain_room(sizeof(out), 0);
+				op = op_make(px, false, sm, 0, (uint32_t)(clen + g), dm, 0,
+					     WD_COMP_FLUSH_FINAL);
+				assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+				assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+				assert_int_equal(op->consumed, clen);
+				assert_int_equal(op->produced, len);
+				rte_pktmbuf_free(sm);
+				rte_pktmbuf_free(dm);
+				wd_comp_op_free(op);
+				assert_int_equal(wd_comp_private_xform_free(g_dev, px), 0);
+			}
+		}
+	}
+}
+
+/*
+ * A sync or full flush into 1 to 5 bytes of room at a time: zlib writes a
+ * new flush marker whenever it returns with no room, so the stream must
+ * still end, and decode (levels 4 to 9 use zlib in the software engine).
+ */
+static void
+test_flush_tiny_room(void **state)
+{
+	static const uint8_t text[] = "hello, world, hello, world";
+	uint8_t out[256], back[64];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	(void)state;
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		for (int fl = WD_COMP_FLUSH_SYNC; fl <= WD_COMP_FLUSH_FULL; fl++) {
+			for (size_t room = 1; room <= 5; room++) {
+				size_t done = 0, made = 0;
+				unsigned int guard = 0;
+				uint8_t st_out;
+				void *st;
+
+				xform_set(&x, WD_OP_COMPRESS, algs[a], 6);
+				assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+				do {
+					st_out = stream_op(st, text + done, sizeof(text) - done,
+							   (enum wd_comp_flush)fl, out + made, room,
+							   &r);
+					done += r.consumed;
+					made += r.produced;
+					assert_true(made < sizeof(out) - room);
+					assert_true(++guard < 200);
+				} while (st_out == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+				assert_int_equal(st_out, WD_COMP_OP_SUCCESS);
+				assert_int_equal(done, sizeof(text));
+				/* end the stream, then zlib decodes it all */
+				do {
+					st_out = stream_op(st, NULL, 0, WD_COMP_FLUSH_FINAL,
+							   out + made, room, &r);
+					made += r.produced;
+					assert_true(made < sizeof(out) - room);
+					assert_true(++guard < 400);
+				} while (st_out == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+				assert_int_equal(st_out, WD_COMP_OP_SUCCESS);
+				assert_int_equal(ct_zlib_decomp(algs[a], out, made, back,
+								sizeof(back), 0),
+						 (long)sizeof(text));
+				assert_memory_equal(back, text, sizeof(text));
+				assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+			}
+		}
+	}
+}
+
 static void
 test_stream_trailing(void **state)
 {
@@ -1837,6 +1942,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stateful_decomp_final),
 		cmocka_unit_test(test_stateful_decomp_cuts),
 		cmocka_unit_test(test_stream_trailing),
+		cmocka_unit_test(test_trailing_readahead),
+		cmocka_unit_test(test_flush_tiny_room),
 		cmocka_unit_test(test_extbuf),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_gzip_members),
