@@ -1392,9 +1392,12 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 				__atomic_store_n(&st->busy, 0, __ATOMIC_RELEASE);
 			break;
 		}
-		/* done in software: the stream takes its next op */
+		/*
+		 * Done in software already: the stream stays taken until the op
+		 * is dequeued (one op in flight per stream, whatever the engine)
+		 */
 		if (st != NULL && op->engine != WD_COMP_ENGINE_HW)
-			__atomic_store_n(&st->busy, 0, __ATOMIC_RELEASE);
+			op->flags |= WD_COMP_OP_F_HOLDS_STREAM;
 	}
 	if (qp->hw != NULL)
 		wd_comp_hw_flush(qp);
@@ -1402,6 +1405,16 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 	qp->stats.enqueued_count += i;
 	qp->stats.enqueue_err_count += nb_ops - i;
 	return i;
+}
+
+/* A stream's op run in software is dequeued: the stream takes its next op. */
+static void
+stream_release(struct wd_comp_op *op)
+{
+	struct wd_comp_stream *st = op->stream;
+
+	op->flags &= (uint8_t)~WD_COMP_OP_F_HOLDS_STREAM;
+	__atomic_store_n(&st->busy, 0, __ATOMIC_RELEASE);
 }
 
 static inline uint64_t
@@ -1469,6 +1482,8 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 			bytes_out += op->produced;
 			continue;
 		}
+		if (op->flags & WD_COMP_OP_F_HOLDS_STREAM)
+			stream_release(op);
 		if (st >= WD_COMP_OP_STATUS_MAX)
 			st = WD_COMP_OP_ERROR;
 		s->status[st]++;

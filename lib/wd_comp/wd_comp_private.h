@@ -132,6 +132,7 @@ struct wd_comp_stream {
 	struct wd_comp_dev *dev;
 	struct wd_comp_xf xf;
 	uint8_t busy;        /**< an op is in flight (atomic) */
+
 	uint8_t engine;      /**< enum wd_comp_stream_engine */
 	uint8_t fb_reason;   /**< fallback reason when bound to SW on a hw device */
 	struct wd_comp_sw_stream *sw;  /**< software state (lazily on hw devices) */
@@ -322,6 +323,13 @@ wd_comp_qp_complete(struct wd_comp_qp *qp, struct wd_comp_op *op)
  * if the queue pair's policy allows. @return false if not allowed.
  */
 bool wd_comp_qp_retry_sw(struct wd_comp_qp *qp, struct wd_comp_op *op);
+
+/*
+ * wd_comp_op.flags bit the library uses between enqueue and dequeue: the
+ * op ran in software at enqueue and holds its stream (busy) until it is
+ * dequeued. Never seen by the application.
+ */
+#define WD_COMP_OP_F_HOLDS_STREAM (1u << 7)
 
 /* ---- op internals (wd_comp_op.internal[]) ---- */
 #define WD_COMP_OPI_TSC 0     /**< enqueue TSC */

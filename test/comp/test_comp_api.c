@@ -1741,18 +1741,27 @@ test_op_validation(void **state)
 			got += wd_comp_dequeue_burst(g_dev, 0, ops, 2);
 		assert_int_equal(got, 1);
 	}
-	/* two ops of one stream in flight: the second is refused (hardware keeps the first) */
+	/*
+	 * two ops of one stream in flight: the second is refused, whatever the
+	 * engine (a software op, done at enqueue, holds its stream until it is
+	 * dequeued), and the stream cannot be freed under an op
+	 */
 	s2 = ct_chain_from(data, sizeof(data), 0, 0);
 	ops[0] = op_make(st, true, s2, 0, sizeof(data), d, 0, WD_COMP_FLUSH_NONE);
 	ops[1] = op_make(st, true, s2, 0, sizeof(data), d, 0, WD_COMP_FLUSH_NONE);
 	assert_int_equal(ct_run(g_dev, 0, ops, 2), 0);
-	if (g_hw && ops[0]->engine == WD_COMP_ENGINE_HW) {
-		assert_int_equal(ops[1]->status, WD_COMP_OP_INVALID_STATE);
-	} else {
-		/* software ops finish at enqueue: the stream is free again */
-		assert_int_equal(ops[1]->status, WD_COMP_OP_SUCCESS);
-	}
+	assert_int_equal(ops[1]->status, WD_COMP_OP_INVALID_STATE);
 	assert_int_equal(ops[0]->status, WD_COMP_OP_SUCCESS);
+	assert_int_equal(ops[0]->flags & 0x80, 0);	/* the library's bit is its own */
+	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 1), 1);
+	assert_int_equal(wd_comp_stream_free(g_dev, st), -EBUSY);
+	{
+		unsigned int got = 0, spins = 0;
+
+		while (got < 1 && spins++ < 10000000)
+			got += wd_comp_dequeue_burst(g_dev, 0, ops, 1);
+		assert_int_equal(got, 1);
+	}
 	wd_comp_op_free(ops[0]);
 	wd_comp_op_free(ops[1]);
 	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
