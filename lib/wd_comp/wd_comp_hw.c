@@ -103,7 +103,7 @@ struct wd_comp_hw_stream {
 	bool started;       /* the context holds state of the current stream */
 	bool need_reset;    /* the stream ended or failed: reset before the next op */
 	bool ended;         /* decompression: the stream ended (not failed) */
-	uint64_t end_sum;   /* decompression: checksum reported when it ended */
+	uint64_t end_sum;   /* checksum reported when it ended */
 	uint32_t cum_sum;   /* gzip decompression: CRC of the ended members */
 	uint64_t cum_len;
 	uint32_t adler;     /* raw deflate with Adler-32 asked: computed here */
@@ -1031,6 +1031,8 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 		uint64_t sum = req_chksum(r, m);
 
 		stream_restart(hs, false); /* finished: the next op starts a new stream */
+		hs->ended = true;         /* ... one with input: without, it is a no-op */
+		hs->end_sum = sum;
 		req_finish(qp, r, WD_COMP_OP_SUCCESS, sum, m->hw_status);
 		return;
 	}
@@ -1194,14 +1196,15 @@ wd_comp_hw_submit(struct wd_comp_qp *qp, struct wd_comp_op *op, const struct wd_
 				req_finish(qp, r, WD_COMP_OP_ERR_DATA, 0, 0);
 				return WD_COMP_HW_SENT;
 			}
-			if (hs->ended && dir == WD_OP_DECOMPRESS &&
-			    (op->src.length == 0 || (xf->alg == WD_COMP_ALG_GZIP &&
-						     !buf_gzip_magic(&r->src, 0)))) {
+			if (hs->ended &&
+			    (op->src.length == 0 ||
+			     (dir == WD_OP_DECOMPRESS && xf->alg == WD_COMP_ALG_GZIP &&
+			      !buf_gzip_magic(&r->src, 0)))) {
 				/*
-				 * Nothing after the end of a stream, or (gzip) data that
-				 * starts no member, i.e. trailing data: nothing to do, nothing
-				 * consumed (as the software engine, and zlib after
-				 * Z_STREAM_END).
+				 * Nothing after the end of a stream (either direction), or
+				 * (gzip) data that starts no member, i.e. trailing data:
+				 * nothing to do, nothing consumed or produced (as the
+				 * software engine, and zlib after Z_STREAM_END).
 				 */
 				op->engine = WD_COMP_ENGINE_HW;
 				req_finish(qp, r, WD_COMP_OP_SUCCESS, hs->end_sum, 0);

@@ -1055,6 +1055,14 @@ general_compress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, bool 
 		ctx_restart(c, xf, false);
 		chksum_seed(xf, in_chksum, &c->crc, &c->adler);
 	} else if (c->phase == PH_END) {
+		if (src->len == 0) {
+			/* nothing after the end of a stream: a no-op (zlib's Z_STREAM_END) */
+			res->status = WD_COMP_OP_SUCCESS;
+			res->consumed = 0;
+			res->produced = 0;
+			res->chksum = chksum_pack(xf, c->crc, c->adler);
+			return;
+		}
 		ctx_restart(c, xf, false); /* the previous stream ended: start a new one */
 	}
 	cur_init(&in, src);

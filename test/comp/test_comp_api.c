@@ -703,6 +703,23 @@ test_stateful_comp(void **state)
 		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
 		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
 		assert_true(op->produced > 0);
+		/* after the end, an op without input is a no-op (zlib: Z_STREAM_END) */
+		for (int fl = WD_COMP_FLUSH_NONE; fl <= WD_COMP_FLUSH_FINAL; fl++) {
+			op->flush_flag = (enum wd_comp_flush)fl;
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+			assert_int_equal(op->consumed, 0);
+			assert_int_equal(op->produced, 0);
+		}
+		/* and one with input starts a new stream */
+		op->src.length = 5000;
+		op->flush_flag = WD_COMP_FLUSH_FINAL;
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+		ct_chain_read(d, 0, out, op->produced);
+		assert_int_equal(ct_zlib_decomp(WD_COMP_ALG_DEFLATE, out, op->produced, back,
+						sizeof(back), 0), 5000);
+		assert_memory_equal(back, data, 5000);
 		rte_pktmbuf_free(s);
 		rte_pktmbuf_free(d);
 		wd_comp_op_free(op);
