@@ -1013,8 +1013,17 @@ static uint32_t
 codec_member_sum(const struct wd_comp_sw_stream *c)
 {
 #if WD_HAVE_ISAL
-	if (c->codec == WD_COMP_SW_ISAL)
-		return c->inf->crc;
+	if (c->codec == WD_COMP_SW_ISAL) {
+		const struct inflate_state *inf = c->inf;
+
+		/*
+		 * ISA-L keeps Adler-32's low half one short until the stream
+		 * ends (and starts from 0): the value so far is that plus 1
+		 */
+		if (inf->crc_flag == ISAL_ZLIB_NO_HDR_VER && inf->block_state != ISAL_BLOCK_FINISH)
+			return (inf->crc & 0xffff0000u) | (((inf->crc & 0xffffu) + 1) % 65521u);
+		return inf->crc;
+	}
 #endif
 	return c->msum;
 }
@@ -1033,7 +1042,7 @@ ctx_restart(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, bool keep_
 	if (!keep_cum) {
 		c->crc = 0;
 		c->adler = 1;
-		c->cum_crc = 0;
+		c->cum_crc = wd_comp_chksum_init(xf->alg);	/* Adler-32 of nothing is 1 */
 		c->cum_len = 0;
 	}
 }

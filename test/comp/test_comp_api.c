@@ -1079,6 +1079,37 @@ test_flush_tiny_room(void **state)
 	}
 }
 
+/* A zlib stream's output_chksum mid-stream: Adler-32 of the output so far. */
+static void
+test_stream_running_adler(void **state)
+{
+	static uint8_t data[20000], comp[24000], out[20000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+	size_t clen, made;
+	void *st;
+
+	(void)state;
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 12);
+	clen = ct_zlib_comp(WD_COMP_ALG_ZLIB, 6, 15, data, sizeof(data), comp, sizeof(comp));
+	xform_set(&x, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0);
+	assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+	/* nothing yet: the Adler-32 of nothing */
+	assert_int_equal(stream_op(st, comp, 0, WD_COMP_FLUSH_NONE, out, sizeof(out), &r),
+			 WD_COMP_OP_SUCCESS);
+	assert_int_equal(r.output_chksum, 1);
+	assert_int_equal(stream_op(st, comp, clen / 2, WD_COMP_FLUSH_NONE, out, sizeof(out),
+				   &r), WD_COMP_OP_SUCCESS);
+	made = r.produced;
+	assert_true(made > 0 && made < sizeof(data));
+	assert_int_equal(r.output_chksum, adler32(1, out, (uInt)made));
+	assert_int_equal(stream_op(st, comp + r.consumed, clen - r.consumed, WD_COMP_FLUSH_FINAL,
+				   out + made, sizeof(out) - made, &r), WD_COMP_OP_SUCCESS);
+	assert_int_equal(made + r.produced, sizeof(data));
+	assert_int_equal(r.output_chksum, adler32(1, data, sizeof(data)));
+	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+}
+
 static void
 test_stream_trailing(void **state)
 {
@@ -1969,6 +2000,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stateful_decomp_cuts),
 		cmocka_unit_test(test_stream_trailing),
 		cmocka_unit_test(test_trailing_readahead),
+		cmocka_unit_test(test_stream_running_adler),
 		cmocka_unit_test(test_flush_tiny_room),
 		cmocka_unit_test(test_extbuf),
 		cmocka_unit_test(test_windows),
