@@ -17,7 +17,9 @@
  *  - the status of a completed stateless decompression (stateless_end):
  *    0x00 + dw3 bit 8 passes both the kernel's and UADK's checks, 0x13 +
  *    bit 8 only UADK's; stream mode always ends with 0x13 + bit 8;
- *  - SQ doorbell priority and SQC w13 priority/orders are ignored.
+ *  - SQ doorbell priority and SQC w13 priority/orders are ignored;
+ *  - the kernel's VF: VFT read before bus mastering, relative queue
+ *    numbers, FLR and restart without setting bus mastering again.
  */
 #include <errno.h>
 #include <poll.h>
@@ -764,6 +766,68 @@ test_priorities_ignored(void **state)
 	rd_close(&d);
 }
 
+/* One zlib compression of generated text on @p q: it must succeed. */
+static void
+vf_request(struct rd_dev *d, struct rd_queue *q)
+{
+	uint8_t *src = rd_alloc(d, 4096, 64), *dst = rd_alloc(d, 8192, 64);
+	uint8_t sqe[RD_SQE_SIZE];
+
+	assert_non_null(src);
+	assert_non_null(dst);
+	wd_test_gen(src, 4096, WD_TEST_DATA_TEXT, q->qn);
+	rd_sqe_flat(sqe, RD_REQ_ZLIB, src, 4096, dst, 8192, 0);
+	assert_int_equal(rd_submit(q, sqe, true), 0);
+	assert_int_equal(rd_poll(q, sqe, NULL, 5000000), 1);
+	assert_int_equal(rd_sqe_status(sqe), RD_ST_OK);
+}
+
+/*
+ * The kernel's hisi_qm on a VF (19e5:a251), 5.4 and 6.x: the VFT read
+ * before bus mastering (6.x reads it in qm_get_pci_res()), queues 0 and
+ * N-1 (numbers relative to the VF), EQC/AEQC dumps (debugfs), cache
+ * write-back (uacce put_queue), hisi_qm_stop() masking, an FLR through
+ * device control, then hisi_qm_start() again without pci_set_master():
+ * vfio-pci restores the config state around a reset. No driver error.
+ */
+static void
+test_kernel_vf(void **state)
+{
+	struct rd_dev d;
+	struct rd_queue q0, qlast;
+	uint16_t cmd = 0x2, devctl = 0x8000;
+	uint64_t v;
+	int i;
+
+	(void)state;
+	assert_int_equal(rd_open(&d, "vf=1,queues=8,engine=store"), 0);
+	assert_int_equal(hzip_model_cfg_write(d.m, 4, &cmd, 2), 0);
+	assert_int_equal(rd_mb(&d, RD_MB_SQC_VFT, true, 0, 0, &v), 0);
+	assert_int_equal(v, rd_sqc_vft(64, 8));
+	cmd = 0x6;
+	assert_int_equal(hzip_model_cfg_write(d.m, 4, &cmd, 2), 0);
+	assert_int_equal(rd_vf_init(&d, RD_F_EVENTS | RD_F_MSI), 0);
+	assert_int_equal(rd_queue_create(&d, &q0, 0, 16, 0, 0, true), 0);
+	assert_int_equal(rd_queue_create(&d, &qlast, 7, 16, 0, 0, true), 0);
+	vf_request(&d, &q0);
+	vf_request(&d, &qlast);
+	assert_int_equal(rd_mb(&d, RD_MB_EQC, true, 0, iova(d.ctx), NULL), 0);
+	assert_int_equal(rd_mb(&d, RD_MB_AEQC, true, 0, iova(d.ctx), NULL), 0);
+	rd_wr32(&d, RD_CACHE_WB_START, 1);
+	for (i = 0; i < 1000 && !(rd_rd32(&d, RD_CACHE_WB_DONE) & 1); i++)
+		usleep(10);
+	assert_true(i < 1000);
+	rd_wr32(&d, RD_VF_EQ_INT_MASK, 1);
+	rd_wr32(&d, RD_VF_AEQ_INT_MASK, 1);
+	assert_int_equal(hzip_model_cfg_write(d.m, 0x78, &devctl, 2), 0);
+	/* qm_restart(): contexts and queues again, the command register untouched */
+	assert_int_equal(rd_vf_init(&d, RD_F_EVENTS), 0);
+	assert_int_equal(rd_queue_create(&d, &q0, 0, 16, 0, 0, true), 0);
+	vf_request(&d, &q0);
+	assert_int_equal(stats(&d).driver_errors, 0);
+	rd_close(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -774,6 +838,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl_conventions),
 		cmocka_unit_test(test_stateless_end),
 		cmocka_unit_test(test_priorities_ignored),
+		cmocka_unit_test(test_kernel_vf),
 	};
 	int rc;
 
