@@ -425,7 +425,6 @@ fail_inflight(struct hzip_qp *zq, uint64_t now, enum fail_how how)
 static void
 restart(struct hzip_qp *zq)
 {
-	zq->oldest = 0;
 	zq->seq_oldest = 0;
 	zq->seq_tail = 0;
 	zq->rung = 0;
@@ -487,10 +486,10 @@ stop_queue(struct hzip_qp *zq, uint64_t now, enum fail_how drained, enum fail_ho
 
 /* A request is past its deadline: drain the queue or reset the function. */
 static void
-timeout(struct hzip_qp *zq, uint64_t now)
+timeout(struct hzip_qp *zq, uint64_t now, uint16_t slot)
 {
 	HZIP_LOG(zq->name, WARNING, "queue %u: request in slot %u got no completion in %u ms",
-		 zq->qp.qn, zq->oldest, zq->zdev->timeout_ms);
+		 zq->qp.qn, slot, zq->zdev->timeout_ms);
 	stop_queue(zq, now, FAIL_TIMEOUT, FAIL_LATE);
 }
 
@@ -509,6 +508,7 @@ check_stall(struct hzip_qp *zq)
 	struct hisi_qp *qp = &zq->qp;
 	uint64_t now, age, since;
 	bool err_checked = false;
+	uint16_t idx;
 
 	now = rte_get_timer_cycles();
 	if (now - zq->last_err_check > zq->zdev->err_check_cycles) {
@@ -542,24 +542,23 @@ check_stall(struct hzip_qp *zq)
 	 * and were used again, up to (not past) a slot still held. So nothing
 	 * older than a lap behind the tail is in flight.
 	 */
-	if (zq->seq_tail - zq->seq_oldest > qp->depth) {
+	if (zq->seq_tail - zq->seq_oldest > qp->depth)
 		zq->seq_oldest = zq->seq_tail - qp->depth;
-		zq->oldest = qp->sq_tail;
-	}
+	/* its slot: the SQ tail's, seq_tail - seq_oldest SQEs back */
+	idx = (uint16_t)((qp->sq_tail + qp->depth - (zq->seq_tail - zq->seq_oldest)) % qp->depth);
 	while (zq->seq_oldest != zq->seq_tail &&
-	       (zq->slots[zq->oldest].msg == NULL ||
-		zq->slots[zq->oldest].seq != zq->seq_oldest)) {
+	       (zq->slots[idx].msg == NULL || zq->slots[idx].seq != zq->seq_oldest)) {
 		zq->seq_oldest++;
-		zq->oldest = zq->oldest + 1 == qp->depth ? 0 : zq->oldest + 1;
+		idx = idx + 1 == qp->depth ? 0 : idx + 1;
 	}
 	/* nothing the device was told about (written but not rung yet is not late) */
-	if (zq->seq_oldest == zq->seq_tail || zq->slots[zq->oldest].tsc == UINT64_MAX)
+	if (zq->seq_oldest == zq->seq_tail || zq->slots[idx].tsc == UINT64_MAX)
 		return;
 	if (zq->progress) {
 		zq->progress = false;
 		zq->last_done = now;
 	}
-	since = RTE_MAX(zq->slots[zq->oldest].tsc, zq->last_done);
+	since = RTE_MAX(zq->slots[idx].tsc, zq->last_done);
 	age = now - since;
 	if (age > zq->zdev->err_check_cycles && err_checked) {
 		/*
@@ -576,7 +575,7 @@ check_stall(struct hzip_qp *zq)
 		}
 	}
 	if (age > zq->zdev->timeout_cycles)
-		timeout(zq, now);
+		timeout(zq, now, idx);
 }
 
 /*

@@ -183,7 +183,6 @@ struct hzip_qp {
 	uint8_t op;                  /**< enum wd_op_type */
 	bool dead;                   /**< device out of service */
 	bool reset_due;              /**< a completion found an error that needs a reset */
-	uint16_t oldest;             /**< slot of seq_oldest */
 	uint32_t seq_oldest;         /**< no request older than this is in flight */
 	uint16_t rung;               /**< SQ tail of the last doorbell: later slots wait for one */
 	bool progress;               /**< completions since the last stall check */

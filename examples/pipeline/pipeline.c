@@ -229,6 +229,32 @@ pcap_read_frame(uint32_t len)
 	return head;
 }
 
+/*
+ * The next record header of the input: its captured length in @p len.
+ * @return 1, 0 at the end of the file, -1 corrupt (@p what says how; @p len
+ * the bytes found or claimed).
+ */
+static int
+pcap_next_record(uint32_t *len, const char **what)
+{
+	struct pcap_rhdr r;
+	size_t got = fread(&r, 1, sizeof(r), pl.in_file);
+
+	if (got == 0)
+		return 0;
+	if (got != sizeof(r)) {
+		*len = (uint32_t)got;
+		*what = "has a cut-short header";
+		return -1;
+	}
+	*len = pl.in_swapped ? rte_bswap32(r.incl) : r.incl;
+	if (*len > MAX_PCAP_RECORD) {
+		*what = "claims an impossible length";
+		return -1;
+	}
+	return 1;
+}
+
 /* Read up to @p n packets into mbufs. @return count; 0 at the end. */
 static unsigned int
 pcap_read(struct rte_mbuf **pkts, unsigned int n)
@@ -236,22 +262,15 @@ pcap_read(struct rte_mbuf **pkts, unsigned int n)
 	unsigned int k = 0;
 
 	while (k < n && pl.in_error[0] == '\0') {
-		struct pcap_rhdr r;
+		const char *what = NULL;
 		struct rte_mbuf *m;
-		size_t got;
-		uint32_t len;
+		uint32_t len = 0;
+		int got = pcap_next_record(&len, &what);
 
-		got = fread(&r, 1, sizeof(r), pl.in_file);
-		if (got != sizeof(r)) {
-			if (got != 0)
-				pcap_corrupt("has a cut-short header", (uint32_t)got);
+		if (got < 0)
+			pcap_corrupt(what, len);
+		if (got <= 0)
 			break;
-		}
-		len = pl.in_swapped ? rte_bswap32(r.incl) : r.incl;
-		if (len > MAX_PCAP_RECORD) {
-			pcap_corrupt("claims an impossible length", len);
-			break;
-		}
 		pl.in_records++;
 		if (len > MAX_FRAME) {
 			/* a capture of something bigger than an IP packet: not ours */
@@ -284,22 +303,18 @@ pcap_check_in(const char *path)
 	if (ret == 0 && fstat(fileno(pl.in_file), &sb) != 0)
 		ret = -errno;
 	while (ret == 0) {
-		struct pcap_rhdr r;
-		size_t got = fread(&r, 1, sizeof(r), pl.in_file);
+		const char *what = "is cut short";
+		uint32_t len = 0;
+		int got = pcap_next_record(&len, &what);
 		long off = ftell(pl.in_file);
-		uint32_t len;
 
 		if (got == 0)
 			break;
-		len = pl.in_swapped ? rte_bswap32(r.incl) : r.incl;
 		n++;
-		if (got != sizeof(r) || len > MAX_PCAP_RECORD || off < 0 ||
-		    (uint64_t)off + len > (uint64_t)sb.st_size ||
+		if (got < 0 || off < 0 || (uint64_t)off + len > (uint64_t)sb.st_size ||
 		    fseek(pl.in_file, len, SEEK_CUR) != 0) {
 			fprintf(stderr, PROG ": --in %s: record %" PRIu64 " %s: the file is "
-				"corrupt\n", path, n, got != sizeof(r) ? "has a cut-short header" :
-				len > MAX_PCAP_RECORD ? "claims an impossible length" :
-				"is cut short");
+				"corrupt\n", path, n, what);
 			ret = -EINVAL;
 		}
 	}

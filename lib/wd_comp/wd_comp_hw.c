@@ -102,7 +102,7 @@ struct wd_comp_hw_stream {
 	void *ctx;          /* driver stream context */
 	bool started;       /* the context holds state of the current stream */
 	bool need_reset;    /* the stream ended or failed: reset before the next op */
-	bool ended;         /* decompression: the stream ended (not failed) */
+	bool ended;         /* the stream ended (not failed): an op without input is a no-op */
 	uint64_t end_sum;   /* checksum reported when it ended */
 	uint32_t cum_sum;   /* gzip decompression: CRC of the ended members */
 	uint64_t cum_len;
@@ -1030,8 +1030,8 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	if (hs != NULL && !dec && r->flush == WD_COMP_FLUSH_FINAL) {
 		uint64_t sum = req_chksum(r, m);
 
-		stream_restart(hs, false); /* finished: the next op starts a new stream */
-		hs->ended = true;         /* ... one with input: without, it is a no-op */
+		stream_restart(hs, false); /* finished: the next op with input starts anew */
+		hs->ended = true;
 		hs->end_sum = sum;
 		req_finish(qp, r, WD_COMP_OP_SUCCESS, sum, m->hw_status);
 		return;

@@ -132,7 +132,6 @@ struct wd_comp_stream {
 	struct wd_comp_dev *dev;
 	struct wd_comp_xf xf;
 	uint8_t busy;        /**< an op is in flight (atomic) */
-
 	uint8_t engine;      /**< enum wd_comp_stream_engine */
 	uint8_t fb_reason;   /**< fallback reason when bound to SW on a hw device */
 	struct wd_comp_sw_stream *sw;  /**< software state (lazily on hw devices) */

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <rte_log.h>
 
@@ -63,12 +64,7 @@ struct wd_dev {
 	unsigned int queues_in_use;
 	unsigned int holds;          /* wd_dev_hold() references (lib/wd_comp) */
 	unsigned int irq_nvec;
-	int irq_efds[WD_MAX_IRQS];
-	/*
-	 * wd_irq_waits[id]: static, so that a thread still asleep when the
-	 * device is freed (wd_cleanup() from another thread) writes nothing freed
-	 */
-	struct wd_irq_wait *irq_wait;
+	int irq_efds[WD_MAX_IRQS];   /* their sleepers: wd_irq_waits[id] */
 	bool probed;
 };
 
@@ -122,7 +118,11 @@ void wd_mem_unmap_user_maps_pci(void);
 int wd_mem_register_events(void);
 
 /* wd_irq_wait.c */
-/** Wait state of every device slot's vectors (never freed). */
+/**
+ * Wait state of every device slot's vectors: static, so that a thread
+ * still asleep when its device is freed (wd_cleanup() from another thread)
+ * writes nothing freed.
+ */
 extern struct wd_irq_wait wd_irq_waits[WD_MAX_DEVS][WD_MAX_IRQS];
 /** wd_recv_sync()'s sleep slice in ms (a variable for the tests). */
 extern int wd_sync_slice_ms;
@@ -135,6 +135,8 @@ uint32_t wd_irq_wait_gen(const struct wd_irq_wait *w);
  *         eventfd is unusable.
  */
 int wd_irq_wait(struct wd_irq_wait *w, int fd, uint32_t gen, int timeout_ms);
+/** @p ms (>= 0) as a relative timespec. */
+struct timespec wd_ms_timespec(int ms);
 
 /* wd_queue.c */
 void wd_queue_release_all(void);

@@ -64,7 +64,6 @@ wd_dev_alloc(enum wd_bus_kind bus, const char *name)
 		snprintf(dev->name, sizeof(dev->name), "%s", name);
 	else
 		snprintf(dev->name, sizeof(dev->name), "model%u", id);
-	dev->irq_wait = wd_irq_waits[id];
 	wd_devs[id] = dev;
 	return dev;
 }

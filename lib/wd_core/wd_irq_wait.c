@@ -30,6 +30,12 @@
 
 struct wd_irq_wait wd_irq_waits[WD_MAX_DEVS][WD_MAX_IRQS];
 
+struct timespec
+wd_ms_timespec(int ms)
+{
+	return (struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+}
+
 uint32_t
 wd_irq_wait_gen(const struct wd_irq_wait *w)
 {
@@ -97,10 +103,7 @@ wd_irq_wait(struct wd_irq_wait *w, int fd, uint32_t gen, int timeout_ms)
 		return ret;
 	}
 	{
-		struct timespec ts = {
-			.tv_sec = timeout_ms / 1000,
-			.tv_nsec = (long)(timeout_ms % 1000) * 1000000L,
-		};
+		struct timespec ts = wd_ms_timespec(timeout_ms);
 
 		/* returns when woken, when gen != @p gen already, or at the timeout */
 		syscall(SYS_futex, &w->gen, FUTEX_WAIT_PRIVATE, gen, &ts, NULL, 0);

@@ -35,7 +35,7 @@ int wd_sync_slice_ms = 1;
 static void
 nap(int ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	struct timespec ts = wd_ms_timespec(ms);
 
 	nanosleep(&ts, NULL);
 }
@@ -299,7 +299,7 @@ irq_wait_of(struct wd_dev *dev, int fd)
 {
 	for (unsigned int i = 0; i < dev->irq_nvec; i++)
 		if (dev->irq_efds[i] == fd)
-			return &dev->irq_wait[i];
+			return &wd_irq_waits[dev->id][i];
 	return NULL;
 }
 

@@ -1072,21 +1072,26 @@ cfg_init(struct hzip_model *m)
 	__atomic_store_n(&m->cmd, HZM_CMD_MEMORY, __ATOMIC_RELEASE);
 }
 
+/* Config byte @p o takes the writable bits of @p v (BAR2: its size mask). */
+static void
+cfg_merge(struct hzip_model *m, unsigned int o, uint8_t v)
+{
+	uint8_t wm = cfg_wmask_pf[o];
+
+	if (o >= HZM_CFG_BAR2 && o < HZM_CFG_BAR2 + 8) {
+		unsigned int k = o - HZM_CFG_BAR2;
+
+		wm = (uint8_t)((k < 4 ? m->bar2_lo_mask : m->bar2_hi_mask) >> (8 * (k % 4)));
+	}
+	m->cfg[o] = (uint8_t)((m->cfg[o] & ~wm) | (v & wm));
+}
+
 /* The writable bits of @p saved back into config space (after cfg_init()). */
 static void
 cfg_restore(struct hzip_model *m, const uint8_t *saved)
 {
-	for (unsigned int o = 0; o < HZM_CFG_SIZE; o++) {
-		uint8_t wm = cfg_wmask_pf[o];
-
-		if (o >= HZM_CFG_BAR2 && o < HZM_CFG_BAR2 + 8) {
-			unsigned int k = o - HZM_CFG_BAR2;
-
-			wm = (uint8_t)((k < 4 ? m->bar2_lo_mask : m->bar2_hi_mask) >>
-				       (8 * (k % 4)));
-		}
-		m->cfg[o] = (uint8_t)((m->cfg[o] & ~wm) | (saved[o] & wm));
-	}
+	for (unsigned int o = 0; o < HZM_CFG_SIZE; o++)
+		cfg_merge(m, o, saved[o]);
 	m->cfg[HZM_CFG_PCIE_CAP + 9] &= (uint8_t)~0x80;	/* initiate FLR reads 0 */
 	__atomic_store_n(&m->cmd, cfg_get16(m->cfg, HZM_CFG_COMMAND), __ATOMIC_RELEASE);
 }
@@ -1120,17 +1125,9 @@ hzip_model_cfg_write(struct hzip_model *m, unsigned int off, const void *buf, un
 	for (unsigned int i = 0; i < len; i++) {
 		unsigned int o = off + i;
 
-		if (o >= HZM_CFG_BAR2 && o < HZM_CFG_BAR2 + 8) {
-			unsigned int k = o - HZM_CFG_BAR2;
-			uint32_t mask = k < 4 ? m->bar2_lo_mask : m->bar2_hi_mask;
-			uint8_t bm = (uint8_t)(mask >> (8 * (k % 4)));
-
-			m->cfg[o] = (uint8_t)((m->cfg[o] & ~bm) | (b[i] & bm));
-			continue;
-		}
 		if (o == HZM_CFG_PCIE_CAP + 9 && (b[i] & 0x80))
 			flr = true;	/* device control bit 15: initiate FLR */
-		m->cfg[o] = (uint8_t)((m->cfg[o] & ~cfg_wmask_pf[o]) | (b[i] & cfg_wmask_pf[o]));
+		cfg_merge(m, o, b[i]);
 	}
 	new_cmd = cfg_get16(m->cfg, HZM_CFG_COMMAND);
 	if (new_cmd != old_cmd)

@@ -1062,8 +1062,8 @@ test_recv_sync_shared(void **state)
 		assert_int_equal(wd_release_queue(args[i].q), 0);
 	}
 	wd_sync_slice_ms = slice;
-	assert_int_equal(dev->irq_wait[0].reader, 0);
-	assert_int_equal(dev->irq_wait[0].waiters, 0);
+	assert_int_equal(wd_irq_waits[dev->id][0].reader, 0);
+	assert_int_equal(wd_irq_waits[dev->id][0].waiters, 0);
 	wd_dev_irq_disable(dev);
 	assert_int_equal(wd_dev_detach(dev), 0);
 	free(f);
