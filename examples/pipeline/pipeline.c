@@ -325,20 +325,25 @@ pcap_check_in(const char *path)
 	return ret;
 }
 
+#ifdef PL_HAVE_NET_RING
+/* --out with ring ports: this program writes the capture (net_pcap does otherwise) */
 static int
 pcap_open_out(const char *path)
 {
 	struct pcap_ghdr g = { 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1 };
+	int err;
 
 	pl.out_file = fopen(path, "wb");
 	if (pl.out_file == NULL) {
-		fprintf(stderr, PROG ": --out %s: %s\n", path, strerror(errno));
-		return -errno;
+		err = errno;
+		fprintf(stderr, PROG ": --out %s: %s\n", path, strerror(err));
+		return -err;
 	}
 	if (fwrite(&g, sizeof(g), 1, pl.out_file) != 1)
 		return -EIO;
 	return 0;
 }
+#endif
 
 static void
 pcap_write(struct rte_mbuf *m)

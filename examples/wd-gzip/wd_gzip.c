@@ -1069,8 +1069,8 @@ start_eal(const char *prog)
 	if (!user_has(uargs, nu, shm_opts))
 		argv[argc++] = (char *)(uintptr_t)(huge ? "--in-memory" : "--no-shconf");
 	if (!user_has(uargs, nu, pci_opts)) {
-		static char allow[WD_MAX_DEVS][20];
-		char bdfs[WD_MAX_DEVS][16];
+		static char allow[WD_MAX_DEVS][16];
+		char bdfs[WD_MAX_DEVS][sizeof(allow[0])];
 		struct wd_spec sp;
 		int n = 0;
 
@@ -1093,7 +1093,9 @@ start_eal(const char *prog)
 		if (n <= 0)
 			argv[argc++] = (char *)(uintptr_t)"--no-pci";
 		for (int i = 0; i < n && argc < MAX_EAL_ARGS - 2; i++) {
-			snprintf(allow[i], sizeof(allow[i]), "%s", bdfs[i]);
+			/* NUL-terminated names of the same size (a copy, not a format) */
+			memcpy(allow[i], bdfs[i], sizeof(allow[i]));
+			allow[i][sizeof(allow[i]) - 1] = '\0';
 			argv[argc++] = (char *)(uintptr_t)"-a";
 			argv[argc++] = allow[i];
 		}
