@@ -41,6 +41,8 @@
  *                     0x00 (default, as the kernel's acomp driver
  *                     requires) or 0x13; dw3 bit 8 is set with either
  *                     (stream mode always ends with 0x13)
+ *   mem_init_us=U     MEM_START_INIT -> MEM_INIT_DONE time (default 20);
+ *                     tests of a driver that does not wait lengthen it
  *   timeout_ms=N      read by the hisi_zip driver (its wait timeout);
  *                     accepted and ignored by the model
  */
@@ -94,6 +96,8 @@ struct hzip_model_params {
 	 * with either. Stream mode always ends with 0x13 + bit 8.
 	 */
 	uint8_t stateless_end;
+	/** Time from MEM_START_INIT to MEM_INIT_DONE, in microseconds. */
+	uint32_t mem_init_us;
 };
 
 /** Counters of a model instance. */

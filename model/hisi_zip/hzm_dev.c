@@ -22,8 +22,6 @@
 
 RTE_LOG_REGISTER(hzm_logtype, model.hisi_zip, NOTICE);
 
-/* MEM_START_INIT -> MEM_INIT_DONE takes this long (simulated SRAM init). */
-#define HZM_MEM_INIT_NS		20000ull
 
 static uint32_t hzm_instances;
 
@@ -764,7 +762,7 @@ reg_write(struct hzip_model *m, uint64_t off, uint32_t v)
 		if (v & 1) {
 			m->mem_init_started = true;
 			m->mem_ready = false;
-			m->mem_init_done_ns = hzm_now_ns() + HZM_MEM_INIT_NS;
+			m->mem_init_done_ns = hzm_now_ns() + (uint64_t)m->p.mem_init_us * 1000u;
 		}
 		return;
 	case HZM_VFT_CFG_OP_ENABLE:

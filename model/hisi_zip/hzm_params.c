@@ -18,6 +18,9 @@
 #define HZM_DEFAULT_LAT_US	15.0	/* [14]: 8 KiB at QD1 */
 #define HZM_DEFAULT_GBPS	7.2	/* [14]: about 60 requests in flight */
 #define HZM_MAX_STALL_MS	600000u
+/* MEM_START_INIT -> MEM_INIT_DONE (simulated SRAM init) */
+#define HZM_DEFAULT_MEM_INIT_US	20u
+#define HZM_MAX_MEM_INIT_US	10000000u
 /* status of a completed stateless decompression (doc/model.md, "stateless_end") */
 #define HZM_STATELESS_END_DEFAULT	0x00u
 
@@ -37,6 +40,7 @@ hzip_model_params_default(struct hzip_model_params *p)
 	p->numa_node = 0;
 	p->trace_path[0] = '\0';
 	p->stateless_end = HZM_STATELESS_END_DEFAULT;
+	p->mem_init_us = HZM_DEFAULT_MEM_INIT_US;
 }
 
 static int
@@ -103,7 +107,7 @@ parse_bool(const char *s, bool *out)
 enum key_id {
 	K_VF, K_QUEUES, K_ENGINE, K_ENGINES, K_TIMING, K_LAT_US, K_GBPS, K_NUMA, K_TRACE,
 	K_FAIL, K_FAIL_STATUS, K_DROP, K_BAD_PHASE, K_ECC, K_STALL_MS, K_FAULT_AFTER,
-	K_DRV_TIMEOUT_MS, K_CPUS, K_STATELESS_END,
+	K_DRV_TIMEOUT_MS, K_CPUS, K_STATELESS_END, K_MEM_INIT_US,
 	K_COUNT
 };
 
@@ -117,6 +121,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_DRV_TIMEOUT_MS] = "timeout_ms",
 	[K_CPUS] = "cpus",
 	[K_STATELESS_END] = "stateless_end",
+	[K_MEM_INIT_US] = "mem_init_us",
 };
 
 /* "0", "2-3", "0,2-3" (separated by '+' or ';' too): CPUs 0..63 */
@@ -254,6 +259,12 @@ parse_one(enum key_id k, const char *key, const char *val, struct hzip_model_par
 			return bad(err, errlen, "%s: expected 0..%u, got \"%s\"", key,
 				   HZM_MAX_STALL_MS, val);
 		p->faults.stall_ms = (uint32_t)u;
+		return 0;
+	case K_MEM_INIT_US:
+		if (parse_u64(val, 0, HZM_MAX_MEM_INIT_US, &u) < 0)
+			return bad(err, errlen, "%s: expected 0..%u, got \"%s\"", key,
+				   HZM_MAX_MEM_INIT_US, val);
+		p->mem_init_us = (uint32_t)u;
 		return 0;
 	case K_DRV_TIMEOUT_MS:
 		/* the driver's own key: only its syntax is checked here */

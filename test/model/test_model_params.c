@@ -38,6 +38,7 @@ test_params_good(void **state)
 	assert_true(p.gbps > 7.1 && p.gbps < 7.3);
 	assert_int_equal(p.trace_path[0], '\0');
 	assert_int_equal(p.stateless_end, 0x00);
+	assert_int_equal(p.mem_init_us, 20);
 	assert_int_equal(hzip_model_params_parse("", &p, err, sizeof(err)), 0);
 	assert_int_equal(hzip_model_params_parse(NULL, &p, err, sizeof(err)), 0);
 	assert_int_equal(hzip_model_params_parse(
@@ -79,6 +80,11 @@ test_params_good(void **state)
 	assert_int_equal(p.stateless_end, 0x00);
 	assert_int_equal(hzip_model_params_parse("stateless_end=19", &p, err, sizeof(err)), 0);
 	assert_int_equal(p.stateless_end, 0x13);
+	assert_int_equal(hzip_model_params_parse("mem_init_us=0", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.mem_init_us, 0);
+	assert_int_equal(hzip_model_params_parse("mem_init_us=10000000", &p, err, sizeof(err)),
+			 0);
+	assert_int_equal(p.mem_init_us, 10000000);
 }
 
 static void
@@ -128,6 +134,8 @@ test_params_bad(void **state)
 	expect_bad("drop=4294967296", "drop");
 	expect_bad("ecc=3", "ecc");
 	expect_bad("stall_ms=1000000", "stall_ms");
+	expect_bad("mem_init_us=10000001", "mem_init_us");
+	expect_bad("mem_init_us=-1", "mem_init_us");
 	expect_bad("fault_after=x", "fault_after");
 	expect_bad("timeout_ms=soon", "timeout_ms");
 	expect_bad("stateless_end=0x0d", "stateless_end");
