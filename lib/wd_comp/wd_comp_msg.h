@@ -43,7 +43,11 @@ enum wd_comp_alg {
 enum wd_comp_flush {
 	WD_COMP_FLUSH_NONE = 0,  /**< more data follows; output may lag */
 	WD_COMP_FLUSH_SYNC = 1,  /**< byte-align and emit all pending output */
-	WD_COMP_FLUSH_FULL = 2,  /**< as SYNC (history is kept) */
+	/**
+	 * as SYNC; the software engine also clears the history (zlib's
+	 * Z_FULL_FLUSH), hisi_zip does a sync flush (history kept)
+	 */
+	WD_COMP_FLUSH_FULL = 2,
 	WD_COMP_FLUSH_FINAL = 3, /**< end of stream: final block + trailer */
 };
 

@@ -62,7 +62,7 @@ struct hzip_model;
 
 /** Engine modes. */
 enum hzip_model_engine {
-	HZIP_MODEL_ENGINE_REAL = 0,  /**< zlib deflate/inflate */
+	HZIP_MODEL_ENGINE_REAL = 0,  /**< deflate/inflate (ISA-L, or zlib without it) */
 	HZIP_MODEL_ENGINE_STORE,     /**< compress to stored blocks (memcpy speed) */
 };
 
