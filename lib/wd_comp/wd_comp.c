@@ -27,6 +27,8 @@
 RTE_LOG_REGISTER(wd_comp_logtype, wd.comp, NOTICE);
 
 pthread_mutex_t wd_comp_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+/* Generation of the last device made (wd_comp_dev.gen); under wd_comp_lock. */
+static uint32_t wd_comp_gen;
 
 static struct wd_comp_dev wd_comp_devs[WD_COMP_MAX_DEVS];
 
@@ -161,6 +163,10 @@ dev_alloc(void)
 			memset(d, 0, sizeof(*d));
 			d->used = true;
 			d->id = (uint8_t)i;
+			/* under wd_comp_lock; 0 is never a device's */
+			if (++wd_comp_gen == 0)
+				++wd_comp_gen;
+			d->gen = wd_comp_gen;
 			return d;
 		}
 	}
@@ -825,6 +831,7 @@ wd_comp_private_xform_create_locked(uint8_t dev_id, const struct wd_comp_xform *
 		return -ENOMEM;
 	}
 	px->dev = d;
+	px->gen = d->gen;
 	px->xf = xf;
 	wd_comp_hw_xform_init(d, px);
 	px->magic = WD_COMP_XFORM_MAGIC;
@@ -856,6 +863,9 @@ wd_comp_private_xform_free_locked(uint8_t dev_id, void *private_xform)
 		return -ENODEV;
 	if (px == NULL || px->magic != WD_COMP_XFORM_MAGIC || px->dev != d)
 		return -EINVAL;
+	/* made on a device released since (the slot's next device is d): gone with it */
+	if (!wd_comp_handle_live(d, px->dev, px->gen))
+		return -ENODEV;
 	if (__atomic_load_n(&px->inflight, __ATOMIC_ACQUIRE) != 0)
 		return -EBUSY;
 	px->magic = WD_COMP_DEAD_MAGIC;
@@ -902,6 +912,7 @@ wd_comp_stream_create_locked(uint8_t dev_id, const struct wd_comp_xform *xform, 
 		goto fail;
 	}
 	st->dev = d;
+	st->gen = d->gen;
 	st->xf = xf;
 	if (!d->hw) {
 		st->sw = wd_comp_sw_stream_create(&xf, d->socket_id);
@@ -949,6 +960,8 @@ wd_comp_stream_free_locked(uint8_t dev_id, void *stream)
 		return -ENODEV;
 	if (st == NULL || st->magic != WD_COMP_STREAM_MAGIC || st->dev != d)
 		return -EINVAL;
+	if (!wd_comp_handle_live(d, st->dev, st->gen))
+		return -ENODEV;
 	if (__atomic_load_n(&st->busy, __ATOMIC_ACQUIRE) != 0)
 		return -EBUSY;
 	st->magic = WD_COMP_DEAD_MAGIC;
@@ -1129,7 +1142,8 @@ op_prepare(struct wd_comp_dev *d, struct wd_comp_op *op, const struct wd_comp_xf
 	if (op->op_type == WD_COMP_OP_STATELESS) {
 		const struct wd_comp_priv_xform *px = op->private_xform;
 
-		if (px == NULL || px->magic != WD_COMP_XFORM_MAGIC || px->dev != d)
+		if (px == NULL || px->magic != WD_COMP_XFORM_MAGIC ||
+		    !wd_comp_handle_live(d, px->dev, px->gen))
 			return WD_COMP_OP_INVALID_ARGS;
 		xf = &px->xf;
 		/* a stateless op is a whole stream; FULL makes independent raw deflate blocks */
@@ -1139,7 +1153,8 @@ op_prepare(struct wd_comp_dev *d, struct wd_comp_op *op, const struct wd_comp_xf
 	} else if (op->op_type == WD_COMP_OP_STATEFUL) {
 		struct wd_comp_stream *st = op->stream;
 
-		if (st == NULL || st->magic != WD_COMP_STREAM_MAGIC || st->dev != d)
+		if (st == NULL || st->magic != WD_COMP_STREAM_MAGIC ||
+		    !wd_comp_handle_live(d, st->dev, st->gen))
 			return WD_COMP_OP_INVALID_ARGS;
 		if ((unsigned int)op->flush_flag > WD_COMP_FLUSH_FINAL)
 			return WD_COMP_OP_INVALID_ARGS;

@@ -1488,6 +1488,7 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 	struct wd_comp_hw_qp *hq = qp->hw;
 	const struct wd_comp_drv_caps *caps = &qp->dev->caps;
 	const struct wd_comp_dev *dev = qp->dev;
+	const uint32_t gen = dev->gen;
 	const struct fast_limits lim = {
 		.max_len = caps->max_len,
 		.min_dst_len = caps->min_dst_len,
@@ -1507,7 +1508,7 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 		/* checks that depend on the xform alone were done at its creation */
 		px = op->private_xform;
 		if (unlikely(px == NULL || px->magic != WD_COMP_XFORM_MAGIC || px->dev != dev ||
-			     !px->hw_fast))
+			     px->gen != gen || !px->hw_fast))
 			break;
 		op->internal[WD_COMP_OPI_TSC] = now;
 		op->status = WD_COMP_OP_NOT_PROCESSED;

@@ -108,6 +108,7 @@ struct wd_comp_priv_xform {
 			uint32_t magic;
 			/** Stateless ops may take the hardware engine's fast path. */
 			bool hw_fast;
+			uint32_t gen;   /**< dev->gen when made (wd_comp_handle_live()) */
 			struct wd_comp_dev *dev;
 			struct wd_comp_xf xf;
 			/** First 8 bytes of its messages (alg, op, flush, window, level). */
@@ -129,6 +130,7 @@ enum wd_comp_stream_engine {
 /** A stream. */
 struct wd_comp_stream {
 	uint32_t magic;
+	uint32_t gen;        /**< dev->gen when made (wd_comp_handle_live()) */
 	struct wd_comp_dev *dev;
 	struct wd_comp_xf xf;
 	uint8_t busy;        /**< an op is in flight (atomic) */
@@ -162,6 +164,12 @@ struct wd_comp_dev {
 	bool used;
 	uint8_t id;
 	bool hw;
+	/**
+	 * Never the same for two devices that used this slot: the xforms and
+	 * streams of a device released (detach, wd_cleanup()) are told apart
+	 * from those of the next device in the slot.
+	 */
+	uint32_t gen;
 	bool configured;
 	bool started;
 	char name[WD_NAME_MAX];
@@ -181,6 +189,13 @@ struct wd_comp_dev {
 
 /* wd_comp.c */
 struct wd_comp_dev *wd_comp_dev_get(uint8_t dev_id);
+
+/** Was a handle (xform, stream) that says @p hdev, @p hgen made on @p d as it is now? */
+static inline bool
+wd_comp_handle_live(const struct wd_comp_dev *d, const struct wd_comp_dev *hdev, uint32_t hgen)
+{
+	return hdev == d && hgen == d->gen;
+}
 int wd_comp_xform_resolve(const struct wd_comp_xform *x, struct wd_comp_xf *xf);
 uint8_t wd_comp_status_from_msg(uint8_t msg_status);
 void wd_comp_qp_stats_add(struct wd_comp_stats *sum, const struct wd_comp_stats *s);

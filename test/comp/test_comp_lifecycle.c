@@ -3,7 +3,8 @@
  * wd_comp device life cycle on the device model: attach/close/detach
  * cycles (the slots and wd_core devices come back), the holds on wd_core
  * devices, wd_cleanup() with queue pairs live and ops in flight, a fork()ed
- * child kept away from the parent's queue pairs, and "sw" before EAL.
+ * child kept away from the parent's queue pairs, "sw" before EAL, and the
+ * handles of a device released, once another device has its slot.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -244,6 +245,80 @@ test_cleanup_live(void **state)
 }
 
 /*
+ * Handles of a device released by wd_cleanup(), used after a new device
+ * took its slot: their frees say -ENODEV without touching the new device
+ * (a stale stream's free used to call into a driver that was gone, and
+ * stale frees decremented the new device's counts, so that it could never
+ * be detached), and ops that name them are INVALID_ARGS.
+ */
+static void
+stale_on(const char *spec)
+{
+	static uint8_t data[4096];
+	struct wd_comp_xform x = {.type = WD_OP_COMPRESS, .alg = WD_COMP_ALG_ZLIB, .level = 1};
+	struct rte_mbuf *src, *dst;
+	struct wd_comp_op *op;
+	void *px, *st, *px2, *st2;
+	uint8_t dev = dev_up("model"), dev2;
+
+	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 6);
+	assert_int_equal(wd_comp_private_xform_create(dev, &x, &px), 0);
+	assert_int_equal(wd_comp_stream_create(dev, &x, &st), 0);
+	wd_cleanup();
+	assert_true(wd_comp_init() >= 0);
+	dev2 = dev_up(spec);
+	assert_int_equal(dev2, dev);	/* the slot of the device released */
+	assert_int_equal(wd_comp_private_xform_create(dev2, &x, &px2), 0);
+	assert_int_equal(wd_comp_stream_create(dev2, &x, &st2), 0);
+	/* ops that name the old handles run nowhere */
+	src = ct_chain_from(data, sizeof(data), 0, 0);
+	dst = ct_chain_room(8192, 0);
+	op = wd_comp_op_alloc(ct_op_pool);
+	assert_non_null(src);
+	assert_non_null(dst);
+	assert_non_null(op);
+	for (int stateful = 0; stateful < 2; stateful++) {
+		struct wd_comp_op *got = NULL;
+
+		op->op_type = stateful ? WD_COMP_OP_STATEFUL : WD_COMP_OP_STATELESS;
+		if (stateful)
+			op->stream = st;
+		else
+			op->private_xform = px;
+		op->m_src = src;
+		op->m_dst = dst;
+		op->src.offset = 0;
+		op->src.length = sizeof(data);
+		op->dst.offset = 0;
+		op->flush_flag = WD_COMP_FLUSH_FINAL;
+		assert_int_equal(wd_comp_enqueue_burst(dev2, 0, &op, 1), 1);
+		for (int i = 0; i < 1000 && wd_comp_dequeue_burst(dev2, 0, &got, 1) == 0; i++)
+			usleep(1000);
+		assert_ptr_equal(got, op);
+		assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	}
+	/* the old handles' frees: gone with their device */
+	assert_int_equal(wd_comp_private_xform_free(dev2, px), -ENODEV);
+	assert_int_equal(wd_comp_stream_free(dev2, st), -ENODEV);
+	/* the new device's own handles and counts are untouched */
+	assert_int_equal(wd_comp_private_xform_free(dev2, px2), 0);
+	assert_int_equal(wd_comp_stream_free(dev2, st2), 0);
+	rte_pktmbuf_free(src);
+	rte_pktmbuf_free(dst);
+	wd_comp_op_free(op);
+	ct_dev_close(dev2);
+	assert_int_equal(wd_comp_dev_detach(dev2), 0);
+}
+
+static void
+test_stale_handles(void **state)
+{
+	(void)state;
+	stale_on("sw");
+	stale_on("model");
+}
+
+/*
  * wd_comp_buf_process() into DMA memory on a device that stalls for longer
  * than the call's 10 s deadline: whatever it returns (the driver's own
  * deadline may reset the function first), nothing writes into the
@@ -295,6 +370,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fork),
 		cmocka_unit_test(test_buf_process_timeout),
 		cmocka_unit_test(test_cleanup_live),
+		cmocka_unit_test(test_stale_handles),
 	};
 	int ret;
 
