@@ -307,7 +307,7 @@ WD_EXPORT int wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
  */
 WD_EXPORT int wd_flush(struct wd_queue *q);
 
-/** @return the device a queue belongs to. */
+/** @return the device a queue belongs to; NULL for a queue released by wd_cleanup(). */
 WD_EXPORT struct wd_dev *wd_queue_dev(const struct wd_queue *q);
 
 /** @return how many requests are in flight on the queue. */
@@ -326,7 +326,8 @@ WD_EXPORT unsigned int wd_queue_capacity(const struct wd_queue *q);
  * VA). Freed when the last queue sharing it is released.
  * Each call adds a new region; all of a queue's regions are usable by
  * the device through that queue.
- * @return the memory, or NULL with rte_errno set (ENOMEM, EINVAL, EPERM).
+ * @return the memory, or NULL with rte_errno set (ENOMEM, EINVAL, EPERM;
+ *         ENODEV: the queue was released by wd_cleanup()).
  */
 WD_EXPORT void *wd_reserve_memory(struct wd_queue *q, size_t size);
 
@@ -335,7 +336,8 @@ WD_EXPORT void *wd_reserve_memory(struct wd_queue *q, size_t size);
  * device): the target's device gets the memory mapped too, and the memory
  * lives until both queues are released.
  * @return 0, -EINVAL (no reserved memory, or same queue), -EEXIST the
- *         target already has reserved memory of its own, -EPERM.
+ *         target already has reserved memory of its own, -EPERM, -ENODEV
+ *         (either queue was released by wd_cleanup()).
  */
 WD_EXPORT int wd_share_reserved_memory(struct wd_queue *q, struct wd_queue *target_q);
 

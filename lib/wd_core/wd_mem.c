@@ -70,6 +70,12 @@ wd_reserve_memory(struct wd_queue *q, size_t size)
 		return NULL;
 	}
 	pthread_mutex_lock(&wd_core_lock);
+	if (q->dead) {
+		/* released by wd_cleanup(): its device is gone, nothing would free this */
+		pthread_mutex_unlock(&wd_core_lock);
+		rte_errno = ENODEV;
+		return NULL;
+	}
 	if (q->mem == NULL) {
 		q->mem = calloc(1, sizeof(*q->mem));
 		if (q->mem == NULL)
@@ -110,7 +116,9 @@ wd_share_reserved_memory(struct wd_queue *q, struct wd_queue *target)
 	if (q->gen != wd_fork_gen || target->gen != wd_fork_gen)
 		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
-	if (q->mem == NULL || q->mem->regions == NULL) {
+	if (q->dead || target->dead) {
+		ret = -ENODEV;
+	} else if (q->mem == NULL || q->mem->regions == NULL) {
 		ret = -EINVAL;
 	} else if (target->mem != q->mem) {
 		if (target->mem != NULL && target->mem->regions != NULL) {

@@ -376,7 +376,8 @@ wd_flush(struct wd_queue *q)
 WD_EXPORT struct wd_dev *
 wd_queue_dev(const struct wd_queue *q)
 {
-	return q != NULL ? q->dev : NULL;
+	/* a queue released by wd_cleanup() has no device any more */
+	return q != NULL && !q->dead ? q->dev : NULL;
 }
 
 WD_EXPORT unsigned int

@@ -1143,7 +1143,7 @@ static void
 test_hold_and_cleanup(void **state)
 {
 	struct wd_queue_attr attr = { .alg = "zlib", .op = WD_OP_COMPRESS };
-	struct wd_queue *q;
+	struct wd_queue *q, *q2;
 	struct wd_dev *dev;
 	struct fake_fn *f;
 	void *r;
@@ -1167,6 +1167,8 @@ test_hold_and_cleanup(void **state)
 	/* wd_cleanup() with a queue and a hold left: hooks run first, the
 	 * queue is stopped but its handle stays usable until released */
 	assert_int_equal(wd_request_queue(&q, &attr), 0);
+	assert_int_equal(wd_request_queue(&q2, &attr), 0);
+	assert_non_null(wd_reserve_memory(q2, 4096));
 	assert_int_equal(wd_dev_hold(dev), 0);
 	hook_dev = dev;
 	assert_int_equal(wd_cleanup_hook_register(cleanup_hook), 0);
@@ -1182,7 +1184,14 @@ test_hold_and_cleanup(void **state)
 	assert_int_equal(wd_recv_sync(q, &r, 1), -ETIMEDOUT);
 	assert_int_equal(wd_flush(q), 0);
 	assert_int_equal(wd_queue_inflight(q), 0);
+	/* its device is gone: no memory for it, no device to name */
+	rte_errno = 0;
+	assert_null(wd_reserve_memory(q, 4096));
+	assert_int_equal(rte_errno, ENODEV);
+	assert_int_equal(wd_share_reserved_memory(q2, q), -ENODEV);
+	assert_null(wd_queue_dev(q));
 	assert_int_equal(wd_release_queue(q), 0);
+	assert_int_equal(wd_release_queue(q2), 0);
 	/* and WarpDrive starts again */
 	assert_int_equal(wd_init(), 0);
 	hook_dev = NULL;
