@@ -1001,6 +1001,42 @@ codec_inflate(struct wd_comp_sw_stream *c, uint8_t *in, uint32_t in_len, uint8_t
 	}
 }
 
+/*
+ * The stream stops with its output full and the caller will come back
+ * with the input from what we say was consumed: whole bytes the codec has
+ * read ahead into its bit buffer go back (up to @p consumed), so that
+ * bytes after the end of the stream are never reported consumed by an op
+ * before the one that ends it. ISA-L only, in the middle of a block or
+ * with the last block decoded and output still to come (not while a
+ * header is parsed from its own copy of the input). zlib reads no further
+ * than it needs.
+ * @return bytes given back.
+ */
+static uint32_t
+codec_unread(struct wd_comp_sw_stream *c, uint32_t consumed)
+{
+#if WD_HAVE_ISAL
+	if (c->codec == WD_COMP_SW_ISAL) {
+		struct inflate_state *inf = c->inf;
+		uint32_t k;
+
+		if (inf->tmp_in_size != 0 || inf->read_in_length < 8 ||
+		    (inf->block_state != ISAL_BLOCK_CODED && inf->block_state != ISAL_BLOCK_TYPE0 &&
+		     inf->block_state != ISAL_BLOCK_INPUT_DONE))
+			return 0;
+		k = RTE_MIN((uint32_t)inf->read_in_length / 8, consumed);
+		inf->read_in_length -= (int32_t)(k * 8);
+		/* what the refill ORs in above the bits kept must find zeros */
+		inf->read_in &= inf->read_in_length == 0 ? 0 :
+				UINT64_MAX >> (64 - inf->read_in_length);
+		return k;
+	}
+#endif
+	(void)c;
+	(void)consumed;
+	return 0;
+}
+
 /* Does the codec verify the trailer itself (ISA-L) or do we (zlib)? */
 static bool
 codec_checks_trailer(const struct wd_comp_sw_stream *c)
@@ -1370,6 +1406,14 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 		}
 		if (out.left == 0 && c->phase == PH_BODY) {
 			res->status = WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE;
+			/*
+			 * Only an op that produced something: one that did not
+			 * (no room at all, or bytes of a trailer awaited) must
+			 * keep what it took, or a caller feeding a few bytes
+			 * per op would go round for ever.
+			 */
+			if (produced > 0)
+				consumed -= codec_unread(c, consumed);
 			res->consumed = consumed;
 			res->produced = produced;
 			res->chksum = decomp_chksum(c, xf);

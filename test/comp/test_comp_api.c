@@ -979,6 +979,43 @@ test_stateful_decomp_cuts(void **state)
  * software decoder reads ahead from the segment before): consumed stops
  * at the end of the stream, stream and stateless alike, whatever follows.
  */
+/*
+ * Decompress comp[0, clen) followed by @p g other bytes as a stream whose
+ * output runs out again and again near the end (OUT_OF_SPACE_RECOVERABLE,
+ * the input given again from what was consumed): the bytes after the
+ * stream are never reported consumed, by the op that ends it or by the
+ * ones before (a codec that read ahead into them while the output was full
+ * used to count them).
+ */
+static void
+stream_pieces(const struct wd_comp_xform *x, const uint8_t *comp, size_t clen, uint32_t g,
+	      const uint8_t *data, size_t len, uint8_t *out)
+{
+	size_t cons = 0, prod = 0;
+	struct wd_comp_op r;
+	unsigned int ops = 0;
+	uint8_t status;
+	void *st;
+
+	assert_int_equal(wd_comp_stream_create(g_dev, x, &st), 0);
+	do {
+		size_t left = prod < len ? len - prod : 0;
+		size_t room = left / 2 + 1 > 64 ? left / 2 + 1 : 64;
+
+		status = stream_op(st, comp + cons, clen + g - cons, WD_COMP_FLUSH_FINAL,
+				   out + prod, room, &r);
+		cons += r.consumed;
+		prod += r.produced;
+		assert_true(++ops < 1000);
+	} while (status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+	assert_int_equal(status, WD_COMP_OP_SUCCESS);
+	assert_true(r.flags & WD_COMP_OP_F_STREAM_END);
+	assert_int_equal(cons, clen);
+	assert_int_equal(prod, len);
+	assert_memory_equal(out, data, len);
+	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+}
+
 static void
 test_trailing_readahead(void **state)
 {
@@ -1007,6 +1044,7 @@ test_trailing_readahead(void **state)
 				assert_int_equal(r.produced, len);
 				assert_memory_equal(out, data, len);
 				assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+				stream_pieces(&x, comp, clen, g, data, len, out);
 				assert_int_equal(wd_comp_private_xform_create(g_dev, &x, &px), 0);
 				sm = ct_chain_from(comp, clen + g, 0, 0);
 				dm = ct_chain_room(sizeof(out), 0);
