@@ -1084,8 +1084,12 @@ mbuf_range(struct rte_mbuf *m, uint32_t off, uint32_t len, bool to_end, struct w
 
 	if (m == NULL || m->nb_segs == 0)
 		return -EINVAL;
-	if (likely(m->nb_segs == 1 && m->next == NULL)) {
-		/* the usual case: one segment, its data inside its buffer */
+	if (likely(m->nb_segs == 1)) {
+		/*
+		 * The usual case: one segment, its data inside its buffer. Its
+		 * next is not read (nb_segs says it is alone), as on the
+		 * hardware fast path, which does not fetch that line.
+		 */
 		if (m->data_len != m->pkt_len || off > m->pkt_len ||
 		    (uint32_t)m->data_off + m->data_len > m->buf_len ||
 		    (!to_end && (uint64_t)off + len > m->pkt_len))
@@ -1411,8 +1415,16 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		 * Done in software already: the stream stays taken until the op
 		 * is dequeued (one op in flight per stream, whatever the engine)
 		 */
-		if (st != NULL && op->engine != WD_COMP_ENGINE_HW)
-			op->flags |= WD_COMP_OP_F_HOLDS_STREAM;
+		if (op->engine != WD_COMP_ENGINE_HW) {
+			if (st != NULL) {
+				op->flags |= WD_COMP_OP_F_HOLDS_STREAM;
+			} else {
+				struct wd_comp_priv_xform *px = op->private_xform;
+
+				__atomic_add_fetch(&px->inflight, 1, __ATOMIC_RELAXED);
+				op->flags |= WD_COMP_OP_F_HOLDS_XFORM;
+			}
+		}
 	}
 	if (qp->hw != NULL)
 		wd_comp_hw_flush(qp);
@@ -1430,6 +1442,16 @@ stream_release(struct wd_comp_op *op)
 
 	op->flags &= (uint8_t)~WD_COMP_OP_F_HOLDS_STREAM;
 	__atomic_store_n(&st->busy, 0, __ATOMIC_RELEASE);
+}
+
+/* A stateless op run in software is dequeued: its xform may be freed. */
+static void
+xform_release(struct wd_comp_op *op)
+{
+	struct wd_comp_priv_xform *px = op->private_xform;
+
+	op->flags &= (uint8_t)~WD_COMP_OP_F_HOLDS_XFORM;
+	__atomic_sub_fetch(&px->inflight, 1, __ATOMIC_RELEASE);
 }
 
 static inline uint64_t
@@ -1499,6 +1521,8 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		}
 		if (op->flags & WD_COMP_OP_F_HOLDS_STREAM)
 			stream_release(op);
+		else if (op->flags & WD_COMP_OP_F_HOLDS_XFORM)
+			xform_release(op);
 		if (st >= WD_COMP_OP_STATUS_MAX)
 			st = WD_COMP_OP_ERROR;
 		s->status[st]++;

@@ -344,6 +344,12 @@ bool wd_comp_qp_retry_sw(struct wd_comp_qp *qp, struct wd_comp_op *op);
  * dequeued. Never seen by the application.
  */
 #define WD_COMP_OP_F_HOLDS_STREAM (1u << 7)
+/*
+ * The same for a stateless op run in software: it counts in its xform's
+ * in-flight ops (which the hardware engine counts for its own) until it is
+ * dequeued, so that the xform is not freed under it.
+ */
+#define WD_COMP_OP_F_HOLDS_XFORM (1u << 6)
 
 /* ---- op internals (wd_comp_op.internal[]) ---- */
 #define WD_COMP_OPI_TSC 0     /**< enqueue TSC */
