@@ -110,8 +110,17 @@ hzm_sgl_walk(struct hzm_iommu *mmu, uint64_t sgl, uint64_t skip, uint64_t want, 
 		if (st != HZM_ST_OK)
 			return st;
 		nent = rte_le_to_cpu_16(hdr.entry_sum_in_sgl);
-		if (nent == 0 || nent > HZM_SGL_MAX_ENTRIES) {
+		if (nent > HZM_SGL_MAX_ENTRIES) {
 			HZM_LOG(DEBUG, "SGL 0x%" PRIx64 ": %u valid entries", hdr_iova, nent);
+			return HZM_ST_SGL_ERR;
+		}
+		/*
+		 * An SGL of no entries holds no bytes: its next is followed (UADK
+		 * chains one at the end of a list whose last node is empty). It
+		 * counts as a step of the walk, so that a cycle of them ends.
+		 */
+		if (nent == 0 && ++walked > HZM_SGL_MAX_WALK) {
+			HZM_LOG(DEBUG, "SGL chain longer than %u entries", HZM_SGL_MAX_WALK);
 			return HZM_ST_SGL_ERR;
 		}
 		for (unsigned int i = 0; i < nent && sv->total < want; i++) {

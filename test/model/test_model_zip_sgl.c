@@ -324,6 +324,66 @@ test_sgl_malformed(void **state)
 	free(d);
 }
 
+/*
+ * SGLs of no entries in a chain hold no bytes and are passed (UADK's
+ * hisi_qm_get_hw_sgl() chains one after 255 entries when the list's last
+ * node is empty): in the middle of a source chain, at the end of a
+ * destination chain whose dest_avail_out is larger than its list. A cycle
+ * of them ends as a malformed SGL.
+ */
+static void
+test_sgl_empty(void **state)
+{
+	struct tz t;
+	struct tsqe q;
+	uint64_t data, zbuf, h1, h0, h2, o1, o0;
+	uint64_t b[2];
+	uint32_t l[2];
+	uint8_t *d = tz_data(4096, WD_TEST_DATA_TEXT, 5), *z = malloc(8192), *dec;
+	const uint8_t *hdr;
+	unsigned int hl;
+	size_t dec_len;
+
+	(void)state;
+	assert_non_null(z);
+	tz_init(&t, 4, HZIP_MODEL_ENGINE_REAL, HZM_ZIP_BACKEND_AUTO);
+	data = g_alloc(&t, 4096, 64);
+	g_write(&t, data, d, 4096);
+	zbuf = g_alloc(&t, 8192, 64);
+	/* source: 2048 bytes, an empty SGL, 2048 bytes */
+	b[0] = data + 2048;
+	l[0] = 2048;
+	h2 = raw_sgl(&t, g_alloc(&t, 256, 64), 0, 1, b, l, 1);
+	h0 = raw_sgl(&t, g_alloc(&t, 256, 64), h2, 0, b, l, 0);
+	b[0] = data;
+	h1 = raw_sgl(&t, g_alloc(&t, 256, 64), h0, 1, b, l, 1);
+	/* destination: 8192 bytes, then an empty SGL that ends the chain */
+	b[1] = zbuf;
+	l[1] = 8192;
+	o0 = raw_sgl(&t, g_alloc(&t, 256, 64), 0, 0, &b[1], &l[1], 0);
+	o1 = raw_sgl(&t, g_alloc(&t, 256, 64), o0, 1, &b[1], &l[1], 1);
+	hdr = tz_header(HZM_REQ_ZLIB, &hl);
+	g_write(&t, zbuf, hdr, hl);
+	tsqe_init(&q, HZM_REQ_ZLIB, HZM_BUF_SGL, 4, 0x0a000000, h1, 4096, o1, 8192 - hl + 100);
+	q.dw[8] = hl;   /* output skip: the header the driver wrote */
+	assert_int_equal(tz_exec(&t, &q, HZM_SQC_COMPRESS, NULL), HZM_ST_OK);
+	assert_int_equal(q.dw[0], 4096);
+	g_read(&t, zbuf, z, hl + q.dw[1]);
+	assert_int_equal(tz_zlib_inflate(HZM_REQ_ZLIB, z, hl + q.dw[1], &dec, &dec_len), Z_OK);
+	assert_int_equal(dec_len, 4096);
+	assert_memory_equal(dec, d, 4096);
+	free(dec);
+	/* a cycle of empty SGLs */
+	h0 = g_alloc(&t, 256, 64);
+	raw_sgl(&t, h0, h0, 0, b, l, 0);
+	tsqe_init(&q, HZM_REQ_ZLIB, HZM_BUF_SGL, 4, 0x0a000000, h0, 100, o1, 8192);
+	assert_int_equal(tz_exec(&t, &q, HZM_SQC_COMPRESS, NULL), HZM_ST_SGL_ERR);
+	assert_int_equal(hzm_iommu_fault_count(t.mmu), 0);
+	tz_fini(&t);
+	free(z);
+	free(d);
+}
+
 static void
 expect_fault(struct tz *t, struct tsqe *q, unsigned int dir, bool write, uint64_t iova)
 {
@@ -526,6 +586,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl_offsets),
 		cmocka_unit_test(test_sgl_stream),
 		cmocka_unit_test(test_sgl_malformed),
+		cmocka_unit_test(test_sgl_empty),
 		cmocka_unit_test(test_sgl_faults),
 		cmocka_unit_test(test_sgl_big_lengths),
 	};
