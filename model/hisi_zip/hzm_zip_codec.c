@@ -100,8 +100,13 @@ hzm_deflate_stored(const uint8_t *in, uint64_t in_len, uint8_t *out, uint64_t ca
 
 /* ---- zlib ---- */
 
+/* Extra room of the second try of deflate_zlib(): more than zlib keeps pending at the end. */
+#define HZM_ZLIB_SPARE 64
+
+/* One deflate call of a request into out[0, cap). @return bytes, -1 not done (full), -2 error. */
 static int64_t
-deflate_zlib(struct hzm_worker *w, const struct hzm_deflate_args *a)
+deflate_zlib_into(struct hzm_worker *w, const struct hzm_deflate_args *a, uint8_t *out,
+		  uint64_t cap)
 {
 	unsigned int k = a->hist_bits - 12;
 	z_stream *zs = &w->zdef[k];
@@ -120,8 +125,8 @@ deflate_zlib(struct hzm_worker *w, const struct hzm_deflate_args *a)
 		return -2;
 	zs->next_in = (Bytef *)(uintptr_t)a->in;
 	zs->avail_in = (uInt)a->in_len;
-	zs->next_out = a->out;
-	zs->avail_out = (uInt)a->cap;
+	zs->next_out = out;
+	zs->avail_out = (uInt)cap;
 	rc = deflate(zs, a->finish ? Z_FINISH : Z_SYNC_FLUSH);
 	if (a->finish) {
 		if (rc != Z_STREAM_END)
@@ -131,7 +136,33 @@ deflate_zlib(struct hzm_worker *w, const struct hzm_deflate_args *a)
 		if ((rc != Z_OK && rc != Z_BUF_ERROR) || zs->avail_in != 0 || zs->avail_out == 0)
 			return -1;
 	}
-	return (int64_t)(a->cap - zs->avail_out);
+	return (int64_t)(cap - zs->avail_out);
+}
+
+/*
+ * zlib cannot say whether an output that filled the room exactly is
+ * complete (deflate returns Z_OK whenever avail_out reaches 0): when the
+ * room ran out, the request is compressed again with room to spare and
+ * taken if it fits, as the device (and ISA-L) fill the room exactly.
+ */
+static int64_t
+deflate_zlib(struct hzm_worker *w, const struct hzm_deflate_args *a)
+{
+	int64_t n = deflate_zlib_into(w, a, a->out, a->cap);
+	uint8_t *tmp;
+
+	if (n != -1)
+		return n;
+	tmp = malloc(a->cap + HZM_ZLIB_SPARE);
+	if (tmp == NULL)
+		return -2;
+	n = deflate_zlib_into(w, a, tmp, a->cap + HZM_ZLIB_SPARE);
+	if (n >= 0 && (uint64_t)n <= a->cap)
+		memcpy(a->out, tmp, (size_t)n);
+	else if (n >= 0)
+		n = -1;
+	free(tmp);
+	return n;
 }
 
 static enum hzm_inf_rc

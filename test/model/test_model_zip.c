@@ -229,6 +229,66 @@ test_zero_length(void **state)
 	tz_fini(&t);
 }
 
+/*
+ * An output that fills dest_avail_out exactly is a success, with either
+ * deflate backend (zlib returns Z_OK, not Z_STREAM_END, whenever the room
+ * runs out, and the zlib backend used to fail such requests with 0x0e),
+ * and the same bytes as with room to spare; one byte less is 0x0e.
+ */
+static void
+test_exact_fit(void **state)
+{
+	static const size_t sizes[] = { 100, 4096, 65536, 200000 };
+	static const int kinds[] = { WD_TEST_DATA_TEXT, WD_TEST_DATA_ZEROS, WD_TEST_DATA_MIXED };
+	const unsigned int nsizes = sizeof(sizes) / sizeof(sizes[0]);
+	const unsigned int nkinds = sizeof(kinds) / sizeof(kinds[0]);
+	const enum hzm_zip_backend be[] = { HZM_ZIP_BACKEND_AUTO, HZM_ZIP_BACKEND_ZLIB };
+
+	(void)state;
+	for (unsigned int b = 0; b < sizeof(be) / sizeof(be[0]); b++) {
+		struct tz t;
+
+		tz_init(&t, 8, HZIP_MODEL_ENGINE_REAL, be[b]);
+		for (unsigned int ty = 0; ty < 2; ty++) {
+			for (unsigned int k = 0; k < nkinds; k++) {
+				for (unsigned int i = 0; i < nsizes; i++) {
+					size_t len = sizes[i];
+					uint8_t *d = tz_data(len, kinds[k], 7 + i);
+					uint32_t cap = (uint32_t)(len + len / 8 + 256), c, p, p2;
+					uint8_t *o1 = malloc(cap), *o2 = malloc(cap);
+					unsigned int st;
+
+					assert_non_null(o1);
+					assert_non_null(o2);
+					st = tz_oneshot(&t, HZM_SQC_COMPRESS, types[ty], 4, d,
+							(uint32_t)len, o1, cap, &c, &p);
+					assert_int_equal(st, HZM_ST_OK);
+					/* below 0x10 bytes of room the device ignores a request */
+					if (p <= 0x10)
+						goto next;
+					st = tz_oneshot(&t, HZM_SQC_COMPRESS, types[ty], 4, d,
+							(uint32_t)len, o2, p, &c, &p2);
+					if (st != HZM_ST_OK)
+						fail_msg("backend %u type %u kind %d %zu bytes "
+							 "into exactly %u: status 0x%x", b,
+							 types[ty], kinds[k], len, p, st);
+					assert_int_equal(c, len);
+					assert_int_equal(p2, p);
+					assert_memory_equal(o2, o1, p);
+					st = tz_oneshot(&t, HZM_SQC_COMPRESS, types[ty], 4, d,
+							(uint32_t)len, o2, p - 1, &c, &p2);
+					assert_int_equal(st, HZM_ST_DSTLEN_OUT);
+next:
+					free(o1);
+					free(o2);
+					free(d);
+				}
+			}
+		}
+		tz_fini(&t);
+	}
+}
+
 static void
 test_dest_too_small(void **state)
 {
@@ -803,6 +863,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_dest_too_small),
+		cmocka_unit_test(test_exact_fit),
 		cmocka_unit_test(test_negacompress),
 		cmocka_unit_test(test_tiny_output_ignored),
 		cmocka_unit_test(test_limits),
