@@ -316,7 +316,10 @@ WD_EXPORT int wd_comp_dev_get_id(const char *name);
 /** @return 0 or -ENODEV / -EINVAL. */
 WD_EXPORT int wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info);
 
-/** @return 0, -ENODEV, -EINVAL, -EBUSY (started), -ENOMEM. */
+/**
+ * @return 0, -ENODEV, -EINVAL, -EBUSY (started, or ops in flight on its
+ *         queue pairs), -EPERM (fork).
+ */
 WD_EXPORT int wd_comp_dev_configure(uint8_t dev_id, const struct wd_comp_config *cfg);
 
 /** @return 0, -ENODEV, -EINVAL (not configured / qps not set up). */
@@ -343,7 +346,11 @@ WD_EXPORT int wd_comp_qp_count(uint8_t dev_id);
 /** Create a stateless transform. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC. */
 WD_EXPORT int wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 					   void **private_xform);
-/** @return 0, -EINVAL, -EBUSY (ops in flight use it). */
+/**
+ * @return 0, -EINVAL (not an xform of this device), -EBUSY (ops in flight
+ *         use it), -ENODEV (no such device, or the xform's device was
+ *         released since: detach, wd_cleanup()), -EPERM (fork).
+ */
 WD_EXPORT int wd_comp_private_xform_free(uint8_t dev_id, void *private_xform);
 
 /**
@@ -354,7 +361,11 @@ WD_EXPORT int wd_comp_private_xform_free(uint8_t dev_id, void *private_xform);
  */
 WD_EXPORT int wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 				    void **stream);
-/** @return 0, -EINVAL, -EBUSY (an op of the stream is in flight). */
+/**
+ * @return 0, -EINVAL (not a stream of this device), -EBUSY (an op of the
+ *         stream is in flight), -ENODEV (no such device, or the stream's
+ *         device was released since), -EPERM (fork).
+ */
 WD_EXPORT int wd_comp_stream_free(uint8_t dev_id, void *stream);
 
 /**
@@ -464,7 +475,7 @@ struct wd_comp_stats {
 	uint64_t lat_hist[WD_COMP_LAT_BUCKETS];     /**< enqueue-to-dequeue ns */
 };
 
-/** Device totals. @return 0 or -ENODEV. */
+/** Device totals. @return 0, -ENODEV, -EINVAL (@p stats NULL), -EPERM (fork). */
 WD_EXPORT int wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats);
 /** One queue pair. @return 0, -ENODEV, -EINVAL. */
 WD_EXPORT int wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats);
