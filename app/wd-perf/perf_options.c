@@ -311,8 +311,8 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 				o->mode = PERF_MODE_THROUGHPUT;
 			else if (strcmp(a, "latency") == 0)
 				o->mode = PERF_MODE_LATENCY;
-			else if (strcmp(a, "cyclecount") == 0)
-				o->mode = PERF_MODE_CYCLECOUNT;
+			else if (strcmp(a, "cyclecount") == 0 || strcmp(a, "pmd-cyclecount") == 0)
+				o->mode = PERF_MODE_CYCLECOUNT;	/* the second: --ptest's name */
 			else if (strcmp(a, "verify") == 0)
 				o->mode = PERF_MODE_VERIFY;
 			else

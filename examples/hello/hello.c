@@ -119,6 +119,14 @@ main(int argc, char **argv)
 	}
 	argc -= n;
 	argv += n;
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: hello [EAL options] [-- [device spec]]\n"
+		       "  Compresses a buffer through a WarpDrive queue (wd_send/wd_recv_sync)\n"
+		       "  and decompresses it back. Device: a PCI address bound to vfio-pci or\n"
+		       "  \"model[:key=value,...]\"; default: the first device, else a model.\n");
+		rc = 0;
+		goto out_eal;
+	}
 	if (argc > 2) {
 		fprintf(stderr, "usage: hello [EAL options] [-- [device spec]]\n");
 		goto out_eal;

@@ -69,6 +69,24 @@ test_hello_bad_spec(void **state)
 	apps_result_free(&r);
 }
 
+static void
+test_hello_help(void **state)
+{
+	struct apps_cmd c;
+	struct apps_result r;
+
+	(void)state;
+	apps_cmd_init(&c, HELLO);
+	apps_cmd_eal(&c, 64, "0");
+	apps_cmd_add(&c, "--");
+	apps_cmd_add(&c, "--help");
+	assert_int_equal(apps_run(&c, NULL, NULL, 120, &r), 0);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "usage: hello"));
+	assert_null(strstr(r.err, "cannot attach"));
+	apps_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -76,6 +94,7 @@ main(void)
 		cmocka_unit_test(test_hello_default),
 		cmocka_unit_test(test_hello_vf),
 		cmocka_unit_test(test_hello_bad_spec),
+		cmocka_unit_test(test_hello_help),
 	};
 
 	if (!apps_built(HELLO)) {

@@ -302,7 +302,8 @@ test_mode_cyclecount(void **state)
 
 	(void)state;
 	snprintf(json, sizeof(json), "%s/cc.json", tmpdir);
-	run_perf(&c, &r, NULL, "--dev", "model:engine=store", "--mode", "cyclecount",
+	/* dpdk-test-compress-perf's spelling of the mode */
+	run_perf(&c, &r, NULL, "--dev", "model:engine=store", "--ptest", "pmd-cyclecount",
 		 "--size", "4K", "--iterations", "1", "--cc-delay-us", "50", "--segments", "4",
 		 "--json", json, "--no-progress", NULL);
 	CHECK_STATUS(&c, &r, 0);

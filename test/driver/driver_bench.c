@@ -110,11 +110,13 @@ struct opts {
 };
 
 static void
-usage(const char *prog)
+usage(const char *prog, int status)
 {
-	fprintf(stderr, "usage: %s [--spec S] [--size B] [--burst N] [--requests N] [--segs N]\n"
-		"       [--inflight N] [--depth N] [--alg zlib|gzip] [--op comp|decomp]\n", prog);
-	exit(2);
+	fprintf(status == 0 ? stdout : stderr,
+		"usage: %s [--spec S] [--size B] [--burst N] [--requests N] [--segs N]\n"
+		"       [--inflight N] [--depth N] [--alg zlib|gzip] [--op comp|decomp]\n"
+		"       [--engine-cpu CPU] [--delay-us US] [--split] [--help]\n", prog);
+	exit(status);
 }
 
 static void
@@ -133,6 +135,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "engine-cpu", required_argument, NULL, 'e' },
 		{ "delay-us", required_argument, NULL, 'w' },
 		{ "split", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -155,13 +158,14 @@ parse(int argc, char **argv, struct opts *o)
 		case 'e': o->engine_cpu = (int)strtol(optarg, NULL, 0); break;
 		case 'w': o->delay_us = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'p': o->split = true; break;
-		default: usage(argv[0]);
+		case 'h': usage(argv[0], 0); break;
+		default: usage(argv[0], 2);
 		}
 	}
 	if (o->burst == 0 || o->burst > MAX_BURST || o->size == 0 ||
 	    o->size > WD_COMP_MSG_MAX_LEN / 2 || o->inflight < o->burst || o->segs > 64 ||
 	    o->requests == 0)
-		usage(argv[0]);
+		usage(argv[0], 2);
 }
 
 /* Pin the threads named hzm-eng* to @p cpu. @return how many. */
