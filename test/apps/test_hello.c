@@ -52,6 +52,17 @@ test_hello_vf(void **state)
 	run_hello("model:vf=1,queues=2");
 }
 
+/* hello with one argument after "--"; the caller checks and frees @p r. */
+static void
+run_hello_arg(struct apps_cmd *c, const char *arg, struct apps_result *r)
+{
+	apps_cmd_init(c, HELLO);
+	apps_cmd_eal(c, 64, "0");
+	apps_cmd_add(c, "--");
+	apps_cmd_add(c, arg);
+	assert_int_equal(apps_run(c, NULL, NULL, 120, r), 0);
+}
+
 static void
 test_hello_bad_spec(void **state)
 {
@@ -59,11 +70,7 @@ test_hello_bad_spec(void **state)
 	struct apps_result r;
 
 	(void)state;
-	apps_cmd_init(&c, HELLO);
-	apps_cmd_eal(&c, 64, "0");
-	apps_cmd_add(&c, "--");
-	apps_cmd_add(&c, "model:nosuchkey=1");
-	assert_int_equal(apps_run(&c, NULL, NULL, 120, &r), 0);
+	run_hello_arg(&c, "model:nosuchkey=1", &r);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "cannot attach"));
 	apps_result_free(&r);
@@ -76,11 +83,7 @@ test_hello_help(void **state)
 	struct apps_result r;
 
 	(void)state;
-	apps_cmd_init(&c, HELLO);
-	apps_cmd_eal(&c, 64, "0");
-	apps_cmd_add(&c, "--");
-	apps_cmd_add(&c, "--help");
-	assert_int_equal(apps_run(&c, NULL, NULL, 120, &r), 0);
+	run_hello_arg(&c, "--help", &r);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "usage: hello"));
 	assert_null(strstr(r.err, "cannot attach"));

@@ -1700,6 +1700,17 @@ chain_overlap_cases(struct wd_comp_op *op, struct rte_mbuf *s, const uint8_t *da
 	op->src.length = (uint32_t)len;
 }
 
+/* Dequeue the one op in flight (asking for up to @p n), spinning a bounded while. */
+static void
+dequeue_one(struct wd_comp_op **ops, uint16_t n)
+{
+	unsigned int got = 0, spins = 0;
+
+	while (got < 1 && spins++ < 10000000)
+		got += wd_comp_dequeue_burst(g_dev, 0, ops, n);
+	assert_int_equal(got, 1);
+}
+
 static void
 test_op_validation(void **state)
 {
@@ -1844,13 +1855,7 @@ test_op_validation(void **state)
 	ops[0] = op;
 	ops[1] = NULL;
 	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 2), 1);
-	{
-		unsigned int got = 0, spins = 0;
-
-		while (got < 1 && spins++ < 10000000)
-			got += wd_comp_dequeue_burst(g_dev, 0, ops, 2);
-		assert_int_equal(got, 1);
-	}
+	dequeue_one(ops, 2);
 	/*
 	 * two ops of one stream in flight: the second is refused, whatever the
 	 * engine (a software op, done at enqueue, holds its stream until it is
@@ -1865,13 +1870,7 @@ test_op_validation(void **state)
 	assert_int_equal(ops[0]->flags & 0x80, 0);	/* the library's bit is its own */
 	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 1), 1);
 	assert_int_equal(wd_comp_stream_free(g_dev, st), -EBUSY);
-	{
-		unsigned int got = 0, spins = 0;
-
-		while (got < 1 && spins++ < 10000000)
-			got += wd_comp_dequeue_burst(g_dev, 0, ops, 1);
-		assert_int_equal(got, 1);
-	}
+	dequeue_one(ops, 1);
 	wd_comp_op_free(ops[0]);
 	wd_comp_op_free(ops[1]);
 	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
@@ -1879,15 +1878,9 @@ test_op_validation(void **state)
 	ops[0] = op;
 	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 1), 1);
 	assert_int_equal(wd_comp_private_xform_free(g_dev, px), -EBUSY);
-	{
-		unsigned int got = 0, spins = 0;
-
-		while (got < 1 && spins++ < 10000000)
-			got += wd_comp_dequeue_burst(g_dev, 0, ops, 1);
-		assert_int_equal(got, 1);
-		assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-		assert_int_equal(op->flags & 0xc0, 0);	/* the library's bits */
-	}
+	dequeue_one(ops, 1);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	assert_int_equal(op->flags & 0xc0, 0);	/* the library's bits */
 	rte_pktmbuf_free(s2);
 	rte_pktmbuf_free(s);
 	rte_pktmbuf_free(d);
