@@ -502,6 +502,8 @@ qm_qp_start_locked(struct hisi_qp *qp)
 	return 0;
 }
 
+static unsigned int qm_aeq_drain_locked(struct hisi_qm *qm);
+
 int
 hisi_qm_qp_create(struct hisi_qm *qm, struct hisi_qp *qp, uint16_t depth, uint8_t type,
 		  int socket)
@@ -550,6 +552,12 @@ hisi_qm_qp_create(struct hisi_qm *qm, struct hisi_qp *qp, uint16_t depth, uint8_
 		goto fail;
 	}
 	qp->qn = (uint16_t)qn;
+	/*
+	 * Events not read yet may name this number for its previous owner (a
+	 * CQE error of a request it released): take them now, so that they
+	 * are not this queue's
+	 */
+	qm_aeq_drain_locked(qm);
 	__atomic_store_n(&qm->qp_err[qn], 0, __ATOMIC_RELAXED);
 	ret = qm_qp_start_locked(qp);
 	if (ret < 0)

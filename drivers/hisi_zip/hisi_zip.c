@@ -233,6 +233,8 @@ hzip_qp_init(struct wd_dev *dev, const struct wd_queue_attr *attr, void *qpriv)
 	zq->op = (uint8_t)attr->op;
 	zq->cap = depth - 1u;
 	zq->sw_size = depth;
+	/* not 0: an all-zero head (stateless, FLUSH_NONE) must be checked too */
+	zq->tmpl.key = HZIP_TMPL_NONE;
 	zq->slots = rte_zmalloc_socket("hzip_slots", depth * sizeof(*zq->slots),
 				       RTE_CACHE_LINE_SIZE, socket);
 	zq->swq = rte_zmalloc_socket("hzip_swq", depth * sizeof(*zq->swq), RTE_CACHE_LINE_SIZE,

@@ -49,6 +49,9 @@
 /** Per-slot bounce buffer of a queue (stateless requests with small outputs). */
 #define HZIP_SLOT_BOUNCE_SIZE    256u
 
+/** A queue's template key before any message was checked (keys are 40 bits). */
+#define HZIP_TMPL_NONE           UINT64_MAX
+
 extern int hzip_logtype;
 extern int hzip_dp_logtype;
 
@@ -207,7 +210,11 @@ struct hzip_qp {
 	 * level): checked once, then one compare per message.
 	 */
 	struct {
-		uint64_t key;            /* message head; 0: none yet */
+		/*
+		 * Message head; HZIP_TMPL_NONE (no message's: a head is 40 bits)
+		 * until the first one was checked
+		 */
+		uint64_t key;
 		uint32_t dw9;            /* request type and window (flat buffers) */
 		uint8_t hdr_len;
 		uint8_t flags;           /* slot flags */

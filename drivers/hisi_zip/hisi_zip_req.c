@@ -882,7 +882,8 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 			/* the line a compression header goes to (last written by the device) */
 			if (m->dst.type == WD_COMP_BUF_FLAT)
 				rte_prefetch0_write(m->dst.addr);
-			else if (d != NULL && m->dst.offset < d->data_len)
+			else if (m->dst.type == WD_COMP_BUF_MBUF && d != NULL &&
+				 m->dst.offset < d->data_len)	/* not checked yet: no other type */
 				rte_prefetch0_write(rte_pktmbuf_mtod_offset(d, const uint8_t *,
 									m->dst.offset));
 			chains = true;

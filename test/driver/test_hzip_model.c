@@ -9,7 +9,9 @@
  * chains of 1..300 segments with offsets, both kinds of out-of-space,
  * corrupt input, checksum mismatch, every fault-injection mode of the
  * model with the exactly-once property, PF and VF, queue release and
- * re-request, interrupt-mode wd_recv_sync.
+ * re-request (a released queue's late error event is not its
+ * successor's), bad message fields (unknown buffer types, an all-zero
+ * message head), interrupt-mode wd_recv_sync.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <rte_cycles.h>
@@ -1409,6 +1413,95 @@ test_iommu_fault(void **state)
 	free(heap);
 }
 
+/*
+ * Bad fields end as ERR_INVALID before anything reads the buffers or the
+ * device sees them: a buffer type that is neither FLAT nor MBUF (the send
+ * path read its "mbuf" while prefetching, past the end of an 8-byte object
+ * here placed before an unreadable page), and, on a fresh queue, a
+ * message whose head is all zeros (stateless raw deflate, FLUSH_NONE: it
+ * matched the queue's empty template and went to the device as request
+ * type 0).
+ */
+static void
+test_bad_fields(void **state)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *pages = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct hzip_model_stats before, after;
+	struct wd_queue *q;
+	struct wd_comp_msg m;
+
+	(void)state;
+	assert_true(pages != MAP_FAILED);
+	assert_int_equal(mprotect(pages + pg, (size_t)pg, PROT_NONE), 0);
+	model_stats(pf, &before);
+	wd_test_gen(ibuf, 4096, WD_TEST_DATA_TEXT, 5);
+	q = queue_on(pf, "deflate", WD_OP_COMPRESS, 8, 0);
+	msg_init(&m, WD_COMP_ALG_DEFLATE, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
+	m.flush = WD_COMP_FLUSH_NONE;	/* the first message of the queue */
+	run1(q, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	for (int side = 0; side < 2; side++) {
+		struct wd_comp_buf *b = side ? &m.dst : &m.src;
+
+		msg_init(&m, WD_COMP_ALG_DEFLATE, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
+		b->type = 2;
+		b->addr = pages + pg - 8;
+		run1(q, &m);
+		assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	}
+	/* the queue is fine */
+	msg_init(&m, WD_COMP_ALG_DEFLATE, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
+	run1(q, &m);
+	assert_status(&m, WD_COMP_MSG_OK);
+	assert_int_equal(z_inflate(-15, obuf, m.produced, rbuf, BUF_SIZE), 4096);
+	assert_int_equal(wd_release_queue(q), 0);
+	model_stats(pf, &after);
+	assert_int_equal(after.resets, before.resets);
+	assert_int_equal(after.driver_errors, before.driver_errors);
+	munmap(pages, (size_t)pg * 2);
+}
+
+/*
+ * A queue error the device reported for a request of a queue released
+ * since (a DMA fault: the model posts a "CQE error" event) is not the
+ * next owner's of that queue number: it used to stop that queue and
+ * drain it, and, with its request still running (a stall here), reset
+ * the whole function.
+ */
+static void
+test_stale_queue_event(void **state)
+{
+	struct wd_dev *vf = NULL;
+	struct hzip_model_stats st;
+	struct wd_queue *q;
+	struct wd_comp_msg m;
+	uint8_t *heap = malloc(8192);
+
+	(void)state;
+	assert_non_null(heap);
+	memset(heap, 'a', 8192);
+	/* the request after the faulting one stalls 400 ms: longer than a drain */
+	assert_int_equal(wd_dev_attach("model:vf=1,stall_ms=400,fault_after=1,timeout_ms=5000",
+				       &vf), 0);
+	q = queue_on(vf, "zlib", WD_OP_COMPRESS, 16, 0);
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, heap, 5000, obuf, 8000);
+	run1(q, &m);			/* malloc'ed input, never mapped: a DMA fault */
+	assert_status(&m, WD_COMP_MSG_ERR_DEVICE);
+	assert_int_equal(wd_release_queue(q), 0);
+	q = queue_on(vf, "zlib", WD_OP_COMPRESS, 16, 0);
+	wd_test_gen(ibuf, 8192, WD_TEST_DATA_MIXED, 4);
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 8192, obuf, 20000);
+	run1(q, &m);
+	assert_status(&m, WD_COMP_MSG_OK);
+	model_stats(vf, &st);
+	assert_int_equal(st.resets, 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	assert_int_equal(wd_dev_detach(vf), 0);
+	free(heap);
+}
+
 /* ---- VF, queue life cycle, interrupts --------------------------------------------------- */
 
 static void
@@ -1663,6 +1756,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_lost_completion_wrapped),
 		cmocka_unit_test(test_fault_found_by_other_queue),
 		cmocka_unit_test(test_iommu_fault),
+		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_stale_queue_event),
 		cmocka_unit_test(test_vf),
 		cmocka_unit_test(test_queue_cycle),
 		cmocka_unit_test(test_irq),
