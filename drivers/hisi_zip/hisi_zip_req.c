@@ -459,7 +459,7 @@ tmpl_make(struct hzip_qp *zq, const struct wd_comp_msg *m, uint64_t key)
 	uint8_t alg = m->alg, wlog = m->window_log != 0 ? m->window_log : 15;
 
 	if (m->op != WD_OP_COMPRESS || alg >= WD_COMP_ALG_MAX ||
-	    m->flush != WD_COMP_FLUSH_FINAL || wlog < 12 || wlog > 15 || key == 0)
+	    m->flush != WD_COMP_FLUSH_FINAL || wlog < 12 || wlog > 15 || m->level > 9)
 		return false;
 	zq->tmpl.key = key;
 	zq->tmpl.hdr_len = (uint8_t)hzip_hdr_len(alg);
@@ -554,7 +554,8 @@ prep_comp(struct hzip_qp *zq, struct wd_comp_msg *m, struct hzip_stream *st,
 	if (st == NULL) {
 		uint8_t wlog = m->window_log ? m->window_log : 15;
 
-		if (unlikely(wlog > 15 || wlog < 8))
+		/* the level as stream_create() takes it (0 = default, 1..9) */
+		if (unlikely(wlog > 15 || wlog < 8 || m->level > 9))
 			return prep_fail(zq, m, WD_COMP_MSG_ERR_INVALID);
 		if (unlikely(wlog < 12))
 			return prep_fail(zq, m, WD_COMP_MSG_ERR_NOTSUP);

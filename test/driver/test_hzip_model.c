@@ -1451,6 +1451,11 @@ test_bad_fields(void **state)
 		run1(q, &m);
 		assert_status(&m, WD_COMP_MSG_ERR_INVALID);
 	}
+	/* a level past 9, as stream_create() refuses it */
+	msg_init(&m, WD_COMP_ALG_DEFLATE, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
+	m.level = 10;
+	run1(q, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
 	/* the queue is fine */
 	msg_init(&m, WD_COMP_ALG_DEFLATE, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
 	run1(q, &m);
