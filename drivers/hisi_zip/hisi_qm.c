@@ -24,6 +24,8 @@
 #define QM_CACHE_WB_TIMEOUT_US   1000000u
 #define QM_DRAIN_POLL_US         100u
 #define QM_DRAIN_TIMEOUT_MS      500u
+/* After a drain, longest wait for the last CQE to be written (the CQ tail may be first). */
+#define QM_CQE_GRACE_MS          10u
 
 #define QM_MB_BUF_SIZE           128u
 
@@ -590,6 +592,24 @@ hisi_qm_qp_restart(struct hisi_qp *qp)
 	return ret;
 }
 
+/*
+ * Has the device written the CQE before @p tail (the CQC's tail: one past
+ * the last CQE written)? A device may advance the tail before the entry
+ * lands in memory (the model does): until it has landed, the ring is not
+ * the driver's to free or reuse.
+ */
+static bool
+qm_cq_landed(const struct hisi_qp *qp, uint16_t tail)
+{
+	uint16_t last = tail == 0 ? (uint16_t)(qp->depth - 1) : (uint16_t)(tail - 1);
+
+	if (tail == qp->cq_head)
+		return true;	/* nothing beyond what was consumed */
+	/* entries before the head are the next lap's */
+	return hisi_qp_cqe_valid(qp, last, last >= qp->cq_head ? qp->cq_phase :
+				 (uint8_t)(qp->cq_phase ^ 1));
+}
+
 int
 hisi_qm_qp_drain(struct hisi_qp *qp, uint32_t timeout_ms)
 {
@@ -597,6 +617,8 @@ hisi_qm_qp_drain(struct hisi_qp *qp, uint32_t timeout_ms)
 	uint64_t end = rte_get_timer_cycles() + qm->hz * timeout_ms / 1000;
 	struct qm_sqc *sqc = (struct qm_sqc *)qm->mb_buf;
 	struct qm_cqc *cqc = (struct qm_cqc *)(qm->mb_buf + sizeof(*sqc));
+	uint16_t sq_tail = 0, cq_tail = 0;
+	bool equal = false;
 	int ret;
 
 	for (;;) {
@@ -611,17 +633,32 @@ hisi_qm_qp_drain(struct hisi_qp *qp, uint32_t timeout_ms)
 		ret = qm_mb(qm, QM_MB_CMD_SQC, wd_dma_iova(sqc), qp->qn, true, NULL);
 		if (ret == 0)
 			ret = qm_mb(qm, QM_MB_CMD_CQC, wd_dma_iova(cqc), qp->qn, true, NULL);
-		if (ret == 0 && sqc->tail == cqc->tail &&
-		    (sqc->w11 & QM_QC_TAIL_WRAP) == (cqc->w11 & QM_QC_TAIL_WRAP)) {
-			pthread_mutex_unlock(&qm->lock);
-			return 0;
+		if (ret == 0) {
+			/* copies: the mailbox buffer is the next caller's once unlocked */
+			sq_tail = sqc->tail;
+			cq_tail = cqc->tail;
+			equal = sq_tail == cq_tail &&
+				(sqc->w11 & QM_QC_TAIL_WRAP) == (cqc->w11 & QM_QC_TAIL_WRAP);
 		}
 		pthread_mutex_unlock(&qm->lock);
 		if (ret < 0)
 			return ret;
+		if (equal) {
+			/*
+			 * Every request answered. Give the last answer a moment
+			 * to land in memory; one with a wrong phase (the device
+			 * reported a CQE error, or wrote it badly) never shows
+			 * as landed: the grace bounds the wait.
+			 */
+			uint64_t grace = rte_get_timer_cycles() + qm->hz * QM_CQE_GRACE_MS / 1000;
+
+			while (!qm_cq_landed(qp, cq_tail) && rte_get_timer_cycles() < grace)
+				rte_pause();
+			return 0;
+		}
 		if (late) {
 			QM_LOG(qm, WARNING, "queue %u does not drain: SQ tail %u, CQ tail %u",
-			       qp->qn, sqc->tail, cqc->tail);
+			       qp->qn, sq_tail, cq_tail);
 			return -ETIMEDOUT;
 		}
 		rte_delay_us_sleep(QM_DRAIN_POLL_US);

@@ -94,8 +94,10 @@ post_event(struct hzf *f, unsigned int qn)
 	}
 }
 
+/* @p late: the phase word is left for the caller to store (*late_w7 at *late). */
 static void
-write_cqe(struct hzf *f, unsigned int qn, uint16_t sq_head, bool phase_ok)
+write_cqe_at(struct hzf *f, unsigned int qn, uint16_t sq_head, bool phase_ok,
+	     volatile uint16_t **late, uint16_t *late_w7)
 {
 	struct hzf_queue *q = &f->q[qn];
 	uint64_t base = q->cqc.base_l | ((uint64_t)q->cqc.base_h << 32);
@@ -104,7 +106,12 @@ write_cqe(struct hzf *f, unsigned int qn, uint16_t sq_head, bool phase_ok)
 
 	cqe->sq_head = sq_head;
 	cqe->sq_num = (uint16_t)qn;
-	__atomic_store_n(&cqe->w7, (uint16_t)ph, __ATOMIC_RELEASE);
+	if (late != NULL) {
+		*late = &cqe->w7;
+		*late_w7 = ph;
+	} else {
+		__atomic_store_n(&cqe->w7, (uint16_t)ph, __ATOMIC_RELEASE);
+	}
 	if (++q->cq_tail == q_depth(q)) {
 		q->cq_tail = 0;
 		q->cq_phase ^= 1;
@@ -115,6 +122,12 @@ write_cqe(struct hzf *f, unsigned int qn, uint16_t sq_head, bool phase_ok)
 		q->cflag = false;
 		post_event(f, qn);
 	}
+}
+
+static void
+write_cqe(struct hzf *f, unsigned int qn, uint16_t sq_head, bool phase_ok)
+{
+	write_cqe_at(f, qn, sq_head, phase_ok, NULL, NULL);
 }
 
 static void
@@ -134,6 +147,18 @@ hzf_complete(struct hzf *f, unsigned int qn, uint16_t slot, bool phase_ok)
 {
 	pthread_mutex_lock(&hzf_lock);
 	run_one(f, qn, slot, phase_ok);
+	pthread_mutex_unlock(&hzf_lock);
+}
+
+void
+hzf_complete_tail_first(struct hzf *f, unsigned int qn, uint16_t slot,
+			volatile uint16_t **cqe_w7, uint16_t *w7)
+{
+	pthread_mutex_lock(&hzf_lock);
+	if ((f->exec != NULL ? f->exec : hzf_exec_default)(f, qn, slot, hzf_sqe(f, qn, slot))) {
+		f->q[qn].sqes_done++;
+		write_cqe_at(f, qn, slot, true, cqe_w7, w7);
+	}
 	pthread_mutex_unlock(&hzf_lock);
 }
 

@@ -108,6 +108,13 @@ struct hzip_sqe *hzf_sqe(struct hzf *f, unsigned int qn, uint16_t slot);
 
 /** Manual mode: run the engine on SQE @p slot and post its CQE (with @p phase_ok). */
 void hzf_complete(struct hzf *f, unsigned int qn, uint16_t slot, bool phase_ok);
+/**
+ * Run SQE @p slot and advance the CQ tail (the CQC says it is answered)
+ * without writing its CQE's phase yet: *w7 gets the word to store at
+ * *cqe to finish it (a device whose tail moves before its write lands).
+ */
+void hzf_complete_tail_first(struct hzf *f, unsigned int qn, uint16_t slot,
+			     volatile uint16_t **cqe_w7, uint16_t *w7);
 
 /** Write a raw CQE at the CQ tail (tests of stale/bogus CQEs). */
 void hzf_post_cqe(struct hzf *f, unsigned int qn, uint16_t sq_head);
