@@ -675,7 +675,7 @@ hisi_qm_qp_destroy(struct hisi_qp *qp)
 	if (hisi_qm_qp_drain(qp, QM_DRAIN_TIMEOUT_MS) < 0) {
 		/* the hardware may still write into the rings or buffers: stop it */
 		QM_LOG(qm, WARNING, "queue %u: resetting the function to release it", qp->qn);
-		(void)hisi_qm_reset(qm, qm->epoch);
+		(void)hisi_qm_reset(qm, hisi_qm_epoch(qm));
 	}
 	pthread_mutex_lock(&qm->lock);
 	qm->qp_used[qp->qn] = 0;
@@ -708,9 +708,9 @@ hisi_qm_reset(struct hisi_qm *qm, uint32_t epoch)
 	if (ret < 0) {
 		QM_LOG(qm, ERR, "function reset failed: %s; the device is out of service",
 		       strerror(-ret));
-		qm->state = HISI_QM_DEAD;
+		__atomic_store_n(&qm->state, HISI_QM_DEAD, __ATOMIC_RELEASE);
 	} else {
-		qm->state = HISI_QM_RUNNING;
+		__atomic_store_n(&qm->state, HISI_QM_RUNNING, __ATOMIC_RELEASE);
 		qm->resets++;
 		/* every queue is re-created after a reset: older queue errors are moot */
 		qm->eq_overflow = false;
@@ -728,7 +728,7 @@ hisi_qm_check_errors(struct hisi_qm *qm)
 	uint32_t st, eng = 0;
 	bool eng_reset = false, reset;
 
-	if (qm->is_vf || qm->state == HISI_QM_DEAD)
+	if (qm->is_vf || hisi_qm_dead(qm))
 		return false;
 	pthread_mutex_lock(&qm->lock);
 	st = wd_mmio_read32(&qm->mmio, QM_ABNORMAL_INT_STATUS);
@@ -824,7 +824,7 @@ hisi_qm_poll_events(struct hisi_qm *qm)
 {
 	bool reset = false;
 
-	if (qm->state == HISI_QM_DEAD)
+	if (hisi_qm_dead(qm))
 		return false;
 	if (qm->irq) {
 		pthread_mutex_lock(&qm->lock);
@@ -866,8 +866,12 @@ hisi_qm_qp_irq_arm(struct hisi_qp *qp)
 				qm_db_word(0, QM_DB_CMD_EQ, 0, qm->eq_head, 0));
 	qm_aeq_drain_locked(qm);
 	fd = qm->efds[0];
-	pthread_mutex_unlock(&qm->lock);
-	/* re-arm this CQ's event: the next completion posts an EQE and an MSI */
+	/*
+	 * Re-arm this CQ's event (the next completion posts an EQE and an
+	 * MSI), under the lock: a reset cannot start between the epoch
+	 * check and the doorbell
+	 */
 	hisi_qp_ring_cq(qp, true);
+	pthread_mutex_unlock(&qm->lock);
 	return fd;
 }

@@ -269,6 +269,24 @@ hisi_qp_cq_consumed(struct hisi_qp *qp, uint16_t n)
 		hisi_qp_ring_cq(qp, false);
 }
 
+/**
+ * The function's epoch, read without the lock (odd: a reset in progress;
+ * it changed: the queues must be re-created). Acquire: what the reset
+ * wrote before it is visible after.
+ */
+static inline uint32_t
+hisi_qm_epoch(const struct hisi_qm *qm)
+{
+	return __atomic_load_n(&qm->epoch, __ATOMIC_ACQUIRE);
+}
+
+/** Is the function out of service (a re-initialisation failed)? Without the lock. */
+static inline bool
+hisi_qm_dead(const struct hisi_qm *qm)
+{
+	return __atomic_load_n(&qm->state, __ATOMIC_ACQUIRE) == HISI_QM_DEAD;
+}
+
 /** @return true if the CQE at @p idx, expected with @p phase, is new. */
 static inline bool
 hisi_qp_cqe_valid(const struct hisi_qp *qp, uint16_t idx, uint8_t phase)

@@ -318,7 +318,8 @@ hzip_irq_arm(void *qpriv)
 {
 	struct hzip_qp *zq = qpriv;
 
-	if (zq->sw_count > 0 || zq->dead)
+	/* software completions, a dead queue, a reset to recover from: poll again */
+	if (zq->sw_count > 0 || zq->dead || zq->qp.epoch != hisi_qm_epoch(zq->qm))
 		return -EAGAIN;
 	return hisi_qm_qp_irq_arm(&zq->qp);
 }
@@ -396,7 +397,7 @@ harvest(struct hzip_qp *zq, bool lenient)
 		if (m != NULL)
 			hzip_sw_push(zq, m);
 	}
-	if (qp->cq_unacked > 0 && likely(qp->epoch == zq->qm->epoch))
+	if (qp->cq_unacked > 0 && likely(qp->epoch == hisi_qm_epoch(zq->qm)))
 		hisi_qp_ring_cq(qp, false);
 }
 
@@ -430,10 +431,10 @@ restart(struct hzip_qp *zq)
 	zq->seq_oldest = 0;
 	zq->seq_tail = 0;
 	zq->rung = 0;
-	if (zq->qm->state == HISI_QM_DEAD || hisi_qm_qp_restart(&zq->qp) < 0) {
+	if (hisi_qm_dead(zq->qm) || hisi_qm_qp_restart(&zq->qp) < 0) {
 		zq->dead = true;
 		/* do not come back here on every burst */
-		zq->qp.epoch = zq->qm->epoch;
+		zq->qp.epoch = hisi_qm_epoch(zq->qm);
 	}
 }
 
@@ -445,7 +446,17 @@ restart(struct hzip_qp *zq)
 static void
 recover(struct hzip_qp *zq, enum fail_how how)
 {
-	if (zq->dead && zq->qp.epoch == zq->qm->epoch)
+	uint32_t epoch = hisi_qm_epoch(zq->qm);
+
+	if (zq->dead && zq->qp.epoch == epoch)
+		return;
+	/*
+	 * Another thread's reset is in progress (it holds the QM lock until
+	 * the function is back): do not wait for it here, in a data-path
+	 * call; the first call after it recovers. Meanwhile the CQ is not
+	 * read: the device may still be writing it.
+	 */
+	if (epoch & 1)
 		return;
 	HZIP_LOG(zq->name, WARNING, "queue %u: function reset: %u request(s) in flight end",
 		 zq->qp.qn, zq->inflight);
@@ -474,14 +485,14 @@ stop_queue(struct hzip_qp *zq, uint64_t now, enum fail_how drained, enum fail_ho
 	harvest(zq, false);
 	if (zq->inflight == 0 && drained == FAIL_TIMEOUT)
 		return;
-	if (hisi_qm_qp_drain(qp, HZIP_DRAIN_MS) == 0 && qp->epoch == zq->qm->epoch) {
+	if (hisi_qm_qp_drain(qp, HZIP_DRAIN_MS) == 0 && qp->epoch == hisi_qm_epoch(zq->qm)) {
 		/* the device is done with this queue: what has no CQE now never will */
 		harvest(zq, true);
 		fail_inflight(zq, now, drained);
 		restart(zq);
 		return;
 	}
-	if (qp->epoch == zq->qm->epoch)
+	if (qp->epoch == hisi_qm_epoch(zq->qm))
 		(void)hisi_qm_reset(zq->qm, epoch);
 	recover(zq, reset);
 }
@@ -567,7 +578,7 @@ check_stall(struct hzip_qp *zq)
 		 * Ring both doorbells again with the indices the device already has: a
 		 * no-op for a device that saw them, progress for one that lost one.
 		 */
-		if (likely(qp->epoch == zq->qm->epoch)) {
+		if (likely(qp->epoch == hisi_qm_epoch(zq->qm))) {
 			uint16_t tail = qp->sq_tail;
 
 			qp->sq_tail = zq->rung;
@@ -612,8 +623,12 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 	uint16_t k = 0, got = 0, head, max, i;
 	uint8_t phase;
 
-	if (unlikely(qp->epoch != zq->qm->epoch))
+	if (unlikely(qp->epoch != hisi_qm_epoch(zq->qm))) {
 		hzip_qp_recover(zq);
+		/* a reset in progress: what the software queue holds, nothing else */
+		if (qp->epoch != hisi_qm_epoch(zq->qm))
+			return zq->sw_count > 0 ? sw_pop(zq, resps, n) : 0;
+	}
 	if (unlikely(zq->sw_count > 0))
 		k = sw_pop(zq, resps, n);
 	if (k == n || zq->inflight == 0)

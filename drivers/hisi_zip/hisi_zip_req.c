@@ -770,7 +770,7 @@ ring(struct hzip_qp *zq, uint16_t dated, uint64_t now)
 	struct hisi_qp *qp = &zq->qp;
 
 	/* no doorbell for a function being reset: recover fails these requests */
-	if (qp->sq_tail == zq->rung || unlikely(qp->epoch != zq->qm->epoch))
+	if (qp->sq_tail == zq->rung || unlikely(qp->epoch != hisi_qm_epoch(zq->qm)))
 		return;
 	for (uint16_t i = zq->rung; i != dated; i = i + 1 == qp->depth ? 0 : i + 1)
 		zq->slots[i].tsc = now;
@@ -848,10 +848,15 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	uint64_t now, stamp;
 	bool chains, walk, fast;
 
-	if (unlikely(qp->epoch != zq->qm->epoch))
+	if (unlikely(qp->epoch != hisi_qm_epoch(zq->qm))) {
 		hzip_qp_recover(zq);
+		/* a reset in progress: nothing goes in until it is over */
+		if (qp->epoch != hisi_qm_epoch(zq->qm))
+			return 0;
+	}
 	avail = zq->cap - zq->inflight - zq->sw_count - qp->cq_unacked;
-	if (unlikely(n > avail) && qp->cq_unacked > 0 && likely(qp->epoch == zq->qm->epoch)) {
+	if (unlikely(n > avail) && qp->cq_unacked > 0 &&
+	    likely(qp->epoch == hisi_qm_epoch(zq->qm))) {
 		/* give the device its CQ entries back before using the room */
 		hisi_qp_ring_cq(qp, false);
 		avail = zq->cap - zq->inflight - zq->sw_count;
@@ -971,7 +976,7 @@ undocumented(struct hzip_qp *zq, uint32_t hs)
 	 * Taken after a function reset (another queue's error check got there
 	 * first): the reset cleared the registers that would say why
 	 */
-	if (zq->qp.epoch != zq->qm->epoch)
+	if (zq->qp.epoch != hisi_qm_epoch(zq->qm))
 		return WD_COMP_MSG_ERR_DEVICE;
 	if (hisi_qm_check_errors(zq->qm)) {
 		zq->reset_due = true;
