@@ -582,10 +582,15 @@ hisi_qm_qp_restart(struct hisi_qp *qp)
 	int ret;
 
 	pthread_mutex_lock(&qm->lock);
-	if (qm->state == HISI_QM_DEAD)
+	if (qm->state == HISI_QM_DEAD) {
 		ret = -EIO;
-	else
+	} else {
+		/* events about the stopped queue's requests are not the new rings' */
+		if ((qm->epoch & 1) == 0)
+			qm_aeq_drain_locked(qm);
+		__atomic_store_n(&qm->qp_err[qp->qn], 0, __ATOMIC_RELAXED);
 		ret = qm_qp_start_locked(qp);
+	}
 	pthread_mutex_unlock(&qm->lock);
 	if (ret < 0)
 		QM_LOG(qm, ERR, "queue %u: cannot restart: %s", qp->qn, strerror(-ret));
@@ -624,6 +629,15 @@ hisi_qm_qp_drain(struct hisi_qp *qp, uint32_t timeout_ms)
 	for (;;) {
 		bool late = rte_get_timer_cycles() > end;
 
+		/*
+		 * Reset since: nothing of this queue is left to drain. (A reset
+		 * in progress is waited for, on the lock: until it is done, the
+		 * device may still write into the rings.)
+		 */
+		uint32_t e = hisi_qm_epoch(qm);
+
+		if (e != qp->epoch && (e & 1) == 0)
+			return 0;
 		pthread_mutex_lock(&qm->lock);
 		if (qm->epoch != qp->epoch || qm->state == HISI_QM_DEAD) {
 			/* reset since: the hardware holds nothing of this queue */
@@ -728,7 +742,7 @@ hisi_qm_check_errors(struct hisi_qm *qm)
 	uint32_t st, eng = 0;
 	bool eng_reset = false, reset;
 
-	if (qm->is_vf || hisi_qm_dead(qm))
+	if (qm->is_vf || hisi_qm_dead(qm) || (hisi_qm_epoch(qm) & 1))
 		return false;
 	pthread_mutex_lock(&qm->lock);
 	st = wd_mmio_read32(&qm->mmio, QM_ABNORMAL_INT_STATUS);
@@ -824,7 +838,8 @@ hisi_qm_poll_events(struct hisi_qm *qm)
 {
 	bool reset = false;
 
-	if (hisi_qm_dead(qm))
+	/* out of service, or a reset in progress (nothing to act on until it ends) */
+	if (hisi_qm_dead(qm) || (hisi_qm_epoch(qm) & 1))
 		return false;
 	if (qm->irq) {
 		pthread_mutex_lock(&qm->lock);

@@ -859,13 +859,17 @@ wd_comp_private_xform_free_locked(uint8_t dev_id, void *private_xform)
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 	struct wd_comp_priv_xform *px = private_xform;
 
+	if (px != NULL && px->magic == WD_COMP_XFORM_MAGIC &&
+	    !wd_comp_handle_live(px->dev, px->dev, px->gen)) {
+		/* made on a device released since (wd_cleanup()): its memory goes, -ENODEV */
+		px->magic = WD_COMP_DEAD_MAGIC;
+		rte_free(px);
+		return -ENODEV;
+	}
 	if (d == NULL)
 		return -ENODEV;
 	if (px == NULL || px->magic != WD_COMP_XFORM_MAGIC || px->dev != d)
 		return -EINVAL;
-	/* made on a device released since (the slot's next device is d): gone with it */
-	if (!wd_comp_handle_live(d, px->dev, px->gen))
-		return -ENODEV;
 	if (__atomic_load_n(&px->inflight, __ATOMIC_ACQUIRE) != 0)
 		return -EBUSY;
 	px->magic = WD_COMP_DEAD_MAGIC;
@@ -956,12 +960,23 @@ wd_comp_stream_free_locked(uint8_t dev_id, void *stream)
 	struct wd_comp_dev *d = wd_comp_dev_get(dev_id);
 	struct wd_comp_stream *st = stream;
 
+	if (st != NULL && st->magic == WD_COMP_STREAM_MAGIC &&
+	    !wd_comp_handle_live(st->dev, st->dev, st->gen)) {
+		/*
+		 * Made on a device released since (wd_cleanup()): the library's
+		 * memory goes (a hardware stream's driver context went with its
+		 * driver), -ENODEV
+		 */
+		st->magic = WD_COMP_DEAD_MAGIC;
+		rte_free(st->hw);
+		wd_comp_sw_stream_free(st->sw);
+		rte_free(st);
+		return -ENODEV;
+	}
 	if (d == NULL)
 		return -ENODEV;
 	if (st == NULL || st->magic != WD_COMP_STREAM_MAGIC || st->dev != d)
 		return -EINVAL;
-	if (!wd_comp_handle_live(d, st->dev, st->gen))
-		return -ENODEV;
 	if (__atomic_load_n(&st->busy, __ATOMIC_ACQUIRE) != 0)
 		return -EBUSY;
 	st->magic = WD_COMP_DEAD_MAGIC;

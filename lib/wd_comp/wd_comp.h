@@ -348,8 +348,9 @@ WD_EXPORT int wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_
 					   void **private_xform);
 /**
  * @return 0, -EINVAL (not an xform of this device), -EBUSY (ops in flight
- *         use it), -ENODEV (no such device, or the xform's device was
- *         released since: detach, wd_cleanup()), -EPERM (fork).
+ *         use it), -ENODEV (no such device; or the xform's device was
+ *         released by wd_cleanup() since: the xform is freed all the same),
+ *         -EPERM (fork).
  */
 WD_EXPORT int wd_comp_private_xform_free(uint8_t dev_id, void *private_xform);
 
@@ -363,8 +364,9 @@ WD_EXPORT int wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *
 				    void **stream);
 /**
  * @return 0, -EINVAL (not a stream of this device), -EBUSY (an op of the
- *         stream is in flight), -ENODEV (no such device, or the stream's
- *         device was released since), -EPERM (fork).
+ *         stream is in flight), -ENODEV (no such device; or the stream's
+ *         device was released by wd_cleanup() since: the library's part of
+ *         the stream is freed all the same), -EPERM (fork).
  */
 WD_EXPORT int wd_comp_stream_free(uint8_t dev_id, void *stream);
 

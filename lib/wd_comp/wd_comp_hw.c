@@ -491,12 +491,13 @@ mem_dma_ok(const void *va)
 	return rte_mem_virt2memseg_list(va) != NULL;
 }
 
+/* The chain's nb_segs segments (checked by op_prepare(); a one-segment mbuf's next is not read). */
 static bool
 mbuf_dma_ok(const struct rte_mbuf *m, unsigned int max_segs)
 {
-	unsigned int n = 0;
+	unsigned int n = 0, nb = m != NULL ? m->nb_segs : 0;
 
-	for (; m != NULL; m = m->next, n++) {
+	for (; m != NULL && n < nb; m = m->next, n++) {
 		if ((m->ol_flags & RTE_MBUF_F_EXTERNAL) &&
 		    !mem_dma_ok(rte_pktmbuf_mtod(m, const void *)))
 			return false;

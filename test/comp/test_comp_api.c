@@ -1776,6 +1776,44 @@ test_op_validation(void **state)
 		one->next = NULL;
 		op->m_src = s;
 		rte_pktmbuf_free(other);
+		/*
+		 * and on the general path (a stream op): not even an external
+		 * buffer of ordinary memory behind it is looked at (the device
+		 * could not reach it: the op would have gone to software)
+		 */
+		{
+			struct rte_mbuf_ext_shared_info si;
+			uint8_t *heap = malloc(64);
+			struct rte_mbuf *ext;
+			struct wd_comp_op *so;
+			void *st2;
+			uint8_t engine;
+
+			assert_non_null(heap);
+			ext = rte_pktmbuf_alloc(ct_mbuf_pool);
+			assert_non_null(ext);
+			si.free_cb = ext_free_cb;
+			si.fcb_opaque = NULL;
+			rte_mbuf_ext_refcnt_set(&si, 1);
+			/* ordinary memory: IOVA = VA, as EAL's own would be */
+			rte_pktmbuf_attach_extbuf(ext, heap, (rte_iova_t)(uintptr_t)heap, 64, &si);
+			ext->data_len = 64;
+			ext->pkt_len = 64;
+			assert_int_equal(wd_comp_stream_create(g_dev, &x, &st2), 0);
+			so = op_make(st2, true, one, 0, sizeof(data), d, 0, WD_COMP_FLUSH_FINAL);
+			assert_int_equal(ct_run(g_dev, 0, &so, 1), 0);
+			want = so->status;
+			engine = so->engine;
+			one->next = ext;
+			assert_int_equal(ct_run(g_dev, 0, &so, 1), 0);
+			one->next = NULL;
+			assert_int_equal(so->status, want);
+			assert_int_equal(so->engine, engine);
+			wd_comp_op_free(so);
+			assert_int_equal(wd_comp_stream_free(g_dev, st2), 0);
+			rte_pktmbuf_free(ext);
+			free(heap);
+		}
 		rte_pktmbuf_free(one);
 	}
 	/* no buffers */
