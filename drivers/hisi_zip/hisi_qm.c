@@ -26,6 +26,8 @@
 #define QM_DRAIN_TIMEOUT_MS      500u
 /* After a drain, longest wait for the last CQE to be written (the CQ tail may be first). */
 #define QM_CQE_GRACE_MS          10u
+/* Before a reset: time for doorbells rung by threads that saw the old epoch. */
+#define QM_RESET_QUIESCE_US      1000u
 
 #define QM_MB_BUF_SIZE           128u
 
@@ -714,7 +716,13 @@ hisi_qm_reset(struct hisi_qm *qm, uint32_t epoch)
 		return ret;
 	}
 	/* odd epoch: queues stop ringing doorbells and wait for the lock */
-	__atomic_store_n(&qm->epoch, epoch + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&qm->epoch, epoch + 1, __ATOMIC_SEQ_CST);
+	/*
+	 * A sender or poller that read the old epoch just before may still be
+	 * ringing its doorbell (a few stores after its check, taking no lock):
+	 * let it finish before the function goes away under it
+	 */
+	rte_delay_us_sleep(QM_RESET_QUIESCE_US);
 	QM_LOG(qm, WARNING, "resetting the function (reset #%" PRIu64 ")", qm->resets + 1);
 	ret = wd_dev_reset(qm->dev);
 	if (ret == 0)
@@ -736,22 +744,20 @@ hisi_qm_reset(struct hisi_qm *qm, uint32_t epoch)
 	return ret;
 }
 
-bool
-hisi_qm_check_errors(struct hisi_qm *qm)
+/* The PF's error registers (lock held). @return true if the function needs a reset. */
+static bool
+qm_check_errors_locked(struct hisi_qm *qm)
 {
 	uint32_t st, eng = 0;
 	bool eng_reset = false, reset;
 
-	if (qm->is_vf || hisi_qm_dead(qm) || (hisi_qm_epoch(qm) & 1))
+	if (qm->is_vf || qm->state == HISI_QM_DEAD || (qm->epoch & 1))
 		return false;
-	pthread_mutex_lock(&qm->lock);
 	st = wd_mmio_read32(&qm->mmio, QM_ABNORMAL_INT_STATUS);
 	if (qm->cfg.ops != NULL && qm->cfg.ops->err_check != NULL)
 		eng_reset = qm->cfg.ops->err_check(qm, &eng);
-	if (st == 0 && eng == 0) {
-		pthread_mutex_unlock(&qm->lock);
+	if (st == 0 && eng == 0)
 		return false;
-	}
 	reset = eng_reset || (st & qm->cfg.err_reset) != 0;
 	QM_LOG(qm, ERR, "hardware error: QM status %#x (fifo %#x, doorbell %#x), engine %#x%s",
 	       st, wd_mmio_read32(&qm->mmio, QM_ABNORMAL_INF00),
@@ -760,6 +766,18 @@ hisi_qm_check_errors(struct hisi_qm *qm)
 		wd_mmio_write32(&qm->mmio, QM_ABNORMAL_INT_SOURCE, st);
 		wd_mmio_write32(&qm->mmio, QM_RAS_NFE_ENABLE, qm->cfg.err_nfe);
 	}
+	return reset;
+}
+
+bool
+hisi_qm_check_errors(struct hisi_qm *qm)
+{
+	bool reset;
+
+	if (qm->is_vf || hisi_qm_dead(qm) || (hisi_qm_epoch(qm) & 1))
+		return false;
+	pthread_mutex_lock(&qm->lock);
+	reset = qm_check_errors_locked(qm);
 	pthread_mutex_unlock(&qm->lock);
 	return reset;
 }
@@ -841,16 +859,23 @@ hisi_qm_poll_events(struct hisi_qm *qm)
 	/* out of service, or a reset in progress (nothing to act on until it ends) */
 	if (hisi_qm_dead(qm) || (hisi_qm_epoch(qm) & 1))
 		return false;
-	if (qm->irq) {
-		pthread_mutex_lock(&qm->lock);
-		if ((qm->epoch & 1) == 0) {
+	/*
+	 * A periodic check from the data path: when the lock is taken (a
+	 * reset about to start, another queue's command) it looks again at
+	 * its next period instead of waiting, maybe for a whole reset
+	 */
+	if (pthread_mutex_trylock(&qm->lock) != 0)
+		return false;
+	if ((qm->epoch & 1) == 0) {
+		if (qm->irq) {
 			qm_aeq_drain_locked(qm);
 			reset = qm->eq_overflow;
 		}
-		pthread_mutex_unlock(&qm->lock);
+		/* the PF's abnormal status too (a VF cannot read it) */
+		reset = qm_check_errors_locked(qm) || reset;
 	}
-	/* the PF's abnormal status too (a VF cannot read it) */
-	return hisi_qm_check_errors(qm) || reset;
+	pthread_mutex_unlock(&qm->lock);
+	return reset;
 }
 
 bool

@@ -1385,116 +1385,6 @@ test_fault_found_by_other_queue(void **state)
 	free(heap);
 }
 
-/*
- * While one thread resets the function (its request stalled past the
- * deadline; the reset waits for the stalled engine, ~3 s), another thread's
- * wd_send/wd_recv on its own queue do not wait for it: each call returns
- * at once (it used to block on the reset's lock for the whole reset), and
- * each of its requests still ends exactly once.
- */
-struct reset_poller {
-	struct wd_queue *q;
-	uint8_t *in, *out;
-	bool stop;                 /* atomic */
-	uint64_t max_call;         /* longest single wd_send/wd_recv, TSC ticks */
-	unsigned int sent, done, bad;
-};
-
-static void
-timed_call_end(struct reset_poller *p, uint64_t t0)
-{
-	uint64_t d = rte_get_timer_cycles() - t0;
-
-	if (d > p->max_call)
-		p->max_call = d;
-}
-
-static void *
-reset_poller_main(void *arg)
-{
-	struct reset_poller *p = arg;
-	struct wd_comp_msg ms[4];
-
-	wd_test_gen(p->in, 4096, WD_TEST_DATA_TEXT, 8);
-	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE) || p->done < p->sent) {
-		void *o = NULL;
-		uint64_t t0;
-		int ret;
-
-		if (p->sent - p->done < 4 && !__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
-			struct wd_comp_msg *m = &ms[p->sent % 4];
-
-			msg_init(m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, p->in, 4096,
-				 p->out + (p->sent % 4) * 8192, 8192);
-			t0 = rte_get_timer_cycles();
-			ret = wd_send(p->q, m);
-			timed_call_end(p, t0);
-			if (ret == 0)
-				p->sent++;
-		}
-		t0 = rte_get_timer_cycles();
-		ret = wd_recv(p->q, &o);
-		timed_call_end(p, t0);
-		if (ret == 1) {
-			struct wd_comp_msg *m = o;
-
-			if (m->status != WD_COMP_MSG_OK && m->status != WD_COMP_MSG_ERR_DEVICE)
-				p->bad++;
-			p->done++;
-		}
-	}
-	return NULL;
-}
-
-static void
-test_reset_does_not_block_others(void **state)
-{
-	struct wd_dev *dev = NULL;
-	struct reset_poller p = { 0 };
-	struct hzip_model_stats st;
-	struct wd_queue *qa;
-	struct wd_comp_msg ma;
-	void *out = NULL;
-	uint64_t hz = rte_get_timer_hz();
-	pthread_t th;
-
-	(void)state;
-	/* two engine threads: the stall holds only queue A's */
-	assert_int_equal(wd_dev_attach("model:engines=2,timeout_ms=100,stall_ms=3000", &dev), 0);
-	qa = queue_on(dev, "zlib", WD_OP_COMPRESS, 8, 0);
-	p.q = queue_on(dev, "zlib", WD_OP_COMPRESS, 8, 0);
-	p.in = wd_dma_zmalloc(4096, 64, WD_SOCKET_ANY);
-	p.out = wd_dma_zmalloc(4 * 8192, 64, WD_SOCKET_ANY);
-	assert_non_null(p.in);
-	assert_non_null(p.out);
-	wd_test_gen(ibuf, 4096, WD_TEST_DATA_TEXT, 9);
-	msg_init(&ma, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 4096, obuf, 8192);
-	assert_int_equal(wd_send(qa, &ma), 0);	/* the first request: stalls 3 s */
-	usleep(10000);
-	assert_int_equal(pthread_create(&th, NULL, reset_poller_main, &p), 0);
-	/* A's deadline passes, its queue does not drain, A resets the function */
-	assert_int_equal(wd_recv_sync(qa, &out, 10000), 1);
-	assert_ptr_equal(out, &ma);
-	/* the model finishes the stalled request before the reset: OK is possible */
-	assert_true(ma.status == WD_COMP_MSG_OK || ma.status == WD_COMP_MSG_ERR_TIMEOUT ||
-		    ma.status == WD_COMP_MSG_ERR_DEVICE);
-	__atomic_store_n(&p.stop, true, __ATOMIC_RELEASE);
-	assert_int_equal(pthread_join(th, NULL), 0);
-	model_stats(dev, &st);
-	assert_true(st.resets >= 1);
-	print_message("other queue: %u requests, longest call %.1f ms\n", p.sent,
-		      (double)p.max_call * 1000.0 / (double)hz);
-	assert_int_equal(p.bad, 0);
-	assert_true(p.sent > 0);
-	/* far below the reset's ~3 s */
-	assert_true(p.max_call < hz);
-	assert_int_equal(wd_release_queue(qa), 0);
-	assert_int_equal(wd_release_queue(p.q), 0);
-	assert_int_equal(wd_dev_detach(dev), 0);
-	wd_dma_free(p.in);
-	wd_dma_free(p.out);
-}
-
 /* A request whose buffer is not mapped for the device: an error, not a crash. */
 static void
 test_iommu_fault(void **state)
@@ -1870,7 +1760,6 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_lost_completion_wrapped),
 		cmocka_unit_test(test_fault_found_by_other_queue),
-		cmocka_unit_test(test_reset_does_not_block_others),
 		cmocka_unit_test(test_iommu_fault),
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_stale_queue_event),
