@@ -623,12 +623,9 @@ hzip_recv(void *qpriv, void **resps, uint16_t n)
 	uint16_t k = 0, got = 0, head, max, i;
 	uint8_t phase;
 
-	if (unlikely(qp->epoch != hisi_qm_epoch(zq->qm))) {
-		hzip_qp_recover(zq);
-		/* a reset in progress: what the software queue holds, nothing else */
-		if (qp->epoch != hisi_qm_epoch(zq->qm))
-			return zq->sw_count > 0 ? sw_pop(zq, resps, n) : 0;
-	}
+	/* a reset in progress: what the software queue holds, nothing else */
+	if (unlikely(!hzip_qp_current(zq)))
+		return zq->sw_count > 0 ? sw_pop(zq, resps, n) : 0;
 	if (unlikely(zq->sw_count > 0))
 		k = sw_pop(zq, resps, n);
 	if (k == n || zq->inflight == 0)

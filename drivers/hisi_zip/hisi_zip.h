@@ -250,6 +250,20 @@ void hzip_sums_check(struct hzip_qp *zq, bool agree);
 uint16_t hzip_recv(void *qpriv, void **resps, uint16_t n);
 void hzip_qp_recover(struct hzip_qp *zq);
 
+/**
+ * On entry to a data-path call: is the queue in the function's current
+ * epoch? A reset done since is recovered from here; one in progress is
+ * not waited for (false: the call does nothing with the hardware now).
+ */
+static inline bool
+hzip_qp_current(struct hzip_qp *zq)
+{
+	if (likely(zq->qp.epoch == hisi_qm_epoch(zq->qm)))
+		return true;
+	hzip_qp_recover(zq);
+	return zq->qp.epoch == hisi_qm_epoch(zq->qm);
+}
+
 /* hisi_zip_sgl.c */
 /**
  * Create the SGL pool of a queue: @p nfixed blocks owned by SQ slots (slot

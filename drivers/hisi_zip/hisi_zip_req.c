@@ -848,12 +848,9 @@ hzip_send(void *qpriv, void **reqs, uint16_t n, bool doorbell)
 	uint64_t now, stamp;
 	bool chains, walk, fast;
 
-	if (unlikely(qp->epoch != hisi_qm_epoch(zq->qm))) {
-		hzip_qp_recover(zq);
-		/* a reset in progress: nothing goes in until it is over */
-		if (qp->epoch != hisi_qm_epoch(zq->qm))
-			return 0;
-	}
+	/* a reset in progress: nothing goes in until it is over */
+	if (unlikely(!hzip_qp_current(zq)))
+		return 0;
 	avail = zq->cap - zq->inflight - zq->sw_count - qp->cq_unacked;
 	if (unlikely(n > avail) && qp->cq_unacked > 0 &&
 	    likely(qp->epoch == hisi_qm_epoch(zq->qm))) {

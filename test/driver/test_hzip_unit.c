@@ -1048,6 +1048,25 @@ test_aeq_events(void **state)
 	wd_dma_free(buf);
 }
 
+/*
+ * A fake function in manual mode with one zlib compression queue holding
+ * message @p m (1000 bytes of @p buf) sent. @return the queue's number.
+ */
+static unsigned int
+manual_one_sent(struct wd_dev **dev, struct hzf **f, struct wd_queue **q, struct wd_comp_msg *m,
+		uint8_t *buf)
+{
+	unsigned int qn;
+
+	*dev = attach("", f);
+	*q = queue(*dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(*f);
+	(*f)->manual = true;
+	msg_flat(m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536, 65536);
+	assert_int_equal(wd_send(*q, m), 0);
+	return qn;
+}
+
 static void
 test_release_inflight(void **state)
 {
@@ -1059,12 +1078,7 @@ test_release_inflight(void **state)
 	unsigned int qn;
 
 	(void)state;
-	dev = attach("", &f);
-	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
-	qn = qn_of(f);
-	f->manual = true;
-	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536, 65536);
-	assert_int_equal(wd_send(q, &m), 0);
+	qn = manual_one_sent(&dev, &f, &q, &m, buf);
 	/* the device finishes it during the drain: released without a reset */
 	hzf_complete_all(f, qn);
 	assert_int_equal(wd_release_queue(q), 0);
@@ -1131,12 +1145,7 @@ test_release_late_cqe(void **state)
 	unsigned int qn;
 
 	(void)state;
-	dev = attach("", &f);
-	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
-	qn = qn_of(f);
-	f->manual = true;
-	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536, 65536);
-	assert_int_equal(wd_send(q, &m), 0);
+	qn = manual_one_sent(&dev, &f, &q, &m, buf);
 	hzf_complete_tail_first(f, qn, 0, &l.w7, &l.val);
 	assert_non_null(l.w7);
 	l.f = f;
