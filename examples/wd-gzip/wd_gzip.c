@@ -423,7 +423,8 @@ op_error(uint8_t status)
 {
 	switch (status) {
 	case WD_COMP_OP_ERR_DATA: return "invalid compressed data--format violated";
-	case WD_COMP_OP_ERR_CHECKSUM: return "invalid compressed data--crc error";
+	/* the library does not say which of the trailer's two checks failed */
+	case WD_COMP_OP_ERR_CHECKSUM: return "invalid compressed data--crc or length error";
 	case WD_COMP_OP_ERR_DICT: return "needs a preset dictionary";
 	default: return wd_comp_op_status_str((enum wd_comp_op_status)status);
 	}

@@ -365,9 +365,18 @@ test_bad_input(void **state)
 		bad[n - 8] ^= 0xff;
 		assert_int_equal(apps_write_file(path("crc.gz"), bad, n), 0);
 		assert_int_equal(gz(&r, NULL, "-d", "crc.gz", NULL), 1);
-		assert_non_null(strstr(r.err, "crc.gz: invalid compressed data"));
+		assert_non_null(strstr(r.err, "crc.gz: invalid compressed data--crc or length"));
 		apps_result_free(&r);
 		assert_false(apps_exists(path("crc")));
+
+		/* a wrong ISIZE: not called a CRC error */
+		memcpy(bad, gzbuf, n);
+		bad[n - 4] ^= 0x01;
+		assert_int_equal(apps_write_file(path("len.gz"), bad, n), 0);
+		assert_int_equal(gz(&r, NULL, "-d", "len.gz", NULL), 1);
+		assert_non_null(strstr(r.err, "len.gz: invalid compressed data--crc or length"));
+		apps_result_free(&r);
+		assert_false(apps_exists(path("len")));
 		free(bad);
 	}
 
