@@ -963,12 +963,12 @@ wd_comp_stream_free_locked(uint8_t dev_id, void *stream)
 	if (st != NULL && st->magic == WD_COMP_STREAM_MAGIC &&
 	    !wd_comp_handle_live(st->dev, st->dev, st->gen)) {
 		/*
-		 * Made on a device released since (wd_cleanup()): the library's
-		 * memory goes (a hardware stream's driver context went with its
-		 * driver), -ENODEV
+		 * Made on a device released since (wd_cleanup()): its memory
+		 * goes, a hardware stream's driver context too (stream_free
+		 * does not need the device), -ENODEV
 		 */
 		st->magic = WD_COMP_DEAD_MAGIC;
-		rte_free(st->hw);
+		wd_comp_hw_stream_free(st);
 		wd_comp_sw_stream_free(st->sw);
 		rte_free(st);
 		return -ENODEV;

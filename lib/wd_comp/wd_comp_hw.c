@@ -100,6 +100,7 @@ struct hw_req {
 /* Hardware side of a user stream. */
 struct wd_comp_hw_stream {
 	void *ctx;          /* driver stream context */
+	void (*free_ctx)(void *ctx); /* the driver's stream_free, kept past its device */
 	bool started;       /* the context holds state of the current stream */
 	bool need_reset;    /* the stream ended or failed: reset before the next op */
 	bool ended;         /* the stream ended (not failed): an op without input is a no-op */
@@ -388,6 +389,7 @@ wd_comp_hw_stream_create(struct wd_comp_dev *dev, struct wd_comp_stream *st)
 		return ret;
 	}
 	hs->adler = 1;
+	hs->free_ctx = dev->drv_ops->stream_free;
 	st->hw = hs;
 	return 0;
 }
@@ -397,8 +399,9 @@ wd_comp_hw_stream_free(struct wd_comp_stream *st)
 {
 	if (st->hw == NULL)
 		return;
-	if (st->dev->drv_ops->stream_free != NULL)
-		st->dev->drv_ops->stream_free(st->hw->ctx);
+	/* not through st->dev: a stale stream's device is gone (wd_cleanup()) */
+	if (st->hw->free_ctx != NULL)
+		st->hw->free_ctx(st->hw->ctx);
 	rte_free(st->hw);
 	st->hw = NULL;
 }

@@ -175,7 +175,11 @@ struct wd_comp_drv_ops {
 			     void **stream);
 	/** Reset a stream to its initial state for reuse. */
 	void (*stream_reset)(void *stream);
-	/** Free a stream (none of its requests may be in flight). */
+	/**
+	 * Free a stream (none of its requests may be in flight). Also called
+	 * for a stream whose device was released since (wd_cleanup()): it
+	 * must not use the device.
+	 */
 	void (*stream_free)(void *stream);
 };
 
