@@ -1456,7 +1456,7 @@ hzip_model_reset(struct hzip_model *m)
 	hzm_trace_note(m, "CFG restored after the reset: command 0x%04x",
 		       cfg_get16(m->cfg, HZM_CFG_COMMAND));
 	power_on_state(m, true);
-	hzm_zip_reset(m->zip);
+	/* the ZIP engine keeps no stream state: it is all in context buffers */
 	__atomic_fetch_add(&m->resets, 1, __ATOMIC_RELAXED);
 	hzm_trace_note(m, "EV function reset: power-on state (IOMMU mappings kept)");
 	hzm_engines_resume(m);

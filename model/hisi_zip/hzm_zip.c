@@ -19,15 +19,18 @@
 
 RTE_LOG_REGISTER(hzm_engine_logtype, model.hisi_zip, NOTICE);
 
-#define HZM_DEFAULT_MAX_STREAMS 1024u
+/* A stream decompression executing (to refuse a second request of its context). */
+struct hzm_busy {
+	uint64_t ctx;
+	struct hzm_busy *next;
+};
 
 struct hzm_zip {
 	struct hzm_zip_cfg cfg;
-	unsigned int max_streams;
 	bool use_isal;
-	pthread_mutex_t wlock;
+	pthread_mutex_t wlock;        /* free_workers and busy */
 	struct hzm_worker *free_workers;
-	struct hzm_stab stab;
+	struct hzm_busy *busy;
 	_Atomic uint64_t next_id;
 };
 
@@ -110,12 +113,7 @@ hzm_zip_create_opts(const struct hzm_zip_cfg *cfg, const struct hzm_zip_opts *op
 	if (z == NULL)
 		return -ENOMEM;
 	z->cfg = *cfg;
-	z->max_streams = opts->max_streams ? opts->max_streams : HZM_DEFAULT_MAX_STREAMS;
 	z->use_isal = WD_HAVE_ISAL && opts->backend == HZM_ZIP_BACKEND_AUTO;
-	if (hzm_stab_init(&z->stab, z->max_streams) != 0) {
-		free(z);
-		return -ENOMEM;
-	}
 	pthread_mutex_init(&z->wlock, NULL);
 	/* stream identities: unique per device and unlikely to repeat across devices */
 	{
@@ -158,22 +156,8 @@ hzm_zip_destroy(struct hzm_zip *z)
 		z->free_workers = w->next;
 		worker_free(w);
 	}
-	hzm_stab_fini(&z->stab);
 	pthread_mutex_destroy(&z->wlock);
 	free(z);
-}
-
-void
-hzm_zip_reset(struct hzm_zip *z)
-{
-	if (z != NULL)
-		hzm_stab_reset(&z->stab);
-}
-
-unsigned int
-hzm_zip_stream_count(struct hzm_zip *z)
-{
-	return z == NULL ? 0 : hzm_stab_count(&z->stab);
 }
 
 static struct hzm_worker *
@@ -205,6 +189,37 @@ worker_put(struct hzm_zip *z, struct hzm_worker *w)
 	pthread_mutex_lock(&z->wlock);
 	w->next = z->free_workers;
 	z->free_workers = w;
+	pthread_mutex_unlock(&z->wlock);
+}
+
+/* Mark the stream of context @p ctx executing. @return false if it already is. */
+static bool
+busy_enter(struct hzm_zip *z, struct hzm_busy *b, uint64_t ctx)
+{
+	bool ok = true;
+
+	pthread_mutex_lock(&z->wlock);
+	for (const struct hzm_busy *o = z->busy; o != NULL && ok; o = o->next)
+		ok = o->ctx != ctx;
+	if (ok) {
+		b->ctx = ctx;
+		b->next = z->busy;
+		z->busy = b;
+	}
+	pthread_mutex_unlock(&z->wlock);
+	return ok;
+}
+
+static void
+busy_leave(struct hzm_zip *z, struct hzm_busy *b)
+{
+	struct hzm_busy **pp;
+
+	pthread_mutex_lock(&z->wlock);
+	for (pp = &z->busy; *pp != NULL && *pp != b; pp = &(*pp)->next)
+		;
+	if (*pp == b)
+		*pp = b->next;
 	pthread_mutex_unlock(&z->wlock);
 }
 
@@ -612,12 +627,13 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 {
 	unsigned int tl = trailer_len(r), st, ctx_st = HZM_CTX_ST_NONE;
 	struct hzm_ctx_rec rec;
-	struct hzm_dstrm *e;
+	struct hzm_dstate ds;
+	struct hzm_busy busy;
 	struct hzm_chk chk;
 	const uint8_t *in;
 	uint8_t *out;
 	bool direct, ended = false, failed = false, bfinal;
-	uint64_t used = 0, prod = 0, cap;
+	size_t used = 0, prod = 0, cap, hist = 0;
 
 	if (!r->new_stream) {
 		st = hzm_ctx_load(mmu, r->ctx, &rec, &r->fault);
@@ -636,13 +652,6 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 			r->status = st;
 			return;
 		}
-		e = hzm_stab_get(&z->stab, r->ctx, rec.id, rec.seq);
-		if (e == NULL) {
-			HZM_LOG(DEBUG, "decompress: stream state of context 0x%" PRIx64
-				" lost (evicted, reset, other device) or busy", r->ctx);
-			r->status = HZM_ST_CTX_ERR;
-			return;
-		}
 		chk_decode(r, &chk);
 	} else {
 		st = ctx_area_check(mmu, r, true);
@@ -651,12 +660,21 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 			return;
 		}
 		rec_fresh(&rec, r, new_stream_id(z));
-		e = hzm_stab_start(&z->stab, r->ctx, rec.id, &st);
-		if (e == NULL) {
-			r->status = st;
-			return;
-		}
 		chk_fresh(r, &chk);
+	}
+	if (!busy_enter(z, &busy, r->ctx)) {
+		HZM_LOG(DEBUG, "decompress: context 0x%" PRIx64 " has a request executing",
+			r->ctx);
+		r->status = HZM_ST_CTX_ERR;
+		return;
+	}
+	if (r->new_stream) {
+		memset(&ds, 0, sizeof(ds));
+		hzm_sinf_init(&ds.inf);
+	} else {
+		hzm_dstate_load(mmu, r->ctx, &ds);
+		hist = rec.hist_len;
+		hzm_hist_read(mmu, r->ctx, &rec, w->dict, (uint32_t)hist);
 	}
 	rec_set_result(r, &rec);
 	chk_encode(r, &chk);
@@ -669,48 +687,41 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 		 * Nothing consumed, nothing written: a continuing stream is as it
 		 * was; a new one never started (its record was not written).
 		 */
-		hzm_stab_put(&z->stab, e, r->new_stream);
+		busy_leave(z, &busy);
 		r->status = st;
 		return;
 	}
 	cap = w->dst.total;
 	r->status = HZM_ST_OK;
-	if (!e->deflate_done) {
-		int zrc;
+	if (ds.tr_len > tl) {
+		r->status = HZM_ST_CTX_ERR;  /* not a state this device wrote */
+		failed = true;
+	} else if (!ds.deflate_done) {
+		int rc = hzm_sinf_run(&ds.inf, in, r->in_len, &used, out, cap, &prod, w->dict,
+				      hist);
 
-		e->zs.next_in = (Bytef *)(uintptr_t)in;
-		e->zs.avail_in = (uInt)r->in_len;
-		e->zs.next_out = out;
-		e->zs.avail_out = (uInt)cap;
-		zrc = inflate(&e->zs, Z_NO_FLUSH);
-		used = r->in_len - e->zs.avail_in;
-		prod = cap - e->zs.avail_out;
-		if (zrc == Z_STREAM_END) {
-			e->deflate_done = true;
-		} else if (zrc == Z_MEM_ERROR) {
-			r->status = HZM_ST_INTERNAL;
-			failed = true;
-		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			HZM_LOG(DEBUG, "decompress: invalid deflate data (%s)",
-				e->zs.msg ? e->zs.msg : "?");
+		if (rc == HZM_SINF_END) {
+			ds.deflate_done = 1;
+		} else if (rc == HZM_SINF_BAD) {
+			HZM_LOG(DEBUG, "decompress: invalid deflate data");
 			r->status = HZM_ST_DATA_ERR;
 			failed = true;
 		}
 	}
 	chk_update(r, &chk, out, prod);
-	if (!failed && e->deflate_done) {
+	if (!failed && ds.deflate_done) {
 		/* the trailer may arrive in pieces */
-		while (e->tr_len < tl && used < r->in_len)
-			e->tr[e->tr_len++] = in[used++];
-		if (e->tr_len == tl) {
+		while (ds.tr_len < tl && used < r->in_len)
+			ds.tr[ds.tr_len++] = in[used++];
+		if (ds.tr_len == tl) {
 			/* stream mode: end of stream is always 0x13 + bit 8 */
-			r->last_block = trailer_good(r, &chk, e->tr);
+			r->last_block = trailer_good(r, &chk, ds.tr);
 			r->status = r->last_block ? HZM_ST_DECOMP_END : HZM_ST_CRC_ERR;
 			ended = true;
 		}
 	}
-	bfinal = e->deflate_done || (e->zs.data_type & 64) != 0;
-	if (!failed && !e->deflate_done && cap > 0 && prod == cap) {
+	bfinal = ds.deflate_done || hzm_sinf_bfinal(&ds.inf);
+	if (!failed && !ds.deflate_done && cap > 0 && prod == cap) {
 		/* output full: more may be pending; the driver resends (empty input drains) */
 		ctx_st = (bfinal && used == r->in_len) ? HZM_CTX_ST_DECOMP_NO_SPACE :
 							 HZM_CTX_ST_DECOMPING_NO_SPACE;
@@ -718,7 +729,6 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 	if (!direct) {
 		st = hzm_out_put(mmu, &w->dst, out, prod, &r->fault);
 		if (st != HZM_ST_OK) {
-			/* the inflater moved on but its output is lost: the stream is dead */
 			r->status = st;
 			failed = true;
 			prod = 0;
@@ -729,14 +739,17 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 	r->produced = prod;
 	r->comp_len = used;
 	if (r->fault.hit) {
-		/* a faulting request writes nothing; the record stays, the state goes */
-		hzm_stab_put(&z->stab, e, true);
+		/*
+		 * A faulting request writes nothing: the context keeps the state
+		 * before it (the completion returns the ctx words it came with).
+		 */
+		busy_leave(z, &busy);
 		return;
 	}
 	hzm_hist_append(mmu, r->ctx, &rec, out, prod);
 	rec.seq++;
 	rec.ctx_dw0 = ctx_st | (bfinal ? HZM_CTX0_BFINAL : 0);
-	rec.ctx_dw1 = 0;  /* zlib does not expose pending stored bytes */
+	rec.ctx_dw1 = hzm_sinf_stored_left(&ds.inf) & HZM_CTX1_STORE_MASK;
 	rec.ctx_dw2 = (rec.hist_len & HZM_CTX2_WIN_LEN_MASK) |
 		      ((rec.seq & 0xffffu) << HZM_CTX2_SEQ_SHIFT);
 	chk_encode(r, &chk);
@@ -744,10 +757,10 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 	rec.isize = r->isize;
 	if (ended || failed)
 		rec.flags |= HZM_REC_F_ENDED;
-	e->seq = rec.seq;
+	hzm_dstate_store(mmu, r->ctx, &ds);
 	hzm_ctx_store(mmu, r->ctx, &rec);
 	rec_set_result(r, &rec);
-	hzm_stab_put(&z->stab, e, ended || failed);
+	busy_leave(z, &busy);
 }
 
 /* ---- entry point ---- */

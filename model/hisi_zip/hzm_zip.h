@@ -54,7 +54,6 @@ enum hzm_zip_backend {
 /** Extra options for tests and tools; zero-initialised = defaults. */
 struct hzm_zip_opts {
 	enum hzm_zip_backend backend;   /**< default AUTO */
-	unsigned int max_streams;       /**< open stream decompressions kept (0 = 1024) */
 };
 
 /** Outcome of one SQE, besides what is written into the SQE. */
@@ -77,15 +76,6 @@ int hzm_zip_create_opts(const struct hzm_zip_cfg *cfg, const struct hzm_zip_opts
 void hzm_zip_destroy(struct hzm_zip *z);
 
 /**
- * Function reset: forget all device-private stream state. Decompression
- * streams that were open cannot be resumed afterwards (their next request
- * completes with HZM_ST_CTX_ERR); compression streams keep working, their
- * state lives in the context buffer. Safe against concurrent
- * hzm_zip_exec() (a stream being executed is dropped when it finishes).
- */
-void hzm_zip_reset(struct hzm_zip *z);
-
-/**
  * Execute one ZIP SQE.
  *
  * @param sqe  128-byte copy of the SQ slot; on return dw0 consumed, dw1
@@ -97,16 +87,15 @@ void hzm_zip_reset(struct hzm_zip *z);
  *
  * Call with the IOMMU bracket held (hzm_iommu_begin()). Thread-safe for
  * different streams; two requests of one stream executed at the same time
- * fail the second with HZM_ST_CTX_ERR.
+ * fail the second with HZM_ST_CTX_ERR. A stream's state is all in its
+ * context buffer (none in the engine): a stream goes on after a function
+ * reset, on another engine or device, from a copy of its buffer.
  */
 void hzm_zip_exec(struct hzm_zip *z, struct hzm_iommu *mmu, uint8_t sqe[128],
 		  unsigned int sqc_type, struct hzm_zip_result *res);
 
 /** Human-readable name of a status value (model's names; "unknown" otherwise). */
 const char *hzm_zip_status_str(unsigned int status);
-
-/** @return the number of decompression streams held in the device-private table. */
-unsigned int hzm_zip_stream_count(struct hzm_zip *z);
 
 #ifdef __cplusplus
 }

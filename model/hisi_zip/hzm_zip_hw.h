@@ -214,6 +214,11 @@ _Static_assert(offsetof(struct hzm_sgl_entry, len) == 0x10, "SGL entry length at
 #define HZM_CTX_HW_LIMIT      0x97c0u
 /** Model: state record (64 bytes) at the start of the HW part. */
 #define HZM_CTX_REC_OFF       0x0000u
+/**
+ * Model: decompression state (struct hzm_dstate, 392 bytes); clear of UADK's
+ * lz77_zstd words at HW+784..800, which it clears per request.
+ */
+#define HZM_CTX_DSTATE_OFF    0x0400u
 /** History ring (last 32 KiB of stream data); UADK: history starts at HW+0xC00. */
 #define HZM_CTX_HIST_OFF      0x0c00u
 #define HZM_CTX_HIST_SIZE     0x8000u

@@ -21,6 +21,7 @@
 
 #include "hzm_iommu.h"
 #include "hzm_zip.h"
+#include "hzm_sinflate.h"
 #include "hzm_zip_hw.h"
 
 extern int hzm_engine_logtype;
@@ -165,46 +166,25 @@ void hzm_hist_read(struct hzm_iommu *mmu, uint64_t ctx, const struct hzm_ctx_rec
 void hzm_hist_append(struct hzm_iommu *mmu, uint64_t ctx, struct hzm_ctx_rec *rec,
 		     const uint8_t *p, uint64_t n);
 
-/** Device-private state of one stream decompression. */
-struct hzm_dstrm {
-	uint64_t key;                 /* context buffer IOVA */
-	uint64_t id;                  /* = record id */
-	uint32_t seq;                 /* = record seq */
-	bool busy;                    /* a request of the stream is executing */
-	bool stale;                   /* dropped by a reset while busy */
-	bool deflate_done;            /* deflate end seen, trailer pending */
+/**
+ * Decompression state between requests, kept in the context buffer at
+ * HZM_CTX_DSTATE_OFF (model format, host byte order; only the device
+ * reads it): the deflate decoder and the trailer collected so far.
+ */
+struct hzm_dstate {
+	struct hzm_sinf inf;
+	uint8_t deflate_done;         /* deflate end seen, trailer pending */
 	uint8_t tr_len;               /* trailer bytes collected */
 	uint8_t tr[8];
-	z_stream zs;
-	struct hzm_dstrm *hnext;      /* hash chain */
-	struct hzm_dstrm *lprev;      /* LRU list, most recent first */
-	struct hzm_dstrm *lnext;
+	uint8_t rsvd[6];
 };
+_Static_assert(sizeof(struct hzm_dstate) == 392, "decompression state size");
+_Static_assert(HZM_CTX_DSTATE_OFF + sizeof(struct hzm_dstate) <= HZM_CTX_HIST_OFF,
+	       "decompression state ends before the history ring");
 
-struct hzm_stab {
-	pthread_mutex_t lock;
-	struct hzm_dstrm **bucket;
-	unsigned int nbucket;         /* power of two */
-	unsigned int count;
-	unsigned int max;
-	struct hzm_dstrm *lru_head;
-	struct hzm_dstrm *lru_tail;
-};
-
-int hzm_stab_init(struct hzm_stab *t, unsigned int max);
-void hzm_stab_fini(struct hzm_stab *t);
-/** Forget every stream (busy ones are dropped when released). */
-void hzm_stab_reset(struct hzm_stab *t);
-unsigned int hzm_stab_count(struct hzm_stab *t);
-/**
- * Start stream @p id at @p key (replacing any state there). @return the
- * entry marked busy; NULL with *st = HZM_ST_CTX_ERR (the old state there is
- * busy) or HZM_ST_INTERNAL.
- */
-struct hzm_dstrm *hzm_stab_start(struct hzm_stab *t, uint64_t key, uint64_t id, unsigned int *st);
-/** Find stream (@p key, @p id, @p seq), not busy. @return it marked busy, or NULL. */
-struct hzm_dstrm *hzm_stab_get(struct hzm_stab *t, uint64_t key, uint64_t id, uint32_t seq);
-/** Release an entry; @p drop frees it. */
-void hzm_stab_put(struct hzm_stab *t, struct hzm_dstrm *e, bool drop);
+/** Read the decompression state (the context area was checked before). */
+void hzm_dstate_load(struct hzm_iommu *mmu, uint64_t ctx, struct hzm_dstate *ds);
+/** Write the decompression state (the context area was checked before). */
+void hzm_dstate_store(struct hzm_iommu *mmu, uint64_t ctx, const struct hzm_dstate *ds);
 
 #endif /* HZM_ZIP_PRIV_H */

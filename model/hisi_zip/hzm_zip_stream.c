@@ -8,10 +8,13 @@
  *            (compression input / decompression output)
  *   the device never goes beyond HZM_CTX_USED (0x8c00) < 0x97c0.
  *
+ *   +0x0400  decompression state (struct hzm_dstate: the resumable
+ *            decoder of hzm_sinflate.c and the trailer collected so far)
+ *
  * Compression needs nothing else: each request primes a fresh compressor
- * with the ring. Decompression cannot serialise an inflater mid-block, so
- * its state lives in a device-private table keyed by the context buffer
- * IOVA (bounded, least recently used evicted), checked against the record.
+ * with the ring. Decompression resumes its decoder from the state and the
+ * ring. Nothing of a stream stays in the device between requests, as on
+ * silicon: streams survive a function reset and have no count limit.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -106,252 +109,16 @@ hzm_hist_append(struct hzm_iommu *mmu, uint64_t ctx, struct hzm_ctx_rec *rec, co
 								 rec->hist_len + k;
 }
 
-/* ---- device-private decompression streams ---- */
+/* ---- decompression state ---- */
 
-static unsigned int
-hash_key(const struct hzm_stab *t, uint64_t key)
+void
+hzm_dstate_load(struct hzm_iommu *mmu, uint64_t ctx, struct hzm_dstate *ds)
 {
-	uint64_t h = (key >> 6) * 0x9e3779b97f4a7c15ULL;
-
-	return (unsigned int)(h >> 32) & (t->nbucket - 1);
-}
-
-int
-hzm_stab_init(struct hzm_stab *t, unsigned int max)
-{
-	unsigned int nb = 64;
-
-	memset(t, 0, sizeof(*t));
-	while (nb < max)
-		nb *= 2;
-	t->bucket = calloc(nb, sizeof(t->bucket[0]));
-	if (t->bucket == NULL)
-		return -ENOMEM;
-	t->nbucket = nb;
-	t->max = max;
-	pthread_mutex_init(&t->lock, NULL);
-	return 0;
-}
-
-static void
-lru_unlink(struct hzm_stab *t, struct hzm_dstrm *e)
-{
-	if (e->lprev != NULL)
-		e->lprev->lnext = e->lnext;
-	else
-		t->lru_head = e->lnext;
-	if (e->lnext != NULL)
-		e->lnext->lprev = e->lprev;
-	else
-		t->lru_tail = e->lprev;
-	e->lprev = e->lnext = NULL;
-}
-
-static void
-lru_push_front(struct hzm_stab *t, struct hzm_dstrm *e)
-{
-	e->lprev = NULL;
-	e->lnext = t->lru_head;
-	if (t->lru_head != NULL)
-		t->lru_head->lprev = e;
-	t->lru_head = e;
-	if (t->lru_tail == NULL)
-		t->lru_tail = e;
-}
-
-static void
-hash_unlink(struct hzm_stab *t, struct hzm_dstrm *e)
-{
-	struct hzm_dstrm **pp = &t->bucket[hash_key(t, e->key)];
-
-	while (*pp != NULL && *pp != e)
-		pp = &(*pp)->hnext;
-	if (*pp == e)
-		*pp = e->hnext;
-	e->hnext = NULL;
-}
-
-static struct hzm_dstrm *
-hash_find(struct hzm_stab *t, uint64_t key)
-{
-	struct hzm_dstrm *e = t->bucket[hash_key(t, key)];
-
-	while (e != NULL && e->key != key)
-		e = e->hnext;
-	return e;
-}
-
-static void
-entry_free(struct hzm_dstrm *e)
-{
-	inflateEnd(&e->zs);
-	free(e);
-}
-
-/* Remove from the table (lock held); the caller frees it unless busy. */
-static void
-entry_detach(struct hzm_stab *t, struct hzm_dstrm *e)
-{
-	hash_unlink(t, e);
-	lru_unlink(t, e);
-	t->count--;
+	hzm_dma_read(mmu, ctx + HZM_CTX_DSTATE_OFF, ds, sizeof(*ds));
 }
 
 void
-hzm_stab_fini(struct hzm_stab *t)
+hzm_dstate_store(struct hzm_iommu *mmu, uint64_t ctx, const struct hzm_dstate *ds)
 {
-	if (t->bucket == NULL)
-		return;
-	for (unsigned int b = 0; b < t->nbucket; b++) {
-		struct hzm_dstrm *e = t->bucket[b];
-
-		while (e != NULL) {
-			struct hzm_dstrm *n = e->hnext;
-
-			entry_free(e);
-			e = n;
-		}
-	}
-	free(t->bucket);
-	t->bucket = NULL;
-	pthread_mutex_destroy(&t->lock);
-}
-
-void
-hzm_stab_reset(struct hzm_stab *t)
-{
-	pthread_mutex_lock(&t->lock);
-	while (t->lru_head != NULL) {
-		struct hzm_dstrm *e = t->lru_head;
-
-		entry_detach(t, e);
-		if (e->busy)
-			e->stale = true;  /* freed by hzm_stab_put() */
-		else
-			entry_free(e);
-	}
-	pthread_mutex_unlock(&t->lock);
-}
-
-unsigned int
-hzm_stab_count(struct hzm_stab *t)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&t->lock);
-	n = t->count;
-	pthread_mutex_unlock(&t->lock);
-	return n;
-}
-
-struct hzm_dstrm *
-hzm_stab_start(struct hzm_stab *t, uint64_t key, uint64_t id, unsigned int *st)
-{
-	struct hzm_dstrm *e, *victim = NULL;
-
-	pthread_mutex_lock(&t->lock);
-	e = hash_find(t, key);
-	if (e != NULL) {
-		if (e->busy) {
-			pthread_mutex_unlock(&t->lock);
-			*st = HZM_ST_CTX_ERR;
-			return NULL;
-		}
-		/* same context buffer, new stream: reuse the inflater */
-		lru_unlink(t, e);
-		lru_push_front(t, e);
-		e->busy = true;
-		pthread_mutex_unlock(&t->lock);
-		if (inflateReset(&e->zs) != Z_OK) {
-			hzm_stab_put(t, e, true);
-			*st = HZM_ST_INTERNAL;
-			return NULL;
-		}
-		goto init;
-	}
-	if (t->count >= t->max) {
-		/* evict the least recently used stream that is not executing */
-		for (victim = t->lru_tail; victim != NULL && victim->busy; victim = victim->lprev)
-			;
-		if (victim == NULL) {
-			pthread_mutex_unlock(&t->lock);
-			*st = HZM_ST_CTX_ERR;
-			return NULL;
-		}
-		entry_detach(t, victim);
-		HZM_LOG(DEBUG, "stream table full: evicted context 0x%" PRIx64, victim->key);
-	}
-	pthread_mutex_unlock(&t->lock);
-	if (victim != NULL)
-		entry_free(victim);
-	e = calloc(1, sizeof(*e));
-	if (e == NULL || inflateInit2(&e->zs, -15) != Z_OK) {
-		free(e);
-		*st = HZM_ST_INTERNAL;
-		return NULL;
-	}
-	e->key = key;
-	e->busy = true;
-	pthread_mutex_lock(&t->lock);
-	{
-		/* another thread may have started a stream on this buffer meanwhile */
-		struct hzm_dstrm *old = hash_find(t, key);
-
-		if (old != NULL) {
-			if (old->busy) {
-				pthread_mutex_unlock(&t->lock);
-				entry_free(e);
-				*st = HZM_ST_CTX_ERR;
-				return NULL;
-			}
-			entry_detach(t, old);
-			entry_free(old);
-		}
-	}
-	e->hnext = t->bucket[hash_key(t, key)];
-	t->bucket[hash_key(t, key)] = e;
-	lru_push_front(t, e);
-	t->count++;
-	pthread_mutex_unlock(&t->lock);
-init:
-	e->id = id;
-	e->seq = 0;
-	e->deflate_done = false;
-	e->tr_len = 0;
-	return e;
-}
-
-struct hzm_dstrm *
-hzm_stab_get(struct hzm_stab *t, uint64_t key, uint64_t id, uint32_t seq)
-{
-	struct hzm_dstrm *e;
-
-	pthread_mutex_lock(&t->lock);
-	e = hash_find(t, key);
-	if (e == NULL || e->busy || e->id != id || e->seq != seq) {
-		pthread_mutex_unlock(&t->lock);
-		return NULL;
-	}
-	e->busy = true;
-	lru_unlink(t, e);
-	lru_push_front(t, e);
-	pthread_mutex_unlock(&t->lock);
-	return e;
-}
-
-void
-hzm_stab_put(struct hzm_stab *t, struct hzm_dstrm *e, bool drop)
-{
-	bool do_free;
-
-	pthread_mutex_lock(&t->lock);
-	e->busy = false;
-	do_free = e->stale;
-	if (drop && !e->stale) {
-		entry_detach(t, e);
-		do_free = true;
-	}
-	pthread_mutex_unlock(&t->lock);
-	if (do_free)
-		entry_free(e);
+	hzm_dma_write(mmu, ctx + HZM_CTX_DSTATE_OFF, ds, sizeof(*ds));
 }
