@@ -1053,10 +1053,14 @@ codec_member_sum(const struct wd_comp_sw_stream *c)
 		const struct inflate_state *inf = c->inf;
 
 		/*
-		 * ISA-L keeps Adler-32's low half one short until the stream
-		 * ends (and starts from 0): the value so far is that plus 1
+		 * ISA-L keeps Adler-32's low half one short (it starts from 0)
+		 * until all output of the last block is out: then, at the step
+		 * to ISAL_BLOCK_FINISH, it finalises the sum, which stays final
+		 * while the trailer is awaited (ISAL_CHECKSUM_CHECK). Before,
+		 * the value so far is that plus 1.
 		 */
-		if (inf->crc_flag == ISAL_ZLIB_NO_HDR_VER && inf->block_state != ISAL_BLOCK_FINISH)
+		if (inf->crc_flag == ISAL_ZLIB_NO_HDR_VER &&
+		    inf->block_state <= ISAL_BLOCK_INPUT_DONE)
 			return (inf->crc & 0xffff0000u) | (((inf->crc & 0xffffu) + 1) % 65521u);
 		return inf->crc;
 	}

@@ -1145,6 +1145,37 @@ test_stream_running_adler(void **state)
 				   out + made, sizeof(out) - made, &r), WD_COMP_OP_SUCCESS);
 	assert_int_equal(made + r.produced, sizeof(data));
 	assert_int_equal(r.output_chksum, adler32(1, data, sizeof(data)));
+	/*
+	 * Cut anywhere near the end (the data decoded, the trailer in pieces),
+	 * and with little output room (the last block decoded, output still to
+	 * come): every op's sum is that of the output so far.
+	 */
+	for (size_t cut = clen - 14; cut <= clen; cut++) {
+		for (uint32_t room = 700; room <= sizeof(out); room += sizeof(out) - 700) {
+			size_t in = 0;
+			int guard = 0;
+
+			assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+			assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+			made = 0;
+			do {
+				size_t end = in < cut ? cut : clen;
+				uint32_t n = RTE_MIN(room, (uint32_t)(sizeof(out) - made));
+
+				stream_op(st, comp + in, end - in,
+					  end == clen ? WD_COMP_FLUSH_FINAL : WD_COMP_FLUSH_NONE,
+					  out + made, n, &r);
+				assert_true(r.status == WD_COMP_OP_SUCCESS ||
+					    r.status == WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+				in += r.consumed;
+				made += r.produced;
+				assert_int_equal(r.output_chksum, adler32(1, out, (uInt)made));
+				assert_true(++guard < 100);
+			} while (!(r.flags & WD_COMP_OP_F_STREAM_END));
+			assert_int_equal(made, sizeof(data));
+			assert_int_equal(in, clen);
+		}
+	}
 	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
 }
 
