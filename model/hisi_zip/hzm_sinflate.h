@@ -43,7 +43,7 @@ struct hzm_sinf {
 	uint8_t pad2[5];
 	uint8_t lens[320]; /**< literal/length then distance code lengths */
 };
-_Static_assert(sizeof(struct hzm_sinf) == 376, "the decoder state's size is part of the context layout");
+_Static_assert(sizeof(struct hzm_sinf) == 376, "decoder state size: part of the context layout");
 
 /** Start a new deflate stream. */
 void hzm_sinf_init(struct hzm_sinf *s);

@@ -177,7 +177,8 @@ make_plain(size_t n, int kind)
 	default:
 		/* long repeats at every distance up to the window */
 		for (size_t i = 0; i < n; i++)
-			plain[i] = i > 40000 && rnd(8) ? plain[i - 1 - rnd(32768)] : (uint8_t)rnd(4);
+			plain[i] = i > 40000 && rnd(8) ? plain[i - 1 - rnd(32768)] :
+							  (uint8_t)rnd(4);
 		break;
 	}
 }
@@ -201,7 +202,8 @@ test_roundtrip(void **state)
 		c = zdeflate(plain, n, comp, MAXLEN * 2, level, strat, rnd(3) == 0);
 		/* a few bytes after the end: never to be used */
 		memset(comp + c, 0x5a, 16);
-		assert_int_equal(ours(comp, c + 16, out_o, MAXLEN, &len, &used, tiny), HZM_SINF_END);
+		assert_int_equal(ours(comp, c + 16, out_o, MAXLEN, &len, &used, tiny),
+				 HZM_SINF_END);
 		assert_int_equal(len, n);
 		assert_int_equal(used, c);
 		assert_memory_equal(out_o, plain, n);
