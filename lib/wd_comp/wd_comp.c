@@ -1165,6 +1165,8 @@ op_prepare(struct wd_comp_dev *d, struct wd_comp_op *op, const struct wd_comp_xf
 		    !wd_comp_handle_live(d, px->dev, px->gen))
 			return WD_COMP_OP_INVALID_ARGS;
 		xf = &px->xf;
+		if ((unsigned int)op->flush_flag > WD_COMP_FLUSH_FINAL)
+			return WD_COMP_OP_INVALID_ARGS;
 		/* a stateless op is a whole stream; FULL makes independent raw deflate blocks */
 		if (xf->op == WD_OP_COMPRESS && op->flush_flag != WD_COMP_FLUSH_FINAL &&
 		    !(op->flush_flag == WD_COMP_FLUSH_FULL && xf->alg == WD_COMP_ALG_DEFLATE))

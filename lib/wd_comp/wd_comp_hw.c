@@ -1427,8 +1427,11 @@ submit_fast(struct wd_comp_hw_qp *hq, const struct fast_limits *lim, struct wd_c
 	struct wd_comp_msg *m;
 	struct hw_req *r;
 
+	/* a compression is a whole stream; a decompression takes any flush value there is */
 	if (unlikely(d->q == NULL ||
-		     (xf->op == WD_OP_COMPRESS && op->flush_flag != WD_COMP_FLUSH_FINAL) ||
+		     (op->flush_flag != WD_COMP_FLUSH_FINAL &&
+		      (xf->op == WD_OP_COMPRESS ||
+		       (unsigned int)op->flush_flag > WD_COMP_FLUSH_FINAL)) ||
 		     op->src.length > lim->max_len || op->src.length < lim->small))
 		return WD_COMP_HW_SLOW;
 	/* anything odd (bad mbufs, in place, overlap): the general path says what */

@@ -1863,6 +1863,19 @@ test_op_validation(void **state)
 	op->flush_flag = (enum wd_comp_flush)9;
 	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
 	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	/* decompression takes any flush, but not a value that is none */
+	{
+		struct wd_comp_xform dx;
+		void *dpx;
+
+		xform_set(&dx, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0);
+		assert_int_equal(wd_comp_private_xform_create(g_dev, &dx, &dpx), 0);
+		op->private_xform = dpx;
+		assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+		assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+		op->private_xform = px;
+		assert_int_equal(wd_comp_private_xform_free(g_dev, dpx), 0);
+	}
 	op->flush_flag = WD_COMP_FLUSH_FINAL;
 	/* not an xform */
 	op->private_xform = data;
