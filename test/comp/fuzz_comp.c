@@ -73,8 +73,12 @@ static struct fdev devs[] = {
 	{"sw", "sw", -1, false, {0}},
 	{"model:engine=real", "model-real", -1, false, {0}},
 	{"model:engine=store", "model-store", -1, false, {0}},
-	{"model:engine=real", "model-real-route", -1, true,
-	 {.max_inflight_ops = 8, .socket_id = WD_SOCKET_ANY,
+	{"model:engine=real",
+	 "model-real-route",
+	 -1,
+	 true,
+	 {.max_inflight_ops = 8,
+	  .socket_id = WD_SOCKET_ANY,
 	  .fallback = {.flags = WD_COMP_FB_F_DEFAULT | WD_COMP_FB_F_SMALL | WD_COMP_FB_F_QUEUE_FULL,
 		       .small_threshold = 3000}}},
 	{"model:type=fakezip,deflate_decomp=caps", "fakezip", -1, false, {0}},
@@ -93,8 +97,8 @@ static unsigned long nfail, ncases, nstat[WD_COMP_OP_STATUS_MAX + 1];
 static unsigned long n_known_zero_room;
 static unsigned g_segcap = 200;
 
-static const char *const kinds[] = {"sl-comp", "sl-decomp", "st-comp", "st-decomp", "buf",
-				    "multipkt", "bad"};
+static const char *const kinds[] = {"sl-comp", "sl-decomp", "st-comp", "st-decomp",
+				    "buf",     "multipkt",  "bad"};
 
 static void
 fail(const char *fmt, ...)
@@ -128,7 +132,8 @@ static void
 gen_data(uint8_t *p, size_t len)
 {
 	unsigned mode = ru(6);
-	static const char *words[] = {"alpha ", "beta ", "gamma\n", "delta ", "the ", "of ", "zip "};
+	static const char *words[] = {"alpha ", "beta ", "gamma\n", "delta ",
+				      "the ",   "of ",   "zip "};
 
 	switch (mode) {
 	case 0:
@@ -247,9 +252,9 @@ mk_chain(const uint8_t *data, size_t len, uint32_t lead, const uint8_t *tail, ui
 		if (n > 0 && (d = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)n)) != NULL) {
 			for (uint32_t k = 0; k < n; k++) {
 				size_t pos = done + k;
-				d[k] = pos < lead ? fill
+				d[k] = pos < lead         ? fill
 				       : pos < lead + len ? data[pos - lead]
-							 : tail[pos - lead - len];
+							  : tail[pos - lead - len];
 			}
 		}
 		done += n;
@@ -295,7 +300,7 @@ run_ops(struct wd_comp_op **ops, unsigned n)
 	}
 	for (unsigned i = 0; i < n; i++)
 		nstat[ops[i]->status < WD_COMP_OP_STATUS_MAX ? ops[i]->status
-							      : WD_COMP_OP_STATUS_MAX]++;
+							     : WD_COMP_OP_STATUS_MAX]++;
 	return 0;
 }
 
@@ -415,8 +420,8 @@ zl_comp(enum wd_comp_alg a, int level, int wbits, int strategy, const uint8_t *i
 	int r;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, level, Z_DEFLATED, wb(a, wbits < 9 ? 9 : wbits), rr(1, 9), strategy) !=
-	    Z_OK)
+	if (deflateInit2(&zs, level, Z_DEFLATED, wb(a, wbits < 9 ? 9 : wbits), rr(1, 9),
+			 strategy) != Z_OK)
 		abort();
 	static gz_header gh;
 	static uint8_t extra[70000], name[300], comment[300];
@@ -589,7 +594,8 @@ k_sl_comp(void)
 		if (x.alg == WD_COMP_ALG_DEFLATE && rp(30))
 			seed[i] = ((uint64_t)rnd() & 0xffff0fff0000ffffULL) | 1;
 		src[i] = mk_chain(in[i], len[i], lead, tail, tl, flat, 0xa5, d1, sizeof(d1));
-		dst[i] = mk_chain(NULL, 0, doff[i] + room[i], NULL, 0, rp(50), 0x5a, d2, sizeof(d2));
+		dst[i] =
+			mk_chain(NULL, 0, doff[i] + room[i], NULL, 0, rp(50), 0x5a, d2, sizeof(d2));
 		ops[i] = wd_comp_op_alloc(opool);
 		if (!src[i] || !dst[i] || !ops[i]) {
 			fprintf(stderr, "alloc failed\n");
@@ -616,8 +622,8 @@ k_sl_comp(void)
 		snprintf(what, sizeof(what), "op%u", i);
 		if (op->status == WD_COMP_OP_OUT_OF_SPACE_TERMINATED) {
 			if (op->consumed || op->produced)
-				fail("%s: TERMINATED with consumed=%u produced=%u", what, op->consumed,
-				     op->produced);
+				fail("%s: TERMINATED with consumed=%u produced=%u", what,
+				     op->consumed, op->produced);
 			if (room[i] >= bound[i])
 				fail("%s: TERMINATED though room %u >= bound %zu", what, room[i],
 				     bound[i]);
@@ -657,11 +663,13 @@ k_sl_comp(void)
 		}
 		if (false && x.huffman == WD_COMP_HUFFMAN_FIXED && x.level != 0 && len[i] > 0 &&
 		    op->produced > 0) {
-			unsigned h = x.alg == WD_COMP_ALG_ZLIB ? 2 : x.alg == WD_COMP_ALG_GZIP ? 10 : 0;
+			unsigned h = x.alg == WD_COMP_ALG_ZLIB   ? 2
+				     : x.alg == WD_COMP_ALG_GZIP ? 10
+								 : 0;
 			unsigned bt = (c[h] >> 1) & 3;
 			if (bt != 1)
-				fail("%s: huffman FIXED but first block type %u (engine %u)", what, bt,
-				     op->engine);
+				fail("%s: huffman FIXED but first block type %u (engine %u)", what,
+				     bt, op->engine);
 		}
 		free(c);
 		uint64_t exp = sum_of(x.alg, x.chksum, in[i], len[i], seed[i]);
@@ -750,7 +758,7 @@ mk_cinput(enum wd_comp_alg a, struct cinput *ci, bool allow_bad)
 		ci->corrupt = true;
 		for (unsigned k = 0; k < n; k++) {
 			size_t p = rp(50) ? ru((uint32_t)RTE_MIN(ci->clen, (size_t)24))
-					   : ru((uint32_t)ci->clen);
+					  : ru((uint32_t)ci->clen);
 			uint8_t v = rp(50) ? (uint8_t)(1u << ru(8)) : (uint8_t)rnd();
 			ci->c[p] ^= v ? v : 1;
 			param("flip@%zu ", p);
@@ -806,16 +814,19 @@ k_sl_decomp(void)
 	uint8_t tail[64];
 	uint32_t tl = rp(40) ? rr(1, 64) : 0;
 	for (unsigned k = 0; k < tl; k++)
-		tail[k] = rp(50) ? 0x1f : (uint8_t)rnd(); /* bytes past src.length must not be read */
+		tail[k] =
+			rp(50) ? 0x1f : (uint8_t)rnd(); /* bytes past src.length must not be read */
 	if (tl >= 2 && rp(30))
 		tail[0] = 0x1f, tail[1] = 0x8b;
 	uint32_t room = rp(60) ? (uint32_t)o.outlen + ru(100) : rand_room(o.outlen);
 	uint32_t doff = rp(60) ? 0 : ru(rp(50) ? 30000 : 64);
-	struct rte_mbuf *src = mk_chain(ci.c, ci.clen, lead, tail, tl, rp(50), 0xa5, d1, sizeof(d1));
-	struct rte_mbuf *dst = mk_chain(NULL, 0, doff + room, NULL, 0, rp(50), 0x5a, d2, sizeof(d2));
+	struct rte_mbuf *src =
+		mk_chain(ci.c, ci.clen, lead, tail, tl, rp(50), 0xa5, d1, sizeof(d1));
+	struct rte_mbuf *dst =
+		mk_chain(NULL, 0, doff + room, NULL, 0, rp(50), 0x5a, d2, sizeof(d2));
 	struct wd_comp_op *op = wd_comp_op_alloc(opool);
-	param("lead=%u tl=%u room=%u doff=%u src=%s dst=%s oracle=%d/%zu/%zu ", lead, tl, room, doff,
-	      d1, d2, o.res, o.used, o.outlen);
+	param("lead=%u tl=%u room=%u doff=%u src=%s dst=%s oracle=%d/%zu/%zu ", lead, tl, room,
+	      doff, d1, d2, o.res, o.used, o.outlen);
 	op->op_type = WD_COMP_OP_STATELESS;
 	op->private_xform = px;
 	op->m_src = src;
@@ -837,14 +848,17 @@ k_sl_decomp(void)
 	}
 	if (op->status != exp) {
 		/* CHECKSUM vs DATA on corrupt input is a soft difference */
-		bool soft = (op->status == WD_COMP_OP_ERR_DATA || op->status == WD_COMP_OP_ERR_CHECKSUM) &&
+		bool soft = (op->status == WD_COMP_OP_ERR_DATA ||
+			     op->status == WD_COMP_OP_ERR_CHECKSUM) &&
 			    (exp == WD_COMP_OP_ERR_DATA || exp == WD_COMP_OP_ERR_CHECKSUM);
 		if (o.res == O_OK && room < o.outlen)
-			fail("status %s, expected OUT_OF_SPACE_TERMINATED (room %u < %zu) engine %u",
+			fail("status %s, expected OUT_OF_SPACE_TERMINATED (room %u < %zu) engine "
+			     "%u",
 			     st(op->status), room, o.outlen, op->engine);
 		else if (!(o.res != O_OK && room < o.outlen &&
 			   op->status == WD_COMP_OP_OUT_OF_SPACE_TERMINATED))
-			fail("%sstatus %s, expected %s (zlib res %d) engine %u debug %llx consumed %u produced %u",
+			fail("%sstatus %s, expected %s (zlib res %d) engine %u debug %llx consumed "
+			     "%u produced %u",
 			     soft ? "[soft] " : "", st(op->status), st(exp), o.res, op->engine,
 			     (unsigned long long)op->debug_status, op->consumed, op->produced);
 		goto out;
@@ -856,8 +870,8 @@ k_sl_decomp(void)
 		goto out;
 	}
 	if (op->consumed != o.used)
-		fail("consumed %u != zlib %zu (clen %zu, trailing %zu) engine %u", op->consumed, o.used,
-		     ci.clen, ci.trailing, op->engine);
+		fail("consumed %u != zlib %zu (clen %zu, trailing %zu) engine %u", op->consumed,
+		     o.used, ci.clen, ci.trailing, op->engine);
 	if (op->produced != o.outlen)
 		fail("produced %u != %zu", op->produced, o.outlen);
 	else {
@@ -961,7 +975,8 @@ check_prefix_sync(enum wd_comp_alg a, const uint8_t *c, size_t n, const uint8_t 
 	zs.avail_out = (uInt)(pn + 1024);
 	r = inflate(&zs, Z_SYNC_FLUSH);
 	if ((r != Z_OK && r != Z_BUF_ERROR) || zs.total_out != pn || memcmp(o, plain, pn) != 0)
-		fail("%s: output so far does not decode to the input so far (r=%d out=%lu want %zu, %s)",
+		fail("%s: output so far does not decode to the input so far (r=%d out=%lu want "
+		     "%zu, %s)",
 		     what, r, zs.total_out, pn, zs.msg ? zs.msg : "");
 	inflateEnd(&zs);
 	free(o);
@@ -1001,7 +1016,8 @@ k_st_comp(void)
 			if (chunk > len - pos)
 				chunk = len - pos;
 			bool last = pos + chunk == len && rp(70);
-			enum wd_comp_flush fl = last ? WD_COMP_FLUSH_FINAL : (enum wd_comp_flush)ru(3);
+			enum wd_comp_flush fl =
+				last ? WD_COMP_FLUSH_FINAL : (enum wd_comp_flush)ru(3);
 			size_t rem = chunk;
 			const uint8_t *cp = in + pos;
 			if (pos == len && !last && rp(50)) {
@@ -1027,8 +1043,10 @@ k_st_comp(void)
 				uint8_t flags = op->flags;
 				unsigned eng = op->engine;
 				if (verbose && nops < 60)
-					printf("  op%u pos=%zu rem=%zu fl=%d room=%u -> %s cons=%u prod=%u eng=%u\n",
-					       nops, pos, rem, fl, room, st(status), cons, prod, eng);
+					printf("  op%u pos=%zu rem=%zu fl=%d room=%u -> %s cons=%u "
+					       "prod=%u eng=%u\n",
+					       nops, pos, rem, fl, room, st(status), cons, prod,
+					       eng);
 				chain_free(ms);
 				chain_free(md);
 				wd_comp_op_free(op);
@@ -1036,15 +1054,16 @@ k_st_comp(void)
 					fail("s%u op%u: flags %x on compression", s, nops, flags);
 				if (status != WD_COMP_OP_SUCCESS &&
 				    status != WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE) {
-					fail("s%u op%u: status %s (flush %d rem %zu room %u) engine %u", s,
-					     nops, st(status), fl, rem, room, eng);
+					fail("s%u op%u: status %s (flush %d rem %zu room %u) "
+					     "engine %u",
+					     s, nops, st(status), fl, rem, room, eng);
 					free(tmp);
 					bad = true;
 					break;
 				}
 				if (cons > rem || prod > room) {
-					fail("s%u op%u: consumed %u/%zu produced %u/%u", s, nops, cons, rem,
-					     prod, room);
+					fail("s%u op%u: consumed %u/%zu produced %u/%u", s, nops,
+					     cons, rem, prod, room);
 					free(tmp);
 					bad = true;
 					break;
@@ -1063,7 +1082,8 @@ k_st_comp(void)
 				pos += cons;
 				if (cons == 0 && prod == 0 && room >= 64) {
 					if (++stall > 20) {
-						fail("s%u: no progress in 20 ops with room >= 64 (%s flush %d rem %zu)",
+						fail("s%u: no progress in 20 ops with room >= 64 "
+						     "(%s flush %d rem %zu)",
 						     s, st(status), fl, rem);
 						bad = true;
 						break;
@@ -1079,7 +1099,8 @@ k_st_comp(void)
 					continue;
 				/* SUCCESS */
 				if (rem != 0) {
-					fail("s%u op%u: SUCCESS with %zu input bytes not consumed (flush %d)",
+					fail("s%u op%u: SUCCESS with %zu input bytes not consumed "
+					     "(flush %d)",
 					     s, nops, rem, fl);
 					bad = true;
 					break;
@@ -1092,14 +1113,17 @@ k_st_comp(void)
 				if (fl != WD_COMP_FLUSH_FINAL && s == 0) {
 					uint64_t e = sum_of(x.alg, x.chksum, in, pos, 0);
 					if (ck != e)
-						fail("s%u op%u: running checksum %llx != %llx (pos %zu, flush %d) engine %u",
-						     s, nops, (unsigned long long)ck, (unsigned long long)e, pos, fl, eng);
+						fail("s%u op%u: running checksum %llx != %llx (pos "
+						     "%zu, flush %d) engine %u",
+						     s, nops, (unsigned long long)ck,
+						     (unsigned long long)e, pos, fl, eng);
 				}
 				if (fl == WD_COMP_FLUSH_FINAL && s == 0) {
 					uint64_t e = sum_of(x.alg, x.chksum, in, len, 0);
 					if (ck != e)
-						fail("s%u: final checksum %llx != %llx engine %u", s,
-						     (unsigned long long)ck, (unsigned long long)e, eng);
+						fail("s%u: final checksum %llx != %llx engine %u",
+						     s, (unsigned long long)ck,
+						     (unsigned long long)e, eng);
 				}
 				break;
 			}
@@ -1157,14 +1181,15 @@ k_st_decomp(void)
 		if (chunk > lim - pos)
 			chunk = lim - pos;
 		bool last = pos + chunk == lim;
-		enum wd_comp_flush fl = last && final_last ? WD_COMP_FLUSH_FINAL
-							     : (enum wd_comp_flush)ru(2);
+		enum wd_comp_flush fl =
+			last && final_last ? WD_COMP_FLUSH_FINAL : (enum wd_comp_flush)ru(2);
 		size_t rem = chunk;
 		for (;;) {
 			uint32_t room = zero_ok && rp(8) ? 0 : stream_room();
 			struct rte_mbuf *ms, *md;
 			uint8_t *tmp = malloc(room + 1);
-			struct wd_comp_op *op = stream_op(stream, ci.c + pos, rem, room, fl, tmp, &ms, &md);
+			struct wd_comp_op *op =
+				stream_op(stream, ci.c + pos, rem, room, fl, tmp, &ms, &md);
 
 			nops++;
 			if (op == NULL) {
@@ -1182,7 +1207,8 @@ k_st_decomp(void)
 			if (room == 0)
 				used_zero = true;
 			if (verbose && nops < 60)
-				printf("  op%u pos=%zu rem=%zu fl=%d room=%u -> %s cons=%u prod=%u flags=%x eng=%u ck=%llx dbg=%llx\n",
+				printf("  op%u pos=%zu rem=%zu fl=%d room=%u -> %s cons=%u prod=%u "
+				       "flags=%x eng=%u ck=%llx dbg=%llx\n",
 				       nops, pos, rem, fl, room, st(status), cons, prod, flags, eng,
 				       (unsigned long long)ck, (unsigned long long)0);
 			if (status != WD_COMP_OP_SUCCESS &&
@@ -1190,13 +1216,14 @@ k_st_decomp(void)
 				errored = true;
 				errstatus = status;
 				free(tmp);
-				param("err@op%u pos=%zu rem=%zu fl=%d eng=%u ", nops, pos, rem, fl, eng);
+				param("err@op%u pos=%zu rem=%zu fl=%d eng=%u ", nops, pos, rem, fl,
+				      eng);
 				done = true;
 				break;
 			}
 			if (cons > rem || prod > room || olen + prod > ocap) {
-				fail("op%u: consumed %u/%zu produced %u/%u (olen %zu)", nops, cons, rem,
-				     prod, room, olen);
+				fail("op%u: consumed %u/%zu produced %u/%u (olen %zu)", nops, cons,
+				     rem, prod, room, olen);
 				free(tmp);
 				goto out;
 			}
@@ -1205,9 +1232,11 @@ k_st_decomp(void)
 			olen += prod;
 			pos += cons;
 			rem -= cons;
-			if (cons == 0 && prod == 0 && room >= 64 && !(flags & WD_COMP_OP_F_STREAM_END)) {
+			if (cons == 0 && prod == 0 && room >= 64 &&
+			    !(flags & WD_COMP_OP_F_STREAM_END)) {
 				if (++stall > 20) {
-					fail("no progress in 20 ops with room >= 64 (%s fl %d rem %zu pos %zu)",
+					fail("no progress in 20 ops with room >= 64 (%s fl %d rem "
+					     "%zu pos %zu)",
 					     st(status), fl, rem, pos);
 					goto out;
 				}
@@ -1227,10 +1256,13 @@ k_st_decomp(void)
 				/* output and checksum of this stream */
 				bool gz = x.alg == WD_COMP_ALG_GZIP;
 				size_t sstart = gz ? 0 : streamstart_out;
-				uint64_t e = sum_of(x.alg, x.chksum, out + sstart, olen - sstart, 0);
+				uint64_t e =
+					sum_of(x.alg, x.chksum, out + sstart, olen - sstart, 0);
 				if (ck != e)
-					fail("op%u: checksum at stream end %llx != %llx (engine %u)", nops,
-					     (unsigned long long)ck, (unsigned long long)e, eng);
+					fail("op%u: checksum at stream end %llx != %llx (engine "
+					     "%u)",
+					     nops, (unsigned long long)ck, (unsigned long long)e,
+					     eng);
 				streamstart_out = olen;
 				/* is pos a stream end per zlib? */
 				bool atend = false;
@@ -1240,9 +1272,10 @@ k_st_decomp(void)
 				if (!atend && !(cons == 0 && pos == o.used)) {
 					if (used_zero)
 						n_known_zero_room++, param("[known-zero-room] ");
-					fail("op%u: STREAM_END at input %zu, not a stream end per zlib (ends: %zu%s, used %zu) cons=%u engine %u",
-					     nops, pos, o.nends ? o.ends[0] : 0, o.nends > 1 ? ",..." : "",
-					     o.used, cons, eng);
+					fail("op%u: STREAM_END at input %zu, not a stream end per "
+					     "zlib (ends: %zu%s, used %zu) cons=%u engine %u",
+					     nops, pos, o.nends ? o.ends[0] : 0,
+					     o.nends > 1 ? ",..." : "", o.used, cons, eng);
 					goto out;
 				}
 				if (pos >= o.used) {
@@ -1253,9 +1286,12 @@ k_st_decomp(void)
 				if (rem == 0)
 					break;
 				if (cons == 0) {
-					/* a gzip member start cut short (lone 1f): give it again with more */
-					if (!(x.alg == WD_COMP_ALG_GZIP && rem == 1 && ci.c[pos] == 0x1f))
-						fail("op%u: STREAM_END, nothing consumed, %zu bytes left at %zu before the end %zu",
+					/* a gzip member start cut short (lone 1f): give it again
+					 * with more */
+					if (!(x.alg == WD_COMP_ALG_GZIP && rem == 1 &&
+					      ci.c[pos] == 0x1f))
+						fail("op%u: STREAM_END, nothing consumed, %zu "
+						     "bytes left at %zu before the end %zu",
 						     nops, rem, pos, o.used);
 					break;
 				}
@@ -1263,10 +1299,13 @@ k_st_decomp(void)
 			}
 			if (o.res == O_OK) {
 				size_t sstart = x.alg == WD_COMP_ALG_GZIP ? 0 : streamstart_out;
-				uint64_t e = sum_of(x.alg, x.chksum, out + sstart, olen - sstart, 0);
+				uint64_t e =
+					sum_of(x.alg, x.chksum, out + sstart, olen - sstart, 0);
 				if (ck != e && olen > sstart)
-					fail("op%u: running checksum %llx != %llx (out %zu) engine %u", nops,
-					     (unsigned long long)ck, (unsigned long long)e, olen - sstart, eng);
+					fail("op%u: running checksum %llx != %llx (out %zu) engine "
+					     "%u",
+					     nops, (unsigned long long)ck, (unsigned long long)e,
+					     olen - sstart, eng);
 			}
 			if (rem != 0) {
 				if (x.alg == WD_COMP_ALG_GZIP && rem == 1 && ci.c[pos] == 0x1f &&
@@ -1274,7 +1313,8 @@ k_st_decomp(void)
 					/* lone 1f left for later: resubmit with the next bytes */
 					break;
 				}
-				fail("op%u: SUCCESS without STREAM_END but %zu bytes not consumed (fl %d) engine %u",
+				fail("op%u: SUCCESS without STREAM_END but %zu bytes not consumed "
+				     "(fl %d) engine %u",
 				     nops, rem, fl, eng);
 				goto out;
 			}
@@ -1289,9 +1329,9 @@ k_st_decomp(void)
 				uint8_t tmp[70000];
 				uint32_t room = sizeof(tmp) - 1;
 				for (unsigned k = 0; k < 1000; k++) {
-					struct wd_comp_op *op = stream_op(stream, NULL, 0, room,
-									 WD_COMP_FLUSH_FINAL, tmp,
-									 &ms, &md);
+					struct wd_comp_op *op =
+						stream_op(stream, NULL, 0, room,
+							  WD_COMP_FLUSH_FINAL, tmp, &ms, &md);
 					if (!op)
 						goto out;
 					unsigned status = op->status;
@@ -1341,10 +1381,12 @@ k_st_decomp(void)
 		unsigned exp = expect_status(o.res);
 		if (final_last) {
 			if (!errored)
-				fail("no error on bad input (oracle %d, FINAL given) consumed %zu out %zu",
+				fail("no error on bad input (oracle %d, FINAL given) consumed %zu "
+				     "out %zu",
 				     o.res, pos, olen);
 			else if (errstatus != exp &&
-				 !((errstatus == WD_COMP_OP_ERR_DATA || errstatus == WD_COMP_OP_ERR_CHECKSUM) &&
+				 !((errstatus == WD_COMP_OP_ERR_DATA ||
+				    errstatus == WD_COMP_OP_ERR_CHECKSUM) &&
 				   (exp == WD_COMP_OP_ERR_DATA || exp == WD_COMP_OP_ERR_CHECKSUM)))
 				fail("error %s, zlib says %s", st(errstatus), st(exp));
 			else if (errstatus != exp && o.res != O_TRUNC)
@@ -1355,7 +1397,8 @@ k_st_decomp(void)
 		if (o.res == O_TRUNC && !ci.corrupt) {
 			/* output must be a prefix of zlib's */
 			if (olen > o.outlen || memcmp(out, ob, olen) != 0)
-				fail("output of a truncated stream is not a prefix of zlib's (%zu vs %zu)",
+				fail("output of a truncated stream is not a prefix of zlib's (%zu "
+				     "vs %zu)",
 				     olen, o.outlen);
 		}
 	}
@@ -1396,7 +1439,8 @@ k_buf(void)
 			fail("ret %d status %s", ret, st(r.status));
 		} else {
 			if (r.consumed != len || r.produced > dl)
-				fail("consumed %zu/%zu produced %zu/%zu", r.consumed, len, r.produced, dl);
+				fail("consumed %zu/%zu produced %zu/%zu", r.consumed, len,
+				     r.produced, dl);
 			else
 				check_roundtrip(x.alg, x.window_log, o, r.produced, in, len, "buf");
 			uint64_t e = sum_of(x.alg, x.chksum, in, len, 0);
@@ -1427,13 +1471,14 @@ k_buf(void)
 		if (ret == -ENOSPC && o.res != O_OK && dl <= o.outlen) {
 			/* out of room before the error: fine */
 		} else if (ret != exp) {
-			bool soft = (ret == -EBADMSG || ret == -EILSEQ || ret == -ENOSPC) && exp != 0 &&
-				    ret != 0;
+			bool soft = (ret == -EBADMSG || ret == -EILSEQ || ret == -ENOSPC) &&
+				    exp != 0 && ret != 0;
 			fail("%sret %d, expected %d (status %s)", soft ? "[soft] " : "", ret, exp,
 			     st(r.status));
 		} else if (ret == 0) {
 			if (r.consumed != o.used)
-				fail("consumed %zu != zlib %zu (clen %zu)", r.consumed, o.used, ci.clen);
+				fail("consumed %zu != zlib %zu (clen %zu)", r.consumed, o.used,
+				     ci.clen);
 			if (r.produced != o.outlen || memcmp(out, ob, o.outlen) != 0)
 				fail("output differs (%zu vs %zu)", r.produced, o.outlen);
 			uint64_t e = sum_of(x.alg, x.chksum, ob, o.outlen, 0);
@@ -1556,15 +1601,35 @@ k_bad(void)
 	uint16_t save_len = 0;
 	struct rte_mbuf *lastseg = rte_pktmbuf_lastseg(src);
 	switch (what) {
-	case 0: op->src.offset = src->pkt_len - (uint32_t)len + 1 + ru(10); break;
-	case 1: op->src.length = (uint32_t)len + 1 + ru(3); break;
-	case 2: op->dst.offset = dst->pkt_len + 1 + ru(10); break;
-	case 3: op->m_dst = NULL; break;
-	case 4: op->m_src = NULL; break;
-	case 5: src->pkt_len += 1 + ru(100); break;
-	case 6: src->nb_segs++; break;
-	case 7: save_len = lastseg->data_len; lastseg->data_len = (uint16_t)(lastseg->buf_len - lastseg->data_off + 1); src->pkt_len += lastseg->data_len - save_len; break;
-	case 8: op->flush_flag = 4 + ru(10); break;
+	case 0:
+		op->src.offset = src->pkt_len - (uint32_t)len + 1 + ru(10);
+		break;
+	case 1:
+		op->src.length = (uint32_t)len + 1 + ru(3);
+		break;
+	case 2:
+		op->dst.offset = dst->pkt_len + 1 + ru(10);
+		break;
+	case 3:
+		op->m_dst = NULL;
+		break;
+	case 4:
+		op->m_src = NULL;
+		break;
+	case 5:
+		src->pkt_len += 1 + ru(100);
+		break;
+	case 6:
+		src->nb_segs++;
+		break;
+	case 7:
+		save_len = lastseg->data_len;
+		lastseg->data_len = (uint16_t)(lastseg->buf_len - lastseg->data_off + 1);
+		src->pkt_len += lastseg->data_len - save_len;
+		break;
+	case 8:
+		op->flush_flag = 4 + ru(10);
+		break;
 	}
 	param("bad=%u stateful=%d len=%zu ", what, stateful, len);
 	if (what == 8 && !stateful && x.type == WD_OP_DECOMPRESS)
@@ -1573,13 +1638,19 @@ k_bad(void)
 		what = 99;
 	if (run_ops(&op, 1) == 0) {
 		if (what != 98 && op->status != WD_COMP_OP_INVALID_ARGS)
-			fail("invalid op (%u) gave %s consumed %u produced %u", what, st(op->status),
-			     op->consumed, op->produced);
+			fail("invalid op (%u) gave %s consumed %u produced %u", what,
+			     st(op->status), op->consumed, op->produced);
 	}
 	switch (what) {
-	case 5: src->pkt_len = 0; break;
-	case 6: src->nb_segs--; break;
-	case 7: lastseg->data_len = save_len; break;
+	case 5:
+		src->pkt_len = 0;
+		break;
+	case 6:
+		src->nb_segs--;
+		break;
+	case 7:
+		lastseg->data_len = save_len;
+		break;
 	}
 	/* restore pkt_len for free */
 	{
@@ -1599,15 +1670,17 @@ k_bad(void)
 }
 
 /* ------------------------------------------------------------------ */
-static void (*const kfn[])(void) = {k_sl_comp, k_sl_decomp, k_st_comp, k_st_decomp, k_buf,
-				    k_multipkt, k_bad};
+static void (*const kfn[])(void) = {k_sl_comp, k_sl_decomp, k_st_comp, k_st_decomp,
+				    k_buf,     k_multipkt,  k_bad};
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fuzz_comp [-s SEED] [-n CASES] [-d DEVMASK] [-k KINDMASK] [-c CASE] [-v] [-Z]\n"
-		"  devices: 1 sw, 2 model real, 4 model store, 8 model real with fallback routing,\n"
+		"usage: fuzz_comp [-s SEED] [-n CASES] [-d DEVMASK] [-k KINDMASK] [-c CASE] [-v] "
+		"[-Z]\n"
+		"  devices: 1 sw, 2 model real, 4 model store, 8 model real with fallback "
+		"routing,\n"
 		"           16 fakezip, 32 model real VF (default 0x1f)\n"
 		"  kinds: 1 stateless comp, 2 stateless decomp, 4 stream comp, 8 stream decomp,\n"
 		"         16 buf_process, 32 MULTI_PKT pieces, 64 invalid ops (default 0x7f)\n"
@@ -1684,7 +1757,8 @@ main(int argc, char **argv)
 	for (unsigned k = 0; k < 7; k++)
 		if (kindmask & (1u << k))
 			kl[nk++] = k;
-	for (uint64_t i = (one == UINT64_MAX ? 0 : one); i < (one == UINT64_MAX ? n : one + 1); i++) {
+	for (uint64_t i = (one == UINT64_MAX ? 0 : one); i < (one == UINT64_MAX ? n : one + 1);
+	     i++) {
 		rs = (g_seed * 0x9E3779B97F4A7C15ULL) ^ (i * 0xBF58476D1CE4E5B9ULL) ^ 0x1234567ULL;
 		if (!rs)
 			rs = 1;
@@ -1713,7 +1787,8 @@ main(int argc, char **argv)
 	for (unsigned i = 0; i < ndev; i++) {
 		struct wd_comp_stats stt;
 		if (wd_comp_stats_get((uint8_t)avail[i]->id, &stt) == 0)
-			printf("dev %s: hw_ops=%llu sw_ops=%llu fb_small=%llu fb_unsup=%llu fb_qfull=%llu\n",
+			printf("dev %s: hw_ops=%llu sw_ops=%llu fb_small=%llu fb_unsup=%llu "
+			       "fb_qfull=%llu\n",
 			       avail[i]->label, (unsigned long long)stt.hw_ops,
 			       (unsigned long long)stt.sw_ops,
 			       (unsigned long long)stt.fallback[WD_COMP_FB_SMALL],
