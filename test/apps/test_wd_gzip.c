@@ -663,6 +663,45 @@ test_sw_device(void **state)
 }
 
 /*
+ * A decompression whose request outlives the driver's deadline (the model
+ * stalls it 1.5 s, the deadline is 1 s): the queue does not drain, the
+ * function is reset, and the stream goes on from the state in its context
+ * buffer. It used to end "invalid compressed data--format violated" on a
+ * good file, when the model kept stream state inside the device.
+ */
+static void
+test_stream_across_reset(void **state)
+{
+	struct apps_result r;
+	struct apps_cmd c;
+	size_t len = 12u << 20;
+	uint8_t *data = make_data(len, WD_TEST_DATA_MIXED, 77);
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("big"), data, len), 0);
+	apps_cmd_init(&c, WD_GZIP);
+	apps_cmd_add(&c, "--dev=sw");
+	apps_cmd_add(&c, "big");
+	assert_int_equal(apps_run(&c, NULL, dir, TIMEOUT, &r), 0);
+	assert_int_equal(r.status, 0);
+	apps_result_free(&r);
+	apps_cmd_init(&c, WD_GZIP);
+	apps_cmd_add(&c, "--dev=model:stall_ms=1500,fault_after=5");
+	apps_cmd_add(&c, "-dc");
+	apps_cmd_add(&c, "big.gz");
+	assert_int_equal(apps_run(&c, NULL, dir, TIMEOUT, &r), 0);
+	if (r.status != 0 || r.out_len != len)
+		apps_result_dump(&c, &r);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "resetting the function"));
+	assert_int_equal(r.out_len, len);
+	assert_memory_equal(r.out, data, len);
+	apps_result_free(&r);
+	unlink(path("big.gz"));
+	free(data);
+}
+
+/*
  * With -c, standard output is the data: EAL's usage text for a bad EAL
  * argument goes to stderr, and nothing to stdout.
  */
@@ -694,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_truncation_scan_and_trailing),
 		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_sw_device),
+		cmocka_unit_test(test_stream_across_reset),
 		cmocka_unit_test(test_eal_error_keeps_stdout),
 	};
 
