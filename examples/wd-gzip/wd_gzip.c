@@ -794,9 +794,10 @@ process_file(const char *path)
 		process_stdin();
 		return;
 	}
-	in_fd = open(path, O_RDONLY | O_NOCTTY | O_NOFOLLOW);
+	/* O_NONBLOCK: opening a FIFO without a writer must not block (as gzip) */
+	in_fd = open(path, O_RDONLY | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
 	if (in_fd < 0 && errno == ELOOP && opt.force)
-		in_fd = open(path, O_RDONLY | O_NOCTTY);
+		in_fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (in_fd < 0) {
 		if (errno == ELOOP)
 			warnmsg("%s: Too many levels of symbolic links -- ignored", path);
@@ -818,6 +819,16 @@ process_file(const char *path)
 		warnmsg("%s is not a directory or a regular file - ignored", path);
 		close(in_fd);
 		return;
+	}
+	/* reads block again (-c or -t on a FIFO waits for its writer's data) */
+	{
+		int fl = fcntl(in_fd, F_GETFL);
+
+		if (fl < 0 || fcntl(in_fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+			errmsg("%s: %s", path, strerror(errno));
+			close(in_fd);
+			return;
+		}
 	}
 	if (opt.test) {
 		if (decompress_fd(in_fd, -1, path, &st) == 0 && opt.verbose)

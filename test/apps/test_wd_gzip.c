@@ -623,6 +623,12 @@ test_file_rules(void **state)
 	assert_int_equal(gz(&r, NULL, "d", NULL), 2);
 	assert_non_null(strstr(r.err, "is a directory"));
 	apps_result_free(&r);
+	/* a FIFO without a writer: refused at once, not waited on (gzip does the same) */
+	assert_int_equal(mkfifo(path("fifo"), 0600), 0);
+	assert_int_equal(gz(&r, NULL, "fifo", NULL), 2);
+	assert_non_null(strstr(r.err, "not a directory or a regular file"));
+	apps_result_free(&r);
+	unlink(path("fifo"));
 	/* a bad option and a bad device spec */
 	assert_int_equal(gz(&r, NULL, "--frobnicate", NULL), 1);
 	assert_non_null(strstr(r.err, "unrecognized option"));
