@@ -58,6 +58,12 @@
 
 #define PROG "pipeline"
 #define MAX_FRAME 65535                 /* largest frame read and written (pcap snaplen) */
+/*
+ * Largest frame net_pcap carries whole (DPDK 22.11: RTE_ETH_PCAP_SNAPLEN):
+ * it cuts longer frames on transmit, and frames over 65535 bytes crash it.
+ */
+#define NET_PCAP_MAX_FRAME 16128
+#define MAX_DURATION_S 86400.0          /* --duration: at most a day */
 #define MAX_PCAP_RECORD 262144          /* larger records: a corrupt file (libpcap's limit) */
 #define MAX_BURST 64
 #define NB_BATCHES 4                    /* bursts in flight in the IPComp stage */
@@ -116,6 +122,7 @@ static struct {
 	bool in_swapped, in_nsec;
 	uint64_t in_records;   /* ring mode: records read */
 	uint64_t in_too_big;   /* ring mode: frames over MAX_FRAME, skipped */
+	uint32_t in_max_len;   /* the input's largest record (pcap_check_in()) */
 	char in_error[256];    /* ring mode: the file is corrupt (the run fails) */
 	FILE *out_file;        /* ring mode: the pcap we write */
 	struct rte_ring *ring_rx, *ring_tx;
@@ -311,6 +318,8 @@ pcap_check_in(const char *path)
 		if (got == 0)
 			break;
 		n++;
+		if (got > 0 && len > pl.in_max_len)
+			pl.in_max_len = len;
 		if (got < 0 || off < 0 || (uint64_t)off + len > (uint64_t)sb.st_size ||
 		    fseek(pl.in_file, len, SEEK_CUR) != 0) {
 			fprintf(stderr, PROG ": --in %s: record %" PRIu64 " %s: the file is "
@@ -423,6 +432,13 @@ ports_open(void)
 		/* net_pcap's arguments are comma-separated: such a path cannot be one */
 		fprintf(stderr, PROG ": a file name with a comma cannot be given to net_pcap: "
 			"using net_ring ports fed by this program\n");
+		opt.ring_ports = true;
+	}
+	if (!opt.ring_ports && pl.in_max_len > NET_PCAP_MAX_FRAME) {
+		/* net_pcap would cut such frames on output, or crash on those over 64 KiB */
+		fprintf(stderr, PROG ": frames of up to %u bytes in --in: net_pcap carries %u at "
+			"most: using net_ring ports fed by this program\n", pl.in_max_len,
+			NET_PCAP_MAX_FRAME);
 		opt.ring_ports = true;
 	}
 	if (!opt.ring_ports) {
@@ -942,7 +958,8 @@ usage(FILE *f)
 		"  --min-size N       smallest payload to compress (default 90, RFC 2394)\n"
 		"  --ports pcap|ring  net_pcap ports (default when available) or net_ring ports\n"
 		"                     fed and drained by this program\n"
-		"  --duration SEC     stop after SEC seconds (default: at the end of the input)\n",
+		"  --duration SEC     stop after SEC seconds, at most 86400 (default: at the end\n"
+		"                     of the input)\n",
 		MAX_BURST);
 }
 
@@ -1011,10 +1028,10 @@ parse_args(int argc, char **argv)
 			break;
 		case 't':
 			opt.duration = strtod(optarg, &end);
-			if (*end != '\0' || !(opt.duration > 0)) {
+			if (*end != '\0' || !(opt.duration > 0) || opt.duration > MAX_DURATION_S) {
 				fprintf(stderr,
-					PROG ": --duration: '%s' is not a number of seconds\n",
-					optarg);
+					PROG ": --duration: '%s' is not a number of seconds "
+					"in (0, %.0f]\n", optarg, MAX_DURATION_S);
 				return -1;
 			}
 			break;
