@@ -481,18 +481,15 @@ out_file_check(const char *path)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+perf_main(int eal_argc, char **eal_argv, int app_argc, char **app_argv)
 {
 	static struct perf_opts opts;
 	static struct plan p;
-	char **eal_argv, **app_argv;
-	int eal_argc, app_argc, ret, rc = 0;
+	int ret, rc = 0;
 	bool defaulted = false;
 	char desc[320];
 
-	if (split_args(argc, argv, &eal_argv, &eal_argc, &app_argv, &app_argc) < 0)
-		return EXIT_SETUP;
 	if (app_argc == 1) {
 		static char *none[] = { (char *)(uintptr_t)"wd-perf", NULL };
 
@@ -594,8 +591,21 @@ out:
 		free(p.res.rows[i]);
 	free(p.res.rows);
 	free(p.res.aggs);
-	free(eal_argv);
 	wd_cleanup();
 	rte_eal_cleanup();
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	char **eal_argv, **app_argv;
+	int eal_argc, app_argc, rc;
+
+	if (split_args(argc, argv, &eal_argv, &eal_argc, &app_argv, &app_argc) < 0)
+		return EXIT_SETUP;
+	/* every way out of perf_main() comes back here to free the vector */
+	rc = perf_main(eal_argc, eal_argv, app_argc, app_argv);
+	free(eal_argv);
 	return rc;
 }
