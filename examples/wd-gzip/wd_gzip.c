@@ -1189,7 +1189,8 @@ main(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "cdfhklnNqrS:tvV123456789", lopts, NULL)) != -1) {
+	/* leading ':': a missing argument is ':', not '?' (which named --dev as -D) */
+	while ((c = getopt_long(argc, argv, ":cdfhklnNqrS:tvV123456789", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt.to_stdout = true; break;
 		case 'd': opt.decompress = true; break;
@@ -1235,6 +1236,15 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'E': opt.eal_args = optarg; break;
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				fprintf(stderr, PROG ": option '%s' requires an argument\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, PROG ": option requires an argument -- '%c'\n",
+					optopt);
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			return EX_ERROR;
 		case '?':
 		default:
 			if (optopt != 0 && optopt < 128)

@@ -633,6 +633,13 @@ test_file_rules(void **state)
 	assert_int_equal(gz(&r, NULL, "--frobnicate", NULL), 1);
 	assert_non_null(strstr(r.err, "unrecognized option"));
 	apps_result_free(&r);
+	/* a missing argument is said as gzip says it (not "invalid option -- 'D'") */
+	assert_int_equal(gz(&r, NULL, "-S", NULL), 1);
+	assert_non_null(strstr(r.err, "option requires an argument -- 'S'"));
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, NULL, "-c", "--dev", NULL), 1);
+	assert_non_null(strstr(r.err, "option '--dev' requires an argument"));
+	apps_result_free(&r);
 	assert_int_equal(gz(&r, NULL, "--dev=bogus:::", "a", NULL), 1);
 	assert_non_null(strstr(r.err, "not a device specification"));
 	apps_result_free(&r);
