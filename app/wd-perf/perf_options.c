@@ -476,9 +476,13 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 			o->inflight = o->burst;
 	}
 	if (o->inflight < o->burst) {
-		if (o->inflight_set)
+		/* a lower --inflight alone takes the burst down with it */
+		if (o->inflight_set && !o->burst_set)
+			o->burst = o->inflight;
+		else if (o->inflight_set)
 			BAD("--inflight (%u) must be at least --burst (%u)", o->inflight, o->burst);
-		o->inflight = o->burst;
+		else
+			o->inflight = o->burst;
 	}
 	if (o->mode == PERF_MODE_CYCLECOUNT && o->stateful)
 		BAD("cyclecount measures stateless ops, as dpdk-test-compress-perf does: "

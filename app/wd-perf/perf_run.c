@@ -201,7 +201,8 @@ ctx_setup(struct pctx *c)
 		m = 1;
 	if ((uint64_t)c->nb_slots * per_buf > (1ull << 30)) {
 		job_error(job, -ENOMEM, "%u ops in flight of %u bytes need more than 1 GiB of "
-			  "buffers: lower --inflight", c->nb_slots, job->size);
+			  "buffers: lower --inflight (at most %" PRIu64 " here)", c->nb_slots,
+			  job->size, (uint64_t)((1ull << 30) / per_buf));
 		return -ENOMEM;
 	}
 	c->nb_bufs = c->nb_slots * m;

@@ -349,6 +349,8 @@ test_mode_verify_stateful(void **state)
 	arr = load_json(json);
 	assert_int_equal(count_rows(arr, NULL, NULL, 0, true), 2);
 	json_array_foreach(arr, i, row) {
+		assert_int_equal((int)num(row, "burst"), 4);
+		assert_int_equal((int)num(row, "inflight"), 8);
 		check_common(row, "verify");
 		check_ok_row(row);
 		assert_true(json_is_true(json_object_get(row, "stateful")));
@@ -359,6 +361,17 @@ test_mode_verify_stateful(void **state)
 		/* every request's output was checked with zlib */
 		assert_true(num(row, "verified") >= num(row, "requests"));
 		assert_int_equal((int)num(row, "verify_failures"), 0);
+	}
+	json_decref(arr);
+	apps_result_free(&r);
+	/* a lower --inflight alone takes the default burst (32) down with it */
+	run_perf(&c, &r, NULL, "--dev", "model", "--op", "compress", "--size", "4K",
+		 "--iterations", "1", "--inflight", "4", "--json", json, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	arr = load_json(json);
+	json_array_foreach(arr, i, row) {
+		assert_int_equal((int)num(row, "burst"), 4);
+		assert_int_equal((int)num(row, "inflight"), 4);
 	}
 	json_decref(arr);
 	apps_result_free(&r);
