@@ -487,6 +487,10 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 	if (o->mode == PERF_MODE_CYCLECOUNT && o->stateful)
 		BAD("cyclecount measures stateless ops, as dpdk-test-compress-perf does: "
 		    "drop --stateful");
+	for (unsigned int i = 0; i < o->nb_sizes; i++)
+		if (o->sizes[i] < o->segments)
+			BAD("--segments (%u) is more than a request of %u bytes can be cut into "
+			    "(a segment holds at least one byte)", o->segments, o->sizes[i]);
 	if (o->duration_set && o->iterations != 0)
 		BAD("--duration and --iterations each say when a run ends: give one");
 	if (o->chunk != 0 && !o->stateful)

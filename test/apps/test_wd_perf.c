@@ -632,6 +632,11 @@ test_bad_options(void **state)
 		struct apps_cmd c;
 		struct apps_result r;
 
+		/* more segments than bytes: refused at once, not as a pool of 39M mbufs */
+		run_perf(&c, &r, "0", "--size", "100", "--segments", "300", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "is more than a request of 100 bytes"));
+		apps_result_free(&r);
 		/* options that do not go together */
 		run_perf(&c, &r, "0", "--mode", "cyclecount", "--stateful", NULL);
 		assert_int_equal(r.status, 2);
