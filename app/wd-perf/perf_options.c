@@ -499,6 +499,13 @@ perf_opts_parse(int argc, char **argv, struct perf_opts *o)
 		BAD("--spread needs at least two --dev devices");
 	if (o->spread && o->qps_per_lcore != 1)
 		BAD("--spread gives each lcore one queue pair: drop --qps-per-lcore");
+	/* stdout holds one document: the table goes, and two outputs cannot share it */
+	if (o->json_path != NULL && o->csv_path != NULL && strcmp(o->json_path, "-") == 0 &&
+	    strcmp(o->csv_path, "-") == 0)
+		BAD("--json - and --csv - would both write stdout: give one a file");
+	if ((o->json_path != NULL && strcmp(o->json_path, "-") == 0) ||
+	    (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0))
+		o->quiet = true;
 	if (o->list && (o->json_path != NULL || o->csv_path != NULL))
 		BAD("--list does not run anything: drop --json/--csv");
 	if (o->qps_per_lcore > o->inflight)

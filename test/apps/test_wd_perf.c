@@ -364,11 +364,16 @@ test_mode_verify_stateful(void **state)
 	}
 	json_decref(arr);
 	apps_result_free(&r);
-	/* a lower --inflight alone takes the default burst (32) down with it */
+	/*
+	 * A lower --inflight alone takes the default burst (32) down with it;
+	 * with --json -, stdout is the JSON document and nothing else.
+	 */
 	run_perf(&c, &r, NULL, "--dev", "model", "--op", "compress", "--size", "4K",
-		 "--iterations", "1", "--inflight", "4", "--json", json, "--no-progress", NULL);
+		 "--iterations", "1", "--inflight", "4", "--json", "-", "--no-progress", NULL);
 	CHECK_STATUS(&c, &r, 0);
-	arr = load_json(json);
+	arr = json_loads(r.out, 0, NULL);
+	assert_non_null(arr);
+	assert_true(json_array_size(arr) > 0);
 	json_array_foreach(arr, i, row) {
 		assert_int_equal((int)num(row, "burst"), 4);
 		assert_int_equal((int)num(row, "inflight"), 4);
@@ -632,6 +637,11 @@ test_bad_options(void **state)
 		struct apps_cmd c;
 		struct apps_result r;
 
+		/* stdout holds one document */
+		run_perf(&c, &r, "0", "--json", "-", "--csv", "-", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "both write stdout"));
+		apps_result_free(&r);
 		/* more segments than bytes: refused at once, not as a pool of 39M mbufs */
 		run_perf(&c, &r, "0", "--size", "100", "--segments", "300", NULL);
 		assert_int_equal(r.status, 2);
