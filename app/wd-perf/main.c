@@ -229,6 +229,10 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 	if (agg == NULL)
 		return -ENOMEM;
 	perf_result_aggregate(agg, rows, p->nb_lcores, o);
+	/* the plan stops at an interrupt: if one came, it cut this run short */
+	for (unsigned int i = 0; i < p->nb_lcores; i++)
+		rows[i]->interrupted = perf_force_stop;
+	agg->interrupted = perf_force_stop;
 	if (failed || agg->errors > 0)
 		p->failures++;
 	if (!o->quiet) {
@@ -236,6 +240,9 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 			for (unsigned int i = 0; i < p->nb_lcores; i++)
 				perf_report_row(stdout, o, rows[i]);
 		perf_report_row(stdout, o, agg);
+		if (agg->interrupted)
+			printf("(the run above was cut short by the interrupt, after %.3f s)\n",
+			       agg->seconds);
 		fflush(stdout);
 	}
 	/* Samples are no longer needed once the percentiles are known. */

@@ -133,6 +133,7 @@ struct perf_result {
 	uint64_t fallback_ops;
 	uint64_t errors;             /**< error statuses + verification failures */
 	uint64_t verify_failures;
+	bool interrupted;            /**< cut short by SIGINT/SIGTERM */
 	uint64_t status[WD_COMP_OP_STATUS_MAX];
 	uint64_t verified;           /**< outputs checked with zlib */
 	/* latency samples (TSC ticks), owned by the result; freed after the report */

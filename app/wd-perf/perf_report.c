@@ -476,6 +476,7 @@ row_fields(const struct perf_opts *o, const struct perf_result *r, struct field 
 	FU("verified", r->verified);
 	FU("verify_failures", r->verify_failures);
 	FU("errors", r->errors);
+	fl[n++] = (struct field){ .name = "interrupted", .kind = F_BOOL, .u = r->interrupted };
 #undef FS
 #undef FU
 #undef FD

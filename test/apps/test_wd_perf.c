@@ -789,6 +789,16 @@ test_interrupted(void **state)
 	}
 	/* the file was written (created up front, filled at the end) */
 	assert_true(apps_exists(path));
+	/* its last row is the run cut short (60 s asked), and says so */
+	{
+		json_t *arr = load_json(path), *row;
+
+		assert_true(json_array_size(arr) > 0);
+		row = json_array_get(arr, json_array_size(arr) - 1);
+		assert_true(json_is_true(json_object_get(row, "interrupted")));
+		assert_true(num(row, "duration_s") < 30);
+		json_decref(arr);
+	}
 }
 
 int
