@@ -269,6 +269,22 @@ perf_devices_configure(struct perf_dev *devs, unsigned int nb_devs, unsigned int
 		struct wd_comp_qp_conf qc = { 0 };
 		int ret;
 
+		if (d->info.hw && o->fallback_set &&
+		    !(o->fallback.flags & WD_COMP_FB_F_UNSUPPORTED)) {
+			/* every op would fail ERR_NOTSUP: say it now, not a million times */
+			const struct wd_comp_capability *cap = &d->info.caps[o->format];
+			const char *what = o->do_comp && !cap->comp_hw ? "compression" :
+					   o->do_decomp && !cap->decomp_hw ? "decompression" :
+					   NULL;
+
+			if (what != NULL) {
+				fprintf(stderr, "wd-perf: %s: %s %s runs in software only on this "
+					"device, which --fallback forbids without 'unsupported' "
+					"(or give --fallback default)\n", d->label,
+					perf_format_str(o->format), what);
+				return -ENOTSUP;
+			}
+		}
 		if (d->info.max_nb_queue_pairs != 0 && nb_qps > d->info.max_nb_queue_pairs) {
 			fprintf(stderr, "wd-perf: %s: %u queue pairs needed (lcores x "
 				"--qps-per-lcore), the device offers %u\n", d->label, nb_qps,

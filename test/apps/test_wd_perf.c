@@ -637,6 +637,12 @@ test_bad_options(void **state)
 		struct apps_cmd c;
 		struct apps_result r;
 
+		/* ops the policy forbids the only engine of: refused at set-up */
+		run_perf(&c, &r, "0", "--dev", "model", "--fallback", "none", "--format", "deflate",
+			 "--op", "decompress", "--size", "4K", "--duration", "0.1", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "runs in software only"));
+		apps_result_free(&r);
 		/* stdout holds one document */
 		run_perf(&c, &r, "0", "--json", "-", "--csv", "-", NULL);
 		assert_int_equal(r.status, 2);
