@@ -97,7 +97,7 @@ struct rx_stats {
 } __rte_cache_aligned;
 
 struct comp_stats {
-	uint64_t pkts, candidates, compressed, not_smaller, passed, small;
+	uint64_t pkts, candidates, compressed, not_smaller, passed, small, large;
 	uint64_t payload_in, payload_out;     /* compressed packets only */
 	uint64_t op_errors, hw_ops, sw_ops, ring_drops;
 	uint64_t check_ok, check_fail;
@@ -610,7 +610,7 @@ tx_step(void)
 /* IPComp stage                                                       */
 /* ---------------------------------------------------------------- */
 
-enum pkt_kind { PK_PASS, PK_SMALL, PK_CANDIDATE };
+enum pkt_kind { PK_PASS, PK_SMALL, PK_LARGE, PK_CANDIDATE };
 
 struct pkt_meta {
 	uint16_t l3_off;       /* start of the IP header */
@@ -697,7 +697,7 @@ classify(const struct rte_mbuf *m, struct pkt_meta *pm)
 	if (pm->payload_len < opt.min_size || pm->payload_len < 16)
 		return PK_SMALL;
 	if (pm->payload_len - IPCOMP_HLEN - 1 > OUT_ROOM)
-		return PK_PASS;
+		return PK_LARGE;
 	return PK_CANDIDATE;
 }
 
@@ -861,6 +861,10 @@ submit_batch(void)
 		}
 		if (k == PK_SMALL) {
 			cs.small++;
+			continue;
+		}
+		if (k == PK_LARGE) {
+			cs.large++;
 			continue;
 		}
 		d = rte_pktmbuf_alloc(pl.out_pool);
@@ -1210,8 +1214,9 @@ main(int argc, char **argv)
 	printf("packets: %" PRIu64 " in, %" PRIu64 " out; %.3f Mpps over %.3f s\n", rxs.pkts,
 	       txs.pkts, secs > 0 ? (double)rxs.pkts / secs / 1e6 : 0.0, secs);
 	printf("  compressed %" PRIu64 " (IPComp), not smaller %" PRIu64 " (sent as they were), "
-	       "small %" PRIu64 ", passed through %" PRIu64 " (not IP, fragments, IPComp)\n",
-	       cs.compressed, cs.not_smaller, cs.small, cs.passed);
+	       "small %" PRIu64 ", large %" PRIu64 " (payload over %u bytes), passed through %"
+	       PRIu64 " (not IP, fragments, IPComp, no free buffer)\n", cs.compressed,
+	       cs.not_smaller, cs.small, cs.large, (unsigned int)OUT_ROOM, cs.passed);
 	printf("  payload of compressed packets: %" PRIu64 " -> %" PRIu64 " bytes (%.1f%%)\n",
 	       cs.payload_in, cs.payload_out,
 	       cs.payload_in ? 100.0 * (double)cs.payload_out / (double)cs.payload_in : 0.0);

@@ -454,6 +454,29 @@ test_large_frames_and_comma(void **state)
 	}
 	for (unsigned int i = 0; i < 4; i++)
 		free(f[i].data);
+	/* an IP packet whose payload is over 9216 bytes: counted as large, sent whole */
+	{
+		uint8_t *pl = malloc(12000);
+
+		assert_non_null(pl);
+		wd_test_gen(pl, 12000, WD_TEST_DATA_TEXT, 90);
+		add_udp(L3_V4, pl, 12000);
+		free(pl);
+		snprintf(in_path, sizeof(in_path), "%s/large-ip.pcap", dir);
+		write_frames(in_path, &in_pkts[nb_in - 1], 1, 1);
+		snprintf(out_path, sizeof(out_path), "%s/large-ip-out.pcap", dir);
+		run_pipeline(&r, in_path, out_path, "ring");
+		assert_int_equal(r.status, 0);
+		assert_non_null(strstr(r.out,
+				       "large 1 (payload over 9216 bytes), passed through 0"));
+		apps_result_free(&r);
+		n = read_pcap(out_path, out, 8);
+		assert_int_equal(n, 1);
+		assert_int_equal(out[0].len, in_pkts[nb_in - 1].len);
+		assert_memory_equal(out[0].data, in_pkts[nb_in - 1].data, out[0].len);
+		free(out[0].data);
+		free(in_pkts[--nb_in].data);
+	}
 	/* a frame over 65535 bytes: not read, counted, no crash */
 	f[0].len = 70000;
 	f[0].data = calloc(1, f[0].len);
