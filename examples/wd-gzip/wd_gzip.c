@@ -799,10 +799,8 @@ process_file(const char *path)
 	if (in_fd < 0 && errno == ELOOP && opt.force)
 		in_fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (in_fd < 0) {
-		if (errno == ELOOP)
-			warnmsg("%s: Too many levels of symbolic links -- ignored", path);
-		else
-			errmsg("%s: %s", path, strerror(errno));
+		/* a symbolic link without -f: an error as in gzip 1.12 (ELOOP's text) */
+		errmsg("%s: %s", path, strerror(errno));
 		return;
 	}
 	if (fstat(in_fd, &sb) < 0) {

@@ -623,6 +623,13 @@ test_file_rules(void **state)
 	assert_int_equal(gz(&r, NULL, "d", NULL), 2);
 	assert_non_null(strstr(r.err, "is a directory"));
 	apps_result_free(&r);
+	/* a symbolic link without -f: an error (exit 1) as in gzip 1.12 */
+	assert_int_equal(symlink("a", path("link")), 0);
+	assert_int_equal(gz(&r, NULL, "link", NULL), 1);
+	assert_non_null(strstr(r.err, "link: Too many levels of symbolic links"));
+	apps_result_free(&r);
+	assert_false(apps_exists(path("link.gz")));
+	unlink(path("link"));
 	/* a FIFO without a writer: refused at once, not waited on (gzip does the same) */
 	assert_int_equal(mkfifo(path("fifo"), 0600), 0);
 	assert_int_equal(gz(&r, NULL, "fifo", NULL), 2);
