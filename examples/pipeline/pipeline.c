@@ -167,7 +167,9 @@ pcap_open_in(const char *path)
 		return -errno;
 	}
 	if (fread(&g, sizeof(g), 1, pl.in_file) != 1) {
-		fprintf(stderr, PROG ": --in %s: not a pcap file (too short)\n", path);
+		/* a directory opens and reads nothing (EISDIR): say which */
+		fprintf(stderr, PROG ": --in %s: %s\n", path, ferror(pl.in_file) ?
+			strerror(errno) : "not a pcap file (too short)");
 		return -EINVAL;
 	}
 	switch (g.magic) {

@@ -511,6 +511,11 @@ test_bad_files(void **state)
 	FILE *fp;
 
 	(void)state;
+	/* a directory is said to be one */
+	run_pipeline(&r, dir, NULL, "pcap");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "Is a directory"));
+	apps_result_free(&r);
 	snprintf(path, sizeof(path), "%s/bad.pcap", dir);
 	/* a record cut short */
 	write_frames(path, &f, 1, 1);
