@@ -223,7 +223,8 @@ main(int argc, char **argv)
 	attr.op = WD_OP_DECOMPRESS;
 	ret = wd_request_queue(&dq, &attr);
 	if (ret < 0) {
-		fprintf(stderr, "hello: wd_request_queue(zlib, decompress): %s\n", strerror(-ret));
+		fprintf(stderr, "hello: wd_request_queue(zlib, decompress): %s%s\n", strerror(-ret),
+			ret == -EBUSY ? " (hello needs two free queues: one per direction)" : "");
 		goto out_queues;
 	}
 	ret = wd_share_reserved_memory(cq, dq);
