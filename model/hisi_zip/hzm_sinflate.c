@@ -48,6 +48,7 @@ struct huff {
 	uint16_t count[MAXBITS + 1];
 	uint16_t symbol[NLITLEN];
 	uint16_t fast[1u << FASTBITS];
+	uint8_t maxlen;            /* longest code (0: none) */
 };
 
 /* The input as bits, read at pos (bits before pos are taken by the step). */
@@ -145,7 +146,10 @@ huff_build(struct huff *h, const uint8_t *length, unsigned int n)
 	uint16_t offs[MAXBITS + 1];
 	int left = 1;
 
+	/* a code without symbols, or one never used, decodes nothing */
 	memset(h->count, 0, sizeof(h->count));
+	memset(h->fast, 0, sizeof(h->fast));
+	h->maxlen = 0;
 	for (unsigned int i = 0; i < n; i++)
 		h->count[length[i]]++;
 	if (h->count[0] == n)
@@ -153,8 +157,12 @@ huff_build(struct huff *h, const uint8_t *length, unsigned int n)
 	for (unsigned int len = 1; len <= MAXBITS; len++) {
 		left <<= 1;
 		left -= h->count[len];
-		if (left < 0)
+		if (left < 0) {
+			memset(h->count, 0, sizeof(h->count));
 			return -1;
+		}
+		if (h->count[len] != 0)
+			h->maxlen = (uint8_t)len;
 	}
 	offs[1] = 0;
 	for (unsigned int len = 1; len < MAXBITS; len++)
@@ -180,7 +188,9 @@ huff_usable(struct huff *h, const uint8_t *length, unsigned int n)
  * looked up with the bits held; a byte is taken only when no code fits in
  * them (the bits above those held are zeros, and a code of up to that many
  * bits has an entry whatever follows it), so no more input is taken than
- * the code needs.
+ * the code needs. Bits that no code can start with fail as soon as the
+ * longest code's length is held (an incomplete code: as zlib, which marks
+ * them invalid in its tables).
  */
 static int
 huff_decode(struct rd *r, const struct huff *h)
@@ -196,6 +206,8 @@ huff_decode(struct rd *r, const struct huff *h)
 			r->pos += e >> 12;
 			return e & 0xfff;
 		}
+		if (e == 0 && h->maxlen <= FASTBITS && avail >= h->maxlen)
+			return -2;
 		if (e == 0 && avail >= FASTBITS)
 			break;  /* a longer code */
 		if (r->used == r->len)
@@ -204,7 +216,7 @@ huff_decode(struct rd *r, const struct huff *h)
 		s->bits += 8;
 	}
 
-	for (unsigned int len = 1; len <= MAXBITS; len++) {
+	for (unsigned int len = 1; len <= h->maxlen; len++) {
 		int32_t bit = bits_get(r, 1);
 		int count;
 
@@ -239,8 +251,12 @@ fixed_lengths(uint8_t *lens)
 		lens[i] = 5;
 }
 
-/* The block's two codes (checked when its header was read). */
-static void
+/*
+ * The block's two codes. Checked when the header was read, and again here:
+ * the state may come from a context buffer the driver overwrote.
+ * @return false if they are not usable.
+ */
+static bool
 codes_build(const struct hzm_sinf *s, struct huff *lit, struct huff *dist)
 {
 	uint8_t fl[NLITLEN + NDIST];
@@ -249,28 +265,22 @@ codes_build(const struct hzm_sinf *s, struct huff *lit, struct huff *dist)
 		fixed_lengths(fl);
 		huff_build(lit, fl, NLITLEN);
 		huff_build(dist, fl + NLITLEN, NDIST);
-	} else {
-		huff_build(lit, s->lens, s->nlen);
-		huff_build(dist, s->lens + s->nlen, s->ndist);
+		return true;
 	}
+	if (s->lens[256] == 0 || !huff_usable(lit, s->lens, s->nlen))
+		return false;
+	/* no distance code at all is accepted (as zlib): a length then fails */
+	return (huff_build(dist, s->lens + s->nlen, s->ndist) > 0 && dist->count[0] == s->ndist) ||
+	       huff_usable(dist, s->lens + s->nlen, s->ndist);
 }
 
 /* All code lengths read: check both codes. @return the next mode. */
 static uint8_t
 lens_done(struct hzm_sinf *s)
 {
-	struct huff h;
+	struct huff lit, dist;
 
-	if (s->lens[256] == 0)
-		return M_BAD;  /* no end-of-block code */
-	if (!huff_usable(&h, s->lens, s->nlen))
-		return M_BAD;
-	/* distances: zlib also accepts a block with none at all (using one is invalid) */
-	if (huff_build(&h, s->lens + s->nlen, s->ndist) > 0 && h.count[0] == s->ndist)
-		return M_CODES;
-	if (!huff_usable(&h, s->lens + s->nlen, s->ndist))
-		return M_BAD;
-	return M_CODES;
+	return codes_build(s, &lit, &dist) ? M_CODES : M_BAD;
 }
 
 void
@@ -453,7 +463,9 @@ hzm_sinf_run(struct hzm_sinf *s, const uint8_t *in, size_t in_len, size_t *used,
 			break;
 		case M_LENS:
 			if (!cl_code) {
-				huff_build(&cl, s->cl, 19);  /* checked in M_CLEN */
+				/* checked in M_CLEN, and again (the driver can write the state) */
+				if (huff_build(&cl, s->cl, 19) != 0)
+					goto bad;
 				cl_code = true;
 			}
 			while (s->have < s->nlen + s->ndist) {
@@ -497,7 +509,8 @@ hzm_sinf_run(struct hzm_sinf *s, const uint8_t *in, size_t in_len, size_t *used,
 			break;
 		case M_CODES:
 			if (!codes) {
-				codes_build(s, &lit, &dist);
+				if (!codes_build(s, &lit, &dist))
+					goto bad;
 				codes = true;
 			}
 			sym = huff_decode(&r, &lit);

@@ -68,7 +68,8 @@ zdeflate(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, int level, int 
 	return cap;
 }
 
-/* zlib's verdict on raw deflate @p src: 1 ended (output in @p dst, *len), 0 error or truncated. */
+/* zlib's verdict on raw deflate @p src: Z_STREAM_END (output in @p dst), Z_DATA_ERROR or
+ * Z_BUF_ERROR. */
 static int
 zinflate(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *len, size_t *used)
 {
@@ -85,7 +86,7 @@ zinflate(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *len, si
 	*len = zs.total_out;
 	*used = zs.total_in;
 	inflateEnd(&zs);
-	return ret == Z_STREAM_END;
+	return ret;
 }
 
 /*
@@ -139,7 +140,7 @@ static uint8_t *plain, *comp, *out_z, *out_o;
 
 /* A deflate bit writer: fields LSB first, Huffman codes MSB first. */
 struct bw {
-	uint8_t b[64];
+	uint8_t b[256];
 	unsigned int n;    /* whole bytes */
 	unsigned int bit;  /* bits in b[n] */
 };
@@ -232,16 +233,20 @@ test_corrupt(void **state)
 		}
 		zr = zinflate(comp, c, out_z, MAXLEN, &zl, &zu);
 		orc = ours(comp, c, out_o, MAXLEN, &ol, &ou, false);
-		if (zr) {
+		if (zr == Z_STREAM_END) {
 			/* zlib ended: so must we, with the same bytes */
 			assert_int_equal(orc, HZM_SINF_END);
 			assert_int_equal(ol, zl);
 			assert_int_equal(ou, zu);
 			assert_memory_equal(out_o, out_z, zl);
 			same++;
-		} else if (orc == HZM_SINF_MORE) {
-			trunc++;  /* a corruption that reads past the end: no verdict yet */
+		} else if (zr == Z_BUF_ERROR) {
+			/* zlib wants more input (or room): a corruption that reads past the end */
+			assert_int_equal(orc, HZM_SINF_MORE);
+			trunc++;
 		} else {
+			/* zlib found an error: so must we, not wait for more input */
+			assert_int_equal(zr, Z_DATA_ERROR);
 			assert_int_equal(orc, HZM_SINF_BAD);
 			errs++;
 		}
@@ -313,6 +318,66 @@ test_hand_made(void **state)
 }
 
 /*
+ * Cases from a review: a dynamic block without distance codes (zlib
+ * accepts it; a length code in it is invalid, whatever the block before
+ * left in the decoder's tables), and an invalid fixed distance code in the
+ * last bits of the input (an error at once, as zlib, not "more input").
+ */
+static void
+test_hand_made_codes(void **state)
+{
+	static const uint8_t ord[18] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2,
+					 14, 1 };
+	struct bw w = { 0 };
+	struct hzm_sinf s;
+	uint8_t o[64];
+	size_t u, m;
+
+	(void)state;
+	/* a fixed block, not final: 'B', end of block (the fixed distance code is built) */
+	bw_bits(&w, 0, 1);
+	bw_bits(&w, 1, 2);
+	bw_huff(&w, 0x30 + 'B', 8);
+	bw_huff(&w, 0, 7);
+	/* dynamic, final: 258 literal/length codes ('A' 1 bit, 256 and 257 2 bits), one
+	 * distance code of length 0 */
+	bw_bits(&w, 1, 1);
+	bw_bits(&w, 2, 2);
+	bw_bits(&w, 1, 5);
+	bw_bits(&w, 0, 5);
+	bw_bits(&w, 14, 4);
+	for (int i = 0; i < 18; i++)
+		bw_bits(&w, ord[i] == 0 ? 1 : (ord[i] == 1 || ord[i] == 2) ? 2 : 0, 3);
+	for (unsigned int k = 0; k < 259; k++) {
+		unsigned int l = k < 258 ? (k == 'A' ? 1 : (k == 256 || k == 257) ? 2 : 0) : 0;
+
+		if (l == 0)
+			bw_huff(&w, 0, 1);
+		else if (l == 1)
+			bw_huff(&w, 2, 2);
+		else
+			bw_huff(&w, 3, 2);
+	}
+	bw_huff(&w, 0, 1);	/* 'A' */
+	bw_huff(&w, 3, 2);	/* 257: length 3, with no distance code to follow */
+	bw_huff(&w, 0, 5);
+	bw_huff(&w, 2, 2);	/* end of block */
+	hzm_sinf_init(&s);
+	assert_int_equal(hzm_sinf_run(&s, w.b, w.n + 1, &u, o, sizeof(o), &m, NULL, 0),
+			 HZM_SINF_BAD);
+	/* fixed, final: 'a', length 3, distance code 30 (none such), and nothing after */
+	memset(&w, 0, sizeof(w));
+	bw_bits(&w, 1, 1);
+	bw_bits(&w, 1, 2);
+	bw_huff(&w, 0x30 + 'a', 8);
+	bw_huff(&w, 1, 7);
+	bw_huff(&w, 30, 5);
+	hzm_sinf_init(&s);
+	assert_int_equal(hzm_sinf_run(&s, w.b, w.n + (w.bit != 0), &u, o, sizeof(o), &m, NULL, 0),
+			 HZM_SINF_BAD);
+}
+
+/*
  * The state comes from a buffer the driver can write: any bytes there make
  * a request fail or decode something, never read or write out of bounds
  * (run under ASan in the sanitizer build).
@@ -354,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_hand_made),
+		cmocka_unit_test(test_hand_made_codes),
 		cmocka_unit_test(test_garbage_state),
 	};
 	int ret;
