@@ -635,37 +635,34 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 	bool direct, ended = false, failed = false, bfinal;
 	size_t used = 0, prod = 0, cap, hist = 0;
 
-	if (!r->new_stream) {
-		st = hzm_ctx_load(mmu, r->ctx, &rec, &r->fault);
-		if (st != HZM_ST_OK) {
-			r->status = st;
-			return;
-		}
-		if (!rec_matches(&rec, r)) {
-			HZM_LOG(DEBUG, "decompress: context 0x%" PRIx64
-				" does not continue a stream", r->ctx);
-			r->status = HZM_ST_CTX_ERR;
-			return;
-		}
-		st = ctx_area_check(mmu, r, false);
-		if (st != HZM_ST_OK) {
-			r->status = st;
-			return;
-		}
-		chk_decode(r, &chk);
-	} else {
-		st = ctx_area_check(mmu, r, true);
-		if (st != HZM_ST_OK) {
-			r->status = st;
-			return;
-		}
-		rec_fresh(&rec, r, new_stream_id(z));
-		chk_fresh(r, &chk);
-	}
+	/*
+	 * First: a second request of the context must not read the record
+	 * while the first one is about to write it.
+	 */
 	if (!busy_enter(z, &busy, r->ctx)) {
 		HZM_LOG(DEBUG, "decompress: context 0x%" PRIx64 " has a request executing",
 			r->ctx);
 		r->status = HZM_ST_CTX_ERR;
+		return;
+	}
+	if (!r->new_stream) {
+		st = hzm_ctx_load(mmu, r->ctx, &rec, &r->fault);
+		if (st == HZM_ST_OK && !rec_matches(&rec, r)) {
+			HZM_LOG(DEBUG, "decompress: context 0x%" PRIx64
+				" does not continue a stream", r->ctx);
+			st = HZM_ST_CTX_ERR;
+		}
+		if (st == HZM_ST_OK)
+			st = ctx_area_check(mmu, r, false);
+		chk_decode(r, &chk);
+	} else {
+		st = ctx_area_check(mmu, r, true);
+		rec_fresh(&rec, r, new_stream_id(z));
+		chk_fresh(r, &chk);
+	}
+	if (st != HZM_ST_OK) {
+		busy_leave(z, &busy);
+		r->status = st;
 		return;
 	}
 	if (r->new_stream) {

@@ -937,6 +937,85 @@ test_state_in_context(void **state)
 	free(z);
 }
 
+/* ---- one context, two requests at once ---- */
+
+struct twin {
+	struct tz *t;
+	struct tsqe q;
+	unsigned int st;
+	pthread_barrier_t *go;
+};
+
+static void *
+twin_run(void *arg)
+{
+	struct twin *w = arg;
+
+	pthread_barrier_wait(w->go);
+	w->st = tz_exec(w->t, &w->q, HZM_SQC_DECOMPRESS, NULL);
+	return NULL;
+}
+
+/*
+ * The same continuing request of one stream sent twice at once (a driver
+ * bug): exactly one runs; the other fails 0x07, whether it came while the
+ * first ran (the context is busy) or after (the record moved on). A check
+ * of the record before the busy mark let both run, the second on state
+ * the first had just replaced.
+ */
+static void
+test_same_context_twice(void **state)
+{
+	size_t len = 2u << 20, zlen;
+	uint8_t *d = tz_data(len, WD_TEST_DATA_TEXT, 5);
+	uint8_t *z = tz_zlib_deflate(HZM_REQ_ZLIB, 6, 15, d, len, &zlen);
+	unsigned int once = 0;
+	pthread_barrier_t go;
+	struct tz t;
+	uint64_t src;
+
+	(void)state;
+	tz_init(&t, 32, HZIP_MODEL_ENGINE_REAL, HZM_ZIP_BACKEND_AUTO);
+	src = g_alloc(&t, zlen, 64);
+	g_write(&t, src, z, zlen);
+	assert_int_equal(pthread_barrier_init(&go, NULL, 2), 0);
+	for (unsigned int round = 0; round < 20; round++) {
+		struct twin w[2];
+		pthread_t th[2];
+		struct tsqe q;
+		struct ts s;
+
+		ts_open(&s, &t, HZM_REQ_ZLIB, HZM_SQC_DECOMPRESS);
+		assert_int_equal(ts_req(&s, z + 2, 1000, NULL, 40000, false, &q), HZM_ST_OK);
+		for (unsigned int i = 0; i < 2; i++) {
+			w[i].t = &t;
+			w[i].go = &go;
+			tsqe_init(&w[i].q, HZM_REQ_ZLIB, HZM_BUF_FLAT, s.win, HZM_DW7_STATEFUL,
+				  src + 2 + q.dw[0], (uint32_t)(zlen - 2 - q.dw[0]),
+				  g_alloc(&t, len, 64), (uint32_t)len);
+			tsqe_set_ctx(&w[i].q, s.ctxbuf + CTX_HW_OFF);
+			w[i].q.dw[15] = s.ctx0;
+			w[i].q.dw[28] = s.ctx1;
+			w[i].q.dw[29] = s.ctx2;
+			w[i].q.dw[30] = s.isize;
+			w[i].q.dw[31] = s.checksum;
+			assert_int_equal(pthread_create(&th[i], NULL, twin_run, &w[i]), 0);
+		}
+		for (unsigned int i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		/* one ran to the end of the stream, the other did nothing */
+		assert_true((w[0].st == HZM_ST_DECOMP_END && w[1].st == HZM_ST_CTX_ERR) ||
+			    (w[1].st == HZM_ST_DECOMP_END && w[0].st == HZM_ST_CTX_ERR));
+		once += w[0].st == HZM_ST_DECOMP_END;
+		t.brk = s.ctxbuf + CTX_BUF_SIZE - TZ_IOVA_BASE;
+	}
+	print_message("20 rounds: the first thread's request ran in %u\n", once);
+	pthread_barrier_destroy(&go);
+	tz_fini(&t);
+	free(d);
+	free(z);
+}
+
 /* ---- several engine threads on one device, different streams ---- */
 
 struct mt {
@@ -1123,6 +1202,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stream_data_errors),
 		cmocka_unit_test(test_compress_dest_too_small),
 		cmocka_unit_test(test_state_in_context),
+		cmocka_unit_test(test_same_context_twice),
 		cmocka_unit_test(test_concurrent_streams),
 	};
 	int rc;
