@@ -759,6 +759,7 @@ run_loop(struct pctx *c)
 		if (!c->stopping && (perf_force_stop ||
 				     (c->reqs_target == 0 && now >= end))) {
 			c->stopping = true;
+			r->interrupted = perf_force_stop;
 			/* Ops armed but not submitted are simply not sent. */
 			nready = 0;
 		}
@@ -928,6 +929,7 @@ cc_pass(struct pctx *c, struct wd_comp_op **freeops, uint32_t *nfree, struct wd_
 		if (perf_force_stop && remaining > 0) {
 			remaining = 0; /* drain and stop */
 			unused = 0;
+			r->interrupted = true;
 		}
 	}
 	/* Ops armed but never accepted go back to the free list. */
@@ -999,7 +1001,7 @@ cc_loop(struct pctx *c)
 		job->live_bytes_in = r->bytes_in;
 		if (c->progress_self)
 			self_progress(c, start, &next_progress);
-	} while (!perf_force_stop &&
+	} while (!(r->interrupted = perf_force_stop) &&
 		 (o->iterations ? passes < o->iterations : rte_get_timer_cycles() < end));
 	r->seconds = (double)(rte_get_timer_cycles() - start) / (double)c->hz;
 	r->tsc_total = (uint64_t)(r->seconds * (double)rte_get_tsc_hz());

@@ -818,7 +818,11 @@ process_file(const char *path)
 		close(in_fd);
 		return;
 	}
-	/* reads block again (-c or -t on a FIFO waits for its writer's data) */
+	/*
+	 * Reads block again: -c or -t on a FIFO whose writer has it open waits
+	 * for its data (with no writer yet, the first read is end-of-file, as
+	 * for gzip 1.12)
+	 */
 	{
 		int fl = fcntl(in_fd, F_GETFL);
 
