@@ -410,6 +410,11 @@ write_out(int fd, uint32_t len)
 
 		if (fd >= 0) {
 			ret = write_full(fd, rte_pktmbuf_mtod(s, uint8_t *), n);
+			if (ret == -EPIPE && fd == STDOUT_FILENO) {
+				/* the reader of -c's pipe is gone: end as gzip does, quietly */
+				signal(SIGPIPE, SIG_DFL);
+				raise(SIGPIPE);
+			}
 			if (ret < 0)
 				return ret;
 		}

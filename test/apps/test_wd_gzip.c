@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -722,6 +725,60 @@ test_stream_across_reset(void **state)
 }
 
 /*
+ * -c into a pipe whose reader goes away: wd-gzip ends quietly by SIGPIPE,
+ * as gzip does (it used to print "write error: Broken pipe", exit 1).
+ */
+static void
+test_closed_pipe(void **state)
+{
+	size_t len = 3u << 20;
+	uint8_t *data = make_data(len, WD_TEST_DATA_RANDOM, 60), buf[10];
+	struct apps_cmd c;
+	char err[1024];
+	int fds[2], status = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("r"), data, len), 0);
+	snprintf(err, sizeof(err), "%s", path("r.err"));
+	apps_cmd_init(&c, WD_GZIP);
+	apps_cmd_add(&c, "--dev=model");
+	apps_cmd_add(&c, "-c");
+	apps_cmd_add(&c, path("r"));
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0)
+			_exit(99);
+		dup2(fd, STDERR_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
+		_exit(98);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGPIPE);
+	{
+		size_t n = 0;
+		char *text = apps_read_file(err, &n);
+
+		assert_non_null(text);
+		assert_null(strstr(text, "write error"));
+		free(text);
+	}
+	unlink(path("r"));
+	unlink(err);
+	free(data);
+}
+
+/*
  * With -c, standard output is the data: EAL's usage text for a bad EAL
  * argument goes to stderr, and nothing to stdout.
  */
@@ -754,6 +811,7 @@ main(void)
 		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_sw_device),
 		cmocka_unit_test(test_stream_across_reset),
+		cmocka_unit_test(test_closed_pipe),
 		cmocka_unit_test(test_eal_error_keeps_stdout),
 	};
 
