@@ -174,13 +174,16 @@ huff_build(struct huff *h, const uint8_t *length, unsigned int n)
 	return left;
 }
 
-/* A code usable by the decoder: complete, or a single one-bit code. */
-static int
-huff_usable(struct huff *h, const uint8_t *length, unsigned int n)
+/*
+ * A code of @p n lengths that huff_build() left @p left incomplete, usable
+ * by the decoder: complete, or a single one-bit code (with @p none, also a
+ * code without symbols: zlib accepts a block without distance codes).
+ */
+static bool
+huff_usable(const struct huff *h, int left, unsigned int n, bool none)
 {
-	int left = huff_build(h, length, n);
-
-	return left == 0 || (left > 0 && h->count[0] == n - 1 && h->count[1] == 1);
+	return left == 0 || (left > 0 && h->count[0] == n - 1 && h->count[1] == 1) ||
+	       (none && left > 0 && h->count[0] == n);
 }
 
 /*
@@ -267,20 +270,11 @@ codes_build(const struct hzm_sinf *s, struct huff *lit, struct huff *dist)
 		huff_build(dist, fl + NLITLEN, NDIST);
 		return true;
 	}
-	if (s->lens[256] == 0 || !huff_usable(lit, s->lens, s->nlen))
+	if (s->lens[256] == 0 ||
+	    !huff_usable(lit, huff_build(lit, s->lens, s->nlen), s->nlen, false))
 		return false;
 	/* no distance code at all is accepted (as zlib): a length then fails */
-	return (huff_build(dist, s->lens + s->nlen, s->ndist) > 0 && dist->count[0] == s->ndist) ||
-	       huff_usable(dist, s->lens + s->nlen, s->ndist);
-}
-
-/* All code lengths read: check both codes. @return the next mode. */
-static uint8_t
-lens_done(struct hzm_sinf *s)
-{
-	struct huff lit, dist;
-
-	return codes_build(s, &lit, &dist) ? M_CODES : M_BAD;
+	return huff_usable(dist, huff_build(dist, s->lens + s->nlen, s->ndist), s->ndist, true);
 }
 
 void
@@ -503,8 +497,9 @@ hzm_sinf_run(struct hzm_sinf *s, const uint8_t *in, size_t in_len, size_t *used,
 				memset(s->lens + s->have, val, rep);
 				s->have = (uint16_t)(s->have + rep);
 			}
-			s->mode = lens_done(s);
-			codes = false;
+			/* all lengths read: the block's codes, checked and ready */
+			codes = codes_build(s, &lit, &dist);
+			s->mode = codes ? M_CODES : M_BAD;
 			cl_code = false;
 			break;
 		case M_CODES:

@@ -16,9 +16,6 @@
  * ring. Nothing of a stream stays in the device between requests, as on
  * silicon: streams survive a function reset and have no count limit.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_byteorder.h>

@@ -363,23 +363,24 @@ test_bad_input(void **state)
 		assert_false(apps_exists(path("corrupt")));
 		assert_true(apps_exists(path("corrupt.gz")));
 
-		/* a wrong CRC in the trailer */
-		memcpy(bad, gzbuf, n);
-		bad[n - 8] ^= 0xff;
-		assert_int_equal(apps_write_file(path("crc.gz"), bad, n), 0);
-		assert_int_equal(gz(&r, NULL, "-d", "crc.gz", NULL), 1);
-		assert_non_null(strstr(r.err, "crc.gz: invalid compressed data--crc or length"));
-		apps_result_free(&r);
-		assert_false(apps_exists(path("crc")));
+		/* a wrong CRC, then a wrong ISIZE (not called a CRC error) in the trailer */
+		static const struct { size_t back; uint8_t flip; const char *name; } tr[] = {
+			{ 8, 0xff, "crc" }, { 4, 0x01, "len" },
+		};
+		for (size_t i = 0; i < sizeof(tr) / sizeof(tr[0]); i++) {
+			char gzname[16], msg[64];
 
-		/* a wrong ISIZE: not called a CRC error */
-		memcpy(bad, gzbuf, n);
-		bad[n - 4] ^= 0x01;
-		assert_int_equal(apps_write_file(path("len.gz"), bad, n), 0);
-		assert_int_equal(gz(&r, NULL, "-d", "len.gz", NULL), 1);
-		assert_non_null(strstr(r.err, "len.gz: invalid compressed data--crc or length"));
-		apps_result_free(&r);
-		assert_false(apps_exists(path("len")));
+			snprintf(gzname, sizeof(gzname), "%s.gz", tr[i].name);
+			snprintf(msg, sizeof(msg), "%s: invalid compressed data--crc or length",
+				 gzname);
+			memcpy(bad, gzbuf, n);
+			bad[n - tr[i].back] ^= tr[i].flip;
+			assert_int_equal(apps_write_file(path(gzname), bad, n), 0);
+			assert_int_equal(gz(&r, NULL, "-d", gzname, NULL), 1);
+			assert_non_null(strstr(r.err, msg));
+			apps_result_free(&r);
+			assert_false(apps_exists(path(tr[i].name)));
+		}
 		free(bad);
 	}
 
