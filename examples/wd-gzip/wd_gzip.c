@@ -400,24 +400,33 @@ in_bytes(uint32_t off, uint32_t len, uint8_t *dst)
 	}
 }
 
+/* Write @p len bytes to the output @p fd (-1: discard). @return 0 or -errno. */
+static int
+out_write(int fd, const uint8_t *p, uint32_t len)
+{
+	int ret;
+
+	if (fd < 0)
+		return 0;
+	ret = write_full(fd, p, len);
+	if (ret == -EPIPE && fd == STDOUT_FILENO) {
+		/* the reader of -c's pipe is gone: end as gzip does, quietly */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	return ret;
+}
+
 /* Write @p len bytes of the output chain to @p fd (-1: discard). */
 static int
 write_out(int fd, uint32_t len)
 {
 	for (struct rte_mbuf *s = wz.out; s != NULL && len > 0; s = s->next) {
 		uint32_t n = RTE_MIN(len, (uint32_t)s->data_len);
-		int ret;
+		int ret = out_write(fd, rte_pktmbuf_mtod(s, uint8_t *), n);
 
-		if (fd >= 0) {
-			ret = write_full(fd, rte_pktmbuf_mtod(s, uint8_t *), n);
-			if (ret == -EPIPE && fd == STDOUT_FILENO) {
-				/* the reader of -c's pipe is gone: end as gzip does, quietly */
-				signal(SIGPIPE, SIG_DFL);
-				raise(SIGPIPE);
-			}
-			if (ret < 0)
-				return ret;
-		}
+		if (ret < 0)
+			return ret;
 		len -= n;
 	}
 	return 0;
@@ -540,6 +549,48 @@ rest_is_zero(int in_fd, uint32_t off, uint32_t len)
 }
 
 /*
+ * Input that is not gzip data, with -f into standard output (or -t): copied
+ * through unchanged, as zcat -f does: bytes [@p off, @p len) of the input
+ * chain, then the rest of @p in_fd. @return 0, or -1 after a message.
+ */
+static int
+copy_through(int in_fd, int out_fd, uint32_t off, uint32_t len, const char *name,
+	     struct stream_stats *st)
+{
+	uint8_t buf[4096];
+	int ret;
+
+	while (off < len) {
+		uint32_t n = RTE_MIN((uint32_t)sizeof(buf), len - off);
+
+		in_bytes(off, n, buf);
+		ret = out_write(out_fd, buf, n);
+		if (ret < 0)
+			goto write_error;
+		st->out += n;
+		off += n;
+	}
+	for (;;) {
+		ssize_t n = read_full(in_fd, buf, sizeof(buf));
+
+		if (n < 0) {
+			errmsg("%s: read error: %s", name, strerror((int)-n));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		st->in += (uint64_t)n;
+		ret = out_write(out_fd, buf, (uint32_t)n);
+		if (ret < 0)
+			goto write_error;
+		st->out += (uint64_t)n;
+	}
+write_error:
+	errmsg("%s: write error: %s", name, strerror(-ret));
+	return -1;
+}
+
+/*
  * Decompress a gzip file with one stream. The library decides where the
  * data ends (WD_COMP_OP_F_STREAM_END): a new member only starts with both
  * magic bytes, anything else after the end is left unconsumed. Data ops
@@ -547,12 +598,15 @@ rest_is_zero(int in_fd, uint32_t off, uint32_t len)
  * gets an empty FLUSH_FINAL op, which the library fails with ERR_DATA
  * (truncated). After the end, as gzip 1.12: zeros are ignored silently,
  * other bytes are "trailing garbage" (warning, exit 2), a lone 1f at the
- * end of the file is a member cut short ("unexpected end of file").
+ * end of the file is a member cut short ("unexpected end of file"). With
+ * -f into standard output or with -t, input that starts no member (at the
+ * start or after one) is copied through instead, as gzip -cdf does.
  */
 static int
 decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 {
 	struct wd_comp_xform xf = { .type = WD_OP_DECOMPRESS, .alg = WD_COMP_ALG_GZIP };
+	const bool cat = opt.force && (out_fd == STDOUT_FILENO || out_fd < 0);
 	void *stream = NULL;
 	bool eof = false, first = true, ended = false, trailing = false;
 	uint8_t carry = 0;
@@ -578,11 +632,15 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 		if (first) {
 			uint8_t magic[2] = { 0, 0 };
 
+			in_bytes(0, len < 2 ? len : 2, magic);
+			if (cat && (len < 2 || magic[0] != 0x1f || magic[1] != 0x8b)) {
+				rc = copy_through(in_fd, out_fd, 0, len, name, st);
+				goto out;
+			}
 			if (len == 0) {
 				errmsg("%s: unexpected end of file", name);
 				goto out;
 			}
-			in_bytes(0, len < 2 ? len : 2, magic);
 			if (len == 1 && magic[0] == 0x1f) {
 				errmsg("%s: unexpected end of file", name);
 				goto out;
@@ -627,6 +685,10 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 						ncarry = 1;
 						break;
 					}
+				}
+				if (cat) {
+					rc = copy_through(in_fd, out_fd, off, len, name, st);
+					goto out;
 				}
 				if (len - off == 1 && eof) {
 					in_bytes(off, 1, &carry);
@@ -1147,7 +1209,8 @@ usage(FILE *f)
 		"\n"
 		"  -c, --stdout      write on standard output, keep original files\n"
 		"  -d, --decompress  decompress\n"
-		"  -f, --force       overwrite output files, compress links and to a terminal\n"
+		"  -f, --force       overwrite output files, compress links and to a terminal;\n"
+		"                    with -dc, copy input that is not gzip through unchanged\n"
 		"  -h, --help        give this help\n"
 		"  -k, --keep        keep (don't delete) input files\n"
 		"  -n, --no-name     do not save the name and time (always the case)\n"

@@ -4,7 +4,8 @@
  * stdin/stdout, sizes from 0 bytes to several ops), interop with gzip
  * both ways (gzip -d reads ours; we read gzip's files, a file with every
  * header field and several members), bad input (not gzip, corrupt,
- * truncated) with no partial output file, and gzip's file rules.
+ * truncated) with no partial output file, gzip's file rules, and -f's
+ * copying through of input that is not gzip (zcat -f).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -783,6 +784,114 @@ test_closed_pipe(void **state)
  * With -c, standard output is the data: EAL's usage text for a bad EAL
  * argument goes to stderr, and nothing to stdout.
  */
+/*
+ * -f into standard output (and -t -f): input that starts no member, at the
+ * start of the file or after a member, is copied through unchanged, as
+ * gzip -cdf (zcat -f) does; written to a file, it is still not gzip.
+ */
+static void
+expect_cat(const char *name, const uint8_t *file, size_t flen, const uint8_t *want,
+	   size_t wlen)
+{
+	struct apps_result r;
+
+	assert_int_equal(apps_write_file(path(name), file, flen), 0);
+	if (gz(&r, NULL, "-dcf", name, NULL) != 0 || r.out_len != wlen)
+		print_message("%s: exit %d, %zu bytes out, want %zu: %s\n", name, r.status,
+			      r.out_len, wlen, r.err);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.out_len, wlen);
+	assert_memory_equal(r.out, want, wlen);
+	assert_int_equal(strlen(r.err), 0);
+	apps_result_free(&r);
+	if (have_gzip) {
+		size_t got;
+		uint8_t *g;
+
+		assert_int_equal(sys_cmd(path("cat.out"), NULL, gzip_bin(), "-dcf", path(name),
+					 NULL), 0);
+		g = apps_read_file(path("cat.out"), &got);
+		assert_non_null(g);
+		assert_int_equal(got, wlen);
+		assert_memory_equal(g, want, wlen);
+		free(g);
+		unlink(path("cat.out"));
+	}
+	unlink(path(name));
+}
+
+static void
+test_force_copies_through(void **state)
+{
+	const size_t chunk = 256 * 1024, big = 700000;
+	uint8_t *plain = make_data(big, WD_TEST_DATA_TEXT, 43);
+	uint8_t *file = malloc(3 * big), *want = malloc(3 * big);
+	struct apps_result r;
+	size_t m;
+
+	(void)state;
+	assert_non_null(file);
+	assert_non_null(want);
+	/* not gzip at all (several chunks), empty, one byte, a lone 1f */
+	expect_cat("plain", plain, big, plain, big);
+	expect_cat("empty", plain, 0, plain, 0);
+	expect_cat("one", plain, 1, plain, 1);
+	file[0] = 0x1f;
+	expect_cat("lone1f", file, 1, file, 1);
+	/* a member, then plain data over several chunks */
+	m = gzip_member(plain, 5000, file, 3 * big, 6);
+	memcpy(file + m, plain, big);
+	memcpy(want, plain, 5000);
+	memcpy(want + 5000, plain, big);
+	expect_cat("member-plain", file, m + big, want, 5000 + big);
+	/* a member ending at a chunk boundary, then 1f X; then zeros; then a lone 1f */
+	m = member_of_size(plain, chunk, file, chunk);
+	memcpy(want, plain, m);
+	memcpy(file + chunk, "\x1fX", 2);
+	memcpy(want + m, "\x1fX", 2);
+	expect_cat("cb-1fX", file, chunk + 2, want, m + 2);
+	memset(file + chunk, 0, 16);
+	memset(want + m, 0, 16);
+	expect_cat("cb-zeros", file, chunk + 16, want, m + 16);
+	file[chunk] = 0x1f;
+	want[m] = 0x1f;
+	expect_cat("cb-1f", file, chunk + 1, want, m + 1);
+	/* a member inside the copied part is copied as it is */
+	m = gzip_member(plain, 100, file, 3 * big, 6);
+	file[m] = 'X';
+	memcpy(file + m + 1, file, m);
+	memcpy(want, plain, 100);
+	memcpy(want + 100, file + m, m + 1);
+	expect_cat("member-X-member", file, 2 * m + 1, want, 100 + m + 1);
+
+	/* stdin with -df, and -tf: copied through (to nowhere for -t), exit 0 */
+	assert_int_equal(apps_write_file(path("p.txt"), plain, big), 0);
+	assert_int_equal(gz(&r, path("p.txt"), "-df", NULL), 0);
+	assert_int_equal(r.out_len, big);
+	assert_memory_equal(r.out, plain, big);
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, NULL, "-tf", "p.txt", NULL), 0);
+	assert_int_equal(r.out_len, 0);
+	assert_int_equal(strlen(r.err), 0);
+	apps_result_free(&r);
+	/* into a file, or without -f: not in gzip format, nothing written */
+	assert_int_equal(apps_write_file(path("p.gz"), plain, big), 0);
+	assert_int_equal(gz(&r, NULL, "-df", "p.gz", NULL), 1);
+	assert_non_null(strstr(r.err, "not in gzip format"));
+	assert_int_equal(access(path("p"), F_OK), -1);
+	apps_result_free(&r);
+	assert_int_equal(gz(&r, NULL, "-dc", "p.txt", NULL), 1);
+	assert_int_equal(r.out_len, 0);
+	assert_non_null(strstr(r.err, "not in gzip format"));
+	apps_result_free(&r);
+	unlink(path("p.txt"));
+	unlink(path("p.gz"));
+	assert_no_tmp();
+	free(plain);
+	free(file);
+	free(want);
+}
+
 static void
 test_eal_error_keeps_stdout(void **state)
 {
@@ -813,6 +922,7 @@ main(void)
 		cmocka_unit_test(test_sw_device),
 		cmocka_unit_test(test_stream_across_reset),
 		cmocka_unit_test(test_closed_pipe),
+		cmocka_unit_test(test_force_copies_through),
 		cmocka_unit_test(test_eal_error_keeps_stdout),
 	};
 
