@@ -359,18 +359,45 @@ vft_op(struct hzip_model *m)
 
 /* ---- interrupts ------------------------------------------------------------- */
 
-void
-hzm_msi(struct hzip_model *m, unsigned int vec)
+/* Send MSI @p vec (irq_lock held). */
+static void
+msi_send(struct hzip_model *m, unsigned int vec)
 {
 	uint64_t one = 1;
 
-	if (!hzm_bus_master(m))
-		return;
-	pthread_mutex_lock(&m->irq_lock);
 	if (vec < m->nvec && m->efd[vec] >= 0) {
 		if (write(m->efd[vec], &one, sizeof(one)) == (ssize_t)sizeof(one))
 			m->msi_count[vec]++;
 	}
+}
+
+void
+hzm_msi(struct hzip_model *m, unsigned int vec)
+{
+	if (!hzm_bus_master(m))
+		return;
+	pthread_mutex_lock(&m->irq_lock);
+	/* a masked vector's message waits in its pending bit (PCI MSI per-vector masking) */
+	if (vec < m->nvec && (m->msi_mask & (1u << vec)))
+		m->msi_pending |= 1u << vec;
+	else
+		msi_send(m, vec);
+	pthread_mutex_unlock(&m->irq_lock);
+}
+
+/* The MSI mask bits became @p mask: vectors unmasked with a message pending get it. */
+static void
+msi_mask_set(struct hzip_model *m, uint32_t mask)
+{
+	uint32_t due;
+
+	pthread_mutex_lock(&m->irq_lock);
+	m->msi_mask = mask;
+	due = m->msi_pending & ~mask;
+	m->msi_pending &= mask;
+	for (unsigned int v = 0; v < m->nvec; v++)
+		if (due & (1u << v))
+			msi_send(m, v);
 	pthread_mutex_unlock(&m->irq_lock);
 }
 
@@ -705,7 +732,7 @@ static void
 reg_write(struct hzip_model *m, uint64_t off, uint32_t v)
 {
 	int i = reg_index(off);
-	uint32_t old;
+	uint32_t old, ctl;
 
 	if (i < 0) {
 		const char *n = hzm_reg_name(m, off);
@@ -813,6 +840,17 @@ reg_write(struct hzip_model *m, uint64_t off, uint32_t v)
 	case HZM_ZIP_CORE_INT_SET:
 		if (v & HZM_ZIP_CORE_INT_ALL)
 			hzm_raise_abnormal(m, 0, v & HZM_ZIP_CORE_INT_ALL);
+		/*
+		 * An ECC 2-bit error with AXI shutdown enabled stops the engine's
+		 * master, injected or not: the kernel's hisi_zip_close_axi_master_ooo()
+		 * injects one for that. Until a function reset, as a real one.
+		 */
+		ctl = m->regval[reg_index(HZM_ZIP_SOFT_CTRL_ZIP_CONTROL)];
+		if ((v & HZM_ZIP_ECC_2BIT) && (ctl & HZM_ZIP_AXI_SHUTDOWN_EN)) {
+			hzm_trace_note(m, "EV ECC 2-bit set with AXI shutdown enabled: engine "
+				       "master stopped until FLR");
+			hzm_gate_set(m, HZM_GATE_ECC_HALT, true);
+		}
 		return;
 	default:
 		ro_write(m, off, v);
@@ -1019,6 +1057,12 @@ cfg_get16(const uint8_t *c, unsigned int off)
 	return (uint16_t)(c[off] | (c[off + 1] << 8));
 }
 
+static uint32_t
+cfg_get32(const uint8_t *c, unsigned int off)
+{
+	return cfg_get16(c, off) | ((uint32_t)cfg_get16(c, off + 2) << 16);
+}
+
 static void
 cfg_wmask_init(void)
 {
@@ -1030,6 +1074,7 @@ cfg_wmask_init(void)
 	cfg_put32(cfg_wmask_pf, HZM_CFG_MSI_CAP + 4, 0xfffffffc);	/* address */
 	cfg_put32(cfg_wmask_pf, HZM_CFG_MSI_CAP + 8, 0xffffffff);
 	cfg_put16(cfg_wmask_pf, HZM_CFG_MSI_CAP + 12, 0xffff);		/* data */
+	cfg_wmask_pf[HZM_CFG_MSI_MASK] = (1u << HZM_PF_NVEC) - 1;	/* a bit per vector */
 	cfg_put16(cfg_wmask_pf, HZM_CFG_PCIE_CAP + 8, 0x7fff);		/* device control */
 }
 
@@ -1055,10 +1100,11 @@ cfg_init(struct hzip_model *m)
 	cfg_put16(c, HZM_CFG_SUBSYS_VENDOR, HZM_PCI_VENDOR_HUAWEI);
 	cfg_put16(c, HZM_CFG_SUBSYS_ID, m->vf ? HZM_PCI_DEVICE_ZIP_VF : HZM_PCI_DEVICE_ZIP_PF);
 	c[HZM_CFG_CAP_PTR] = HZM_CFG_MSI_CAP;
-	/* MSI: 64-bit address, 4 (PF) or 2 (VF) vectors */
+	/* MSI: 64-bit address, per-vector masking, 4 (PF) or 2 (VF) vectors */
 	c[HZM_CFG_MSI_CAP] = HZM_PCI_CAP_ID_MSI;
 	c[HZM_CFG_MSI_CAP + 1] = HZM_CFG_PCIE_CAP;
-	cfg_put16(c, HZM_CFG_MSI_CAP + 2, (uint16_t)(HZM_MSI_FLAGS_64BIT | (mmc << 1)));
+	cfg_put16(c, HZM_CFG_MSI_CAP + 2,
+		  (uint16_t)(HZM_MSI_FLAGS_64BIT | HZM_MSI_FLAGS_PVM | (mmc << 1)));
 	/* PCI Express endpoint, FLR capable */
 	c[HZM_CFG_PCIE_CAP] = HZM_PCI_CAP_ID_EXP;
 	c[HZM_CFG_PCIE_CAP + 1] = 0;
@@ -1081,6 +1127,8 @@ cfg_merge(struct hzip_model *m, unsigned int o, uint8_t v)
 
 		wm = (uint8_t)((k < 4 ? m->bar2_lo_mask : m->bar2_hi_mask) >> (8 * (k % 4)));
 	}
+	if (o == HZM_CFG_MSI_MASK && m->vf)
+		wm &= (1u << HZM_VF_NVEC) - 1;
 	m->cfg[o] = (uint8_t)((m->cfg[o] & ~wm) | (v & wm));
 }
 
@@ -1102,6 +1150,17 @@ hzip_model_cfg_read(struct hzip_model *m, unsigned int off, void *buf, unsigned 
 		return -EINVAL;
 	pthread_mutex_lock(&m->reg_lock);
 	memcpy(buf, m->cfg + off, len);
+	if (off < HZM_CFG_MSI_PENDING + 4 && off + len > HZM_CFG_MSI_PENDING) {
+		/* the pending bits live with the eventfds */
+		uint8_t pend[4];
+
+		pthread_mutex_lock(&m->irq_lock);
+		cfg_put32(pend, 0, m->msi_pending);
+		pthread_mutex_unlock(&m->irq_lock);
+		for (unsigned int i = 0; i < 4; i++)
+			if (HZM_CFG_MSI_PENDING + i >= off && HZM_CFG_MSI_PENDING + i < off + len)
+				((uint8_t *)buf)[HZM_CFG_MSI_PENDING + i - off] = pend[i];
+	}
 	pthread_mutex_unlock(&m->reg_lock);
 	return 0;
 }
@@ -1130,6 +1189,8 @@ hzip_model_cfg_write(struct hzip_model *m, unsigned int off, const void *buf, un
 	new_cmd = cfg_get16(m->cfg, HZM_CFG_COMMAND);
 	if (new_cmd != old_cmd)
 		command_changed(m, old_cmd, new_cmd);
+	if (off < HZM_CFG_MSI_MASK + 4 && off + len > HZM_CFG_MSI_MASK)
+		msi_mask_set(m, cfg_get32(m->cfg, HZM_CFG_MSI_MASK));
 	pthread_mutex_unlock(&m->reg_lock);
 	if (flr)
 		return hzip_model_reset(m);
@@ -1453,6 +1514,11 @@ hzip_model_reset(struct hzip_model *m)
 	memcpy(saved, m->cfg, sizeof(saved));
 	cfg_init(m);
 	cfg_restore(m, saved);
+	/* the reset drops held messages; the mask bits are restored with the rest */
+	pthread_mutex_lock(&m->irq_lock);
+	m->msi_pending = 0;
+	pthread_mutex_unlock(&m->irq_lock);
+	msi_mask_set(m, cfg_get32(m->cfg, HZM_CFG_MSI_MASK));
 	hzm_trace_note(m, "CFG restored after the reset: command 0x%04x",
 		       cfg_get16(m->cfg, HZM_CFG_COMMAND));
 	power_on_state(m, true);

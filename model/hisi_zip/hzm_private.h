@@ -233,6 +233,8 @@ struct hzip_model {
 	int efd[HZM_PF_NVEC];
 	unsigned int nvec;
 	uint64_t msi_count[HZM_PF_NVEC];
+	uint32_t msi_mask;		/* MSI mask bits (config space copy) */
+	uint32_t msi_pending;		/* MSIs held back by their mask bit */
 
 	/* engine */
 	struct hzm_iommu *mmu;

@@ -57,6 +57,9 @@
 #define HZM_PCI_CAP_ID_EXP	0x10
 #define HZM_MSI_FLAGS_ENABLE	0x0001
 #define HZM_MSI_FLAGS_64BIT	0x0080
+#define HZM_MSI_FLAGS_PVM	0x0100	/* per-vector masking (I: the v2 kernel writes its mask) */
+#define HZM_CFG_MSI_MASK	(HZM_CFG_MSI_CAP + 0x10)	/* 64-bit capability layout */
+#define HZM_CFG_MSI_PENDING	(HZM_CFG_MSI_CAP + 0x14)
 #define HZM_PCIE_DEVCAP_FLR	(1u << 28)
 
 /** MSI vectors [1]: PF v2 has 4, a VF 2. */
@@ -256,6 +259,7 @@
 /* ZIP core error bits [8.2] */
 #define HZM_ZIP_ECC_1BIT		(1u << 0)
 #define HZM_ZIP_ECC_2BIT		(1u << 1)
+#define HZM_ZIP_AXI_SHUTDOWN_EN		(1u << 14)	/* in ZIP_CONTROL [8.2] */
 #define HZM_ZIP_AXI_RRESP		(1u << 2)
 #define HZM_ZIP_AXI_BRESP		(1u << 3)
 #define HZM_ZIP_SRC_ADDR_PARSE		(1u << 4)
