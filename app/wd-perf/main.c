@@ -187,7 +187,10 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 
 				if (tty)
 					fprintf(stderr, "\r\033[K");
-				perf_progress(jobs, p->nb_lcores, el, what);
+				if (barrier.go)
+					perf_progress(jobs, p->nb_lcores, el, what);
+				else	/* the lcores still build their buffers and queues */
+					fprintf(stderr, "  [%5.1f s] %s: setting up\n", el, what);
 				if (tty)
 					fprintf(stderr, "\033[1A");
 				printed_progress = true;
