@@ -748,9 +748,14 @@ fast_decompress(struct wd_comp_sw_qp *sq, const struct wd_comp_xf *xf, uint8_t *
 		inf->next_out = out + opos;
 		inf->avail_out = room - opos;
 		ret = isal_inflate_stateless(inf);
+		/*
+		 * Out of room: the output is full and the data goes on. Once the
+		 * final block has ended (only a trailer awaited), the input is
+		 * cut short whatever the room: that is ERR_DATA below.
+		 */
 		if (ret == ISAL_OUT_OVERFLOW ||
 		    (ret == ISAL_END_INPUT && inf->avail_out == 0 &&
-		     inf->block_state != ISAL_BLOCK_FINISH)) {
+		     inf->block_state < ISAL_BLOCK_INPUT_DONE)) {
 			res->status = WD_COMP_OP_OUT_OF_SPACE_TERMINATED;
 			return;
 		}
@@ -1035,6 +1040,21 @@ codec_unread(struct wd_comp_sw_stream *c, uint32_t consumed)
 	(void)c;
 	(void)consumed;
 	return 0;
+}
+
+/*
+ * All of a member's data is out and only its trailer is awaited (ISA-L,
+ * which checks the trailer itself; with zlib the phase is PH_TRL then).
+ */
+static bool
+codec_data_done(const struct wd_comp_sw_stream *c)
+{
+#if WD_HAVE_ISAL
+	if (c->codec == WD_COMP_SW_ISAL)
+		return c->inf->block_state > ISAL_BLOCK_INPUT_DONE;
+#endif
+	(void)c;
+	return false;
 }
 
 /* Does the codec verify the trailer itself (ISA-L) or do we (zlib)? */
@@ -1404,7 +1424,8 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 	if (c->phase != PH_END) {
 		/* the stream has not ended */
 		if (stateless) {
-			res->status = out.left == 0 && c->phase == PH_BODY ?
+			/* out of room while data was still to come; else cut short */
+			res->status = out.left == 0 && c->phase == PH_BODY && !codec_data_done(c) ?
 				      WD_COMP_OP_OUT_OF_SPACE_TERMINATED : WD_COMP_OP_ERR_DATA;
 			goto fail;
 		}

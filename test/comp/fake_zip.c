@@ -359,6 +359,24 @@ finish(struct wd_comp_msg *m, uint8_t status, uint32_t consumed, uint32_t produc
 	m->produced = produced;
 }
 
+/*
+ * A stateless decompression stopped with its output full and its input
+ * all taken: would more output come (out of space), or does the stream
+ * need more input (cut short)? One byte of room into a scratch byte says.
+ */
+static bool
+inflate_more(z_stream *z)
+{
+	uint8_t probe;
+
+	if (z->avail_in > 0)
+		return true;
+	z->next_out = &probe;
+	z->avail_out = 1;
+	(void)inflate(z, Z_NO_FLUSH);
+	return z->avail_out == 0;
+}
+
 static void
 process(struct fake_q *q, struct wd_comp_msg *m)
 {
@@ -526,7 +544,7 @@ process(struct fake_q *q, struct wd_comp_msg *m)
 			       WD_COMP_MSG_ERR_CHECKSUM : WD_COMP_MSG_ERR_DATA, 0, 0);
 		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			finish(m, WD_COMP_MSG_ERR_DEVICE, 0, 0);
-		} else if (z->avail_out == 0) {
+		} else if (z->avail_out == 0 && (st != NULL || inflate_more(z))) {
 			finish(m, st == NULL ? WD_COMP_MSG_OUT_OF_SPACE_TERMINATED :
 			       WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE, st == NULL ? 0 : used,
 			       st == NULL ? 0 : made);

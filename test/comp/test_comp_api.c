@@ -1478,6 +1478,19 @@ test_bad_input(void **state)
 		/* truncated: a stateless op must hold the whole stream */
 		assert_int_equal(eng_stateless(&x, comp, clen - 9, out, sizeof(out), 0, 0, 0, 0,
 					       &r), WD_COMP_OP_ERR_DATA);
+		/*
+		 * Only the trailer cut, into a room of exactly the data's size:
+		 * all the data fits, so it is still truncated, not out of space
+		 * (flat buffers and 1000-byte segments)
+		 */
+		for (size_t cut = 1; cut <= (algs[a] == WD_COMP_ALG_GZIP ? 8u : 4u); cut++) {
+			if (algs[a] == WD_COMP_ALG_DEFLATE)
+				break;
+			for (uint32_t seg = 0; seg <= 1000; seg += 1000)
+				assert_int_equal(eng_stateless(&x, comp, clen - cut, out,
+							       sizeof(data), seg, seg, 0, 0, &r),
+						 WD_COMP_OP_ERR_DATA);
+		}
 		if (algs[a] != WD_COMP_ALG_DEFLATE) {
 			/* trailer changed (zlib: Adler-32; gzip: CRC-32, then ISIZE) */
 			size_t t = algs[a] == WD_COMP_ALG_ZLIB ? clen - 2 : clen - 6;
