@@ -1200,7 +1200,7 @@ static void
 res_to_op(struct wd_comp_op *op, const struct wd_comp_res *res)
 {
 	op->status = res->status;
-	op->flags = res->flags;
+	op->flags = (uint8_t)((op->flags & WD_COMP_OP_F_QUEUED) | res->flags);
 	op->consumed = res->consumed;
 	op->produced = res->produced;
 	op->output_chksum = res->chksum;
@@ -1406,11 +1406,16 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		op = ops[i];
 		if (unlikely(op == NULL))
 			break;
+		if (unlikely(op->flags & WD_COMP_OP_F_QUEUED)) {
+			/* already in flight (not dequeued yet): leave it alone */
+			rte_errno = EALREADY;
+			break;
+		}
 		op->internal[WD_COMP_OPI_TSC] = now;
 		op->status = WD_COMP_OP_NOT_PROCESSED;
 		op->engine = WD_COMP_ENGINE_NONE;
 		op->fallback_reason = WD_COMP_FB_NONE;
-		op->flags = 0;
+		op->flags = WD_COMP_OP_F_QUEUED;
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;
@@ -1426,6 +1431,7 @@ wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		if (!op_dispatch(qp, op, xf, st, &src, &dst)) {
 			if (st != NULL)
 				__atomic_store_n(&st->busy, 0, __ATOMIC_RELEASE);
+			op->flags = 0;	/* not accepted: the caller's again */
 			break;
 		}
 		/*
@@ -1525,6 +1531,7 @@ wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id, struct wd_comp_op **ops, u
 		uint8_t st = op->status;
 
 		ops[n] = op;
+		op->flags &= (uint8_t)~WD_COMP_OP_F_QUEUED;
 		if (unlikely(t != last_t)) {
 			last_t = t;
 			bucket = lat_bucket(cycles_ns(qp, now - t));

@@ -402,7 +402,9 @@ WD_EXPORT void wd_comp_op_free(struct wd_comp_op *op);
  * lock is taken and no system call made.
  * @return ops accepted: fewer than @p nb_ops when the queue pair is full,
  *         the hardware queue is full without WD_COMP_FB_F_QUEUE_FULL, the
- *         device is stopped, or at the first NULL op.
+ *         device is stopped, at the first NULL op, or at the first op
+ *         enqueued before and not dequeued yet (rte_errno EALREADY; that
+ *         op's first run is not disturbed).
  */
 WD_EXPORT uint16_t wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id,
 					 struct wd_comp_op **ops, uint16_t nb_ops);

@@ -781,7 +781,7 @@ req_finish(struct wd_comp_qp *qp, struct hw_req *r, uint8_t status, uint64_t chk
 		op->output_chksum = ok ? chksum : 0;
 		op->debug_status = debug;
 		if (r->st != NULL && ok && r->dir == WD_OP_DECOMPRESS && r->st->hw->ended)
-			op->flags = WD_COMP_OP_F_STREAM_END;
+			op->flags |= WD_COMP_OP_F_STREAM_END;
 		px_ref(hq, r->px, -1);
 		if (r->st != NULL)
 			__atomic_store_n(&r->st->busy, 0, __ATOMIC_RELEASE);
@@ -1510,7 +1510,8 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 		struct wd_comp_priv_xform *px;
 		enum wd_comp_hw_verdict v;
 
-		if (unlikely(op == NULL || op->op_type != WD_COMP_OP_STATELESS))
+		if (unlikely(op == NULL || op->op_type != WD_COMP_OP_STATELESS ||
+			     (op->flags & WD_COMP_OP_F_QUEUED)))
 			break;
 		/* checks that depend on the xform alone were done at its creation */
 		px = op->private_xform;
@@ -1520,13 +1521,14 @@ wd_comp_hw_enqueue_fast(struct wd_comp_qp *qp, struct wd_comp_op **ops, uint16_t
 		op->internal[WD_COMP_OPI_TSC] = now;
 		op->status = WD_COMP_OP_NOT_PROCESSED;
 		op->fallback_reason = WD_COMP_FB_NONE;
-		op->flags = 0;
+		op->flags = WD_COMP_OP_F_QUEUED;
 		op->consumed = 0;
 		op->produced = 0;
 		op->debug_status = 0;
 		v = submit_fast(hq, &lim, op, px);
 		if (unlikely(v != WD_COMP_HW_SENT)) {
 			op->engine = WD_COMP_ENGINE_NONE;
+			op->flags = 0;
 			*why = v;
 			break;
 		}

@@ -350,6 +350,11 @@ bool wd_comp_qp_retry_sw(struct wd_comp_qp *qp, struct wd_comp_op *op);
  * dequeued, so that the xform is not freed under it.
  */
 #define WD_COMP_OP_F_HOLDS_XFORM (1u << 6)
+/*
+ * Set on every op the library accepted, cleared when it is dequeued: an op
+ * enqueued again before that ends the burst (its first run is untouched).
+ */
+#define WD_COMP_OP_F_QUEUED (1u << 5)
 
 /* ---- op internals (wd_comp_op.internal[]) ---- */
 #define WD_COMP_OPI_TSC 0     /**< enqueue TSC */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -1952,6 +1953,25 @@ test_op_validation(void **state)
 	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 2), 1);
 	dequeue_one(ops, 2);
 	/*
+	 * an op enqueued again before it was dequeued (in the same burst, or in
+	 * a later one) ends the burst, and its first run is left alone: it comes
+	 * back once, and its xform is not held afterwards (checked at the end)
+	 */
+	ops[0] = op;
+	ops[1] = op;
+	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 2), 1);
+	assert_int_equal(rte_errno, EALREADY);
+	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 1), 0);
+	assert_int_equal(rte_errno, EALREADY);
+	dequeue_one(ops, 2);
+	assert_ptr_equal(ops[0], op);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	assert_true(op->produced > 0);
+	for (int k = 0; k < 100000; k++)
+		assert_int_equal(wd_comp_dequeue_burst(g_dev, 0, ops, 2), 0);
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
+	/*
 	 * two ops of one stream in flight: the second is refused, whatever the
 	 * engine (a software op, done at enqueue, holds its stream until it is
 	 * dequeued), and the stream cannot be freed under an op
@@ -1962,10 +1982,14 @@ test_op_validation(void **state)
 	assert_int_equal(ct_run(g_dev, 0, ops, 2), 0);
 	assert_int_equal(ops[1]->status, WD_COMP_OP_INVALID_STATE);
 	assert_int_equal(ops[0]->status, WD_COMP_OP_SUCCESS);
-	assert_int_equal(ops[0]->flags & 0x80, 0);	/* the library's bit is its own */
+	assert_int_equal(ops[0]->flags & 0xe0, 0);	/* the library's bits are its own */
 	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 1), 1);
 	assert_int_equal(wd_comp_stream_free(g_dev, st), -EBUSY);
+	/* the same stream op again, in flight: not taken, the stream not lost */
+	assert_int_equal(wd_comp_enqueue_burst(g_dev, 0, ops, 1), 0);
+	assert_int_equal(rte_errno, EALREADY);
 	dequeue_one(ops, 1);
+	assert_int_equal(ops[0]->status, WD_COMP_OP_SUCCESS);
 	wd_comp_op_free(ops[0]);
 	wd_comp_op_free(ops[1]);
 	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
@@ -1975,7 +1999,7 @@ test_op_validation(void **state)
 	assert_int_equal(wd_comp_private_xform_free(g_dev, px), -EBUSY);
 	dequeue_one(ops, 1);
 	assert_int_equal(op->status, WD_COMP_OP_SUCCESS);
-	assert_int_equal(op->flags & 0xc0, 0);	/* the library's bits */
+	assert_int_equal(op->flags & 0xe0, 0);	/* the library's bits */
 	rte_pktmbuf_free(s2);
 	rte_pktmbuf_free(s);
 	rte_pktmbuf_free(d);
