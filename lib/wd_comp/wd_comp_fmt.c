@@ -51,6 +51,7 @@ enum {
 	PS_NAME,      /* gzip: NUL-terminated FNAME */
 	PS_COMMENT,   /* gzip: NUL-terminated FCOMMENT */
 	PS_HCRC,      /* gzip: 2-byte header CRC */
+	PS_DICTID,    /* zlib with FDICT: the 4-byte DICTID, then ERR_DICT (as zlib) */
 	PS_DONE,
 	PS_ERR_DATA,
 	PS_ERR_DICT,
@@ -331,8 +332,9 @@ zlib_fixed_check(struct wd_comp_hdr_parser *p)
 		return WD_HDR_ERR_DATA;
 	}
 	if (flg & ZL_FDICT) {
-		p->state = PS_ERR_DICT;
-		return WD_HDR_ERR_DICT;
+		/* zlib says "need dictionary" once the DICTID is there; before, truncated */
+		p->state = PS_DICTID;
+		return WD_HDR_MORE;
 	}
 	p->flg = (uint8_t)flg;
 	p->state = PS_DONE;
@@ -458,6 +460,15 @@ wd_comp_hdr_parse(struct wd_comp_hdr_parser *p, const uint8_t *in, size_t len, s
 			}
 			break;
 		}
+		case PS_DICTID:
+			n = len - i < 4u - p->pos ? len - i : 4u - p->pos;
+			p->pos = (uint16_t)(p->pos + n);
+			i += n;
+			if (p->pos == 4) {
+				p->state = PS_ERR_DICT;
+				ret = WD_HDR_ERR_DICT;
+			}
+			break;
 		case PS_HCRC:
 			/* The CRC bytes themselves are not part of the CRC. */
 			p->fixed[p->pos++] = in[i++];
