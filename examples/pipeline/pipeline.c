@@ -1251,6 +1251,15 @@ out:
 	free(chk_orig);
 	free(chk_out);
 	wd_cleanup();
+	/* after the ports (they use the rings and the packet pool) and wd_cleanup()
+	 * (ops still in flight at a forced stop belong to the op pool) */
+	rte_mempool_free(pl.op_pool);
+	rte_ring_free(pl.in_feed);
+	rte_ring_free(pl.out_drain);
+	rte_ring_free(pl.ring_rx);
+	rte_ring_free(pl.ring_tx);
+	rte_mempool_free(pl.pkt_pool);
+	rte_mempool_free(pl.out_pool);
 	rte_eal_cleanup();
 	return rc;
 }

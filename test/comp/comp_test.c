@@ -52,15 +52,16 @@ ct_dev_open(const char *spec, uint16_t nb_qps, const struct wd_comp_qp_conf *con
 	if (dev < 0)
 		return dev;
 	ret = wd_comp_dev_configure((uint8_t)dev, &cfg);
-	if (ret < 0)
-		return ret;
-	for (uint16_t q = 0; q < nb_qps; q++) {
+	for (uint16_t q = 0; ret == 0 && q < nb_qps; q++)
 		ret = wd_comp_qp_setup((uint8_t)dev, q, conf);
-		if (ret < 0)
-			return ret;
-	}
-	ret = wd_comp_dev_start((uint8_t)dev);
-	return ret < 0 ? ret : dev;
+	if (ret == 0)
+		ret = wd_comp_dev_start((uint8_t)dev);
+	if (ret == 0)
+		return dev;
+	/* no half-opened device left behind (its queue pairs and queues) */
+	wd_comp_dev_close((uint8_t)dev);
+	wd_comp_dev_detach((uint8_t)dev);
+	return ret;
 }
 
 void

@@ -1795,5 +1795,6 @@ main(int argc, char **argv)
 			       (unsigned long long)stt.fallback[WD_COMP_FB_UNSUPPORTED],
 			       (unsigned long long)stt.fallback[WD_COMP_FB_QUEUE_FULL]);
 	}
+	wd_cleanup();
 	return nfail ? 1 : 0;
 }

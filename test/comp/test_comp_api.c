@@ -2220,6 +2220,7 @@ main(int argc, char **argv)
 	snprintf(name, sizeof(name), "wd_comp_api[%s]", g_spec);
 	ret = cmocka_run_group_tests_name(name, tests, NULL, NULL);
 	ct_dev_close(g_dev);
+	wd_cleanup();
 	wd_test_eal_cleanup();
 	return ret;
 }

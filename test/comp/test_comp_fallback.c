@@ -225,6 +225,7 @@ test_queue_full(void **state)
 	assert_int_equal(s.fallback[WD_COMP_FB_QUEUE_FULL], N - 3);
 	assert_int_equal(s.hw_ops, 3);
 	assert_int_equal(s.enqueue_err_count, 0);
+	assert_int_equal(wd_comp_private_xform_free((uint8_t)dev, px), 0);
 	ct_dev_close((uint8_t)dev);
 
 	/* without QUEUE_FULL the burst stops: the rest is not accepted */
@@ -677,6 +678,7 @@ main(int argc, char **argv)
 		return 1;
 	wd_test_gen(data, sizeof(data), WD_TEST_DATA_TEXT, 30);
 	ret = cmocka_run_group_tests_name("wd_comp_fallback", tests, NULL, NULL);
+	wd_cleanup();
 	wd_test_eal_cleanup();
 	return ret;
 }

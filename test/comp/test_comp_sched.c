@@ -296,6 +296,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	ret = cmocka_run_group_tests_name("wd_comp_sched", tests, NULL, NULL);
+	wd_cleanup();
 	wd_test_eal_cleanup();
 	return ret;
 }

@@ -230,6 +230,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	ret = cmocka_run_group_tests_name("wd_comp_telemetry", tests, NULL, NULL);
+	wd_cleanup();
 	rte_eal_cleanup();
 	{
 		char cmd[256];
