@@ -160,7 +160,10 @@ enum wd_comp_fallback_reason {
  * other member starts in the op's input). Input after the end is not
  * consumed (wd_comp_op.consumed < src.length): for gzip it is trailing
  * data unless it starts with the two magic bytes 1f 8b; an op given only
- * such data after the end consumes nothing and also has this flag. Other
+ * such data after the end consumes nothing and also has this flag, with
+ * status SUCCESS (check consumed: a gzip stream reused for another file
+ * that does not start with 1f 8b fails no op; zlib and raw deflate streams
+ * give ERR_DATA for input after their end). Other
  * ops (compression, stateless) leave flags 0: a successful stateless
  * decompression always reached the end.
  */
@@ -409,7 +412,13 @@ WD_EXPORT void wd_comp_op_free(struct wd_comp_op *op);
 WD_EXPORT uint16_t wd_comp_enqueue_burst(uint8_t dev_id, uint16_t qp_id,
 					 struct wd_comp_op **ops, uint16_t nb_ops);
 
-/** Dequeue finished ops. @return how many were written to @p ops. */
+/**
+ * Dequeue finished ops, in the order they finished: an op run in software
+ * at enqueue (fallback, small input) comes back before earlier ops still
+ * on the device, so match results through the op (user_data), not by
+ * position. Ops of one stream finish in order (one in flight at a time).
+ * @return how many were written to @p ops.
+ */
 WD_EXPORT uint16_t wd_comp_dequeue_burst(uint8_t dev_id, uint16_t qp_id,
 					 struct wd_comp_op **ops, uint16_t nb_ops);
 
@@ -436,8 +445,11 @@ struct wd_comp_buf_result {
  *
  * On a hardware device the output always goes through a private DMA
  * buffer (up to 64 MiB; larger outputs run in software when the queue
- * pair's policy allows WD_COMP_FB_F_UNSUPPORTED): when the call returns,
- * -ETIMEDOUT included, nothing writes into @p dst any more. The queue
+ * pair's policy allows WD_COMP_FB_F_UNSUPPORTED), allocated and cleared
+ * for each call at @p dst_len bytes: give a room near what the output
+ * can be (wd_comp_bound() for a compression), not a generous maximum.
+ * When the call returns, -ETIMEDOUT included, nothing writes into @p dst
+ * any more. The queue
  * pair must not be used by another thread meanwhile.
  *
  * @return 0 on success (res->status SUCCESS), -ENOSPC output too small,

@@ -325,7 +325,9 @@ WD_EXPORT unsigned int wd_queue_capacity(const struct wd_queue *q);
  * (rte_malloc) on the queue's NUMA socket, mapped for the device (IOVA =
  * VA). Freed when the last queue sharing it is released.
  * Each call adds a new region; all of a queue's regions are usable by
- * the device through that queue.
+ * the device through that queue. This is not isolation: the device can
+ * reach all of EAL's memory, so a message whose length runs past its
+ * region overwrites what follows it (doc/architecture.md, Memory).
  * @return the memory, or NULL with rte_errno set (ENOMEM, EINVAL, EPERM;
  *         ENODEV: the queue was released by wd_cleanup()).
  */
