@@ -1927,6 +1927,13 @@ test_op_validation(void **state)
 	op->m_dst = s;
 	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
 	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	/* in place even where the ranges do not meet: the output after the input */
+	op->src.length = sizeof(data) / 2;
+	op->dst.offset = sizeof(data) / 2;
+	assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+	assert_int_equal(op->status, WD_COMP_OP_INVALID_ARGS);
+	op->src.length = sizeof(data);
+	op->dst.offset = 0;
 	{
 		struct rte_mbuf *one = ct_chain_from(data, sizeof(data), 0, 0);
 		struct rte_mbuf *alias = rte_pktmbuf_alloc(one->pool);

@@ -285,6 +285,37 @@ test_small(void **state)
 	ct_dev_close((uint8_t)dev);
 }
 
+/*
+ * The small-op threshold where the fast path does not decide (a FULL flush,
+ * independent raw deflate blocks, is not for it, nor for this device): an
+ * op of exactly small_threshold bytes is not small.
+ */
+static void
+test_small_general_path(void **state)
+{
+	struct wd_comp_stats s;
+	struct wd_comp_op *op;
+	void *px;
+	int dev;
+
+	(void)state;
+	dev = open_dev("", 1, WD_COMP_FB_F_SMALL | WD_COMP_FB_F_UNSUPPORTED, 1024, 0);
+	assert_true(dev >= 0);
+	px = xform((uint8_t)dev, WD_OP_COMPRESS, WD_COMP_ALG_DEFLATE, 1, 15);
+	for (size_t len = 1023; len <= 1024; len++) {
+		op = mkop(px, data, len, wd_comp_bound(WD_COMP_ALG_DEFLATE, len));
+		op->flush_flag = WD_COMP_FLUSH_FULL;
+		run_in_sw((uint8_t)dev, 0, op,
+			  len < 1024 ? WD_COMP_FB_SMALL : WD_COMP_FB_UNSUPPORTED);
+		op_release(op);
+	}
+	stats_of((uint8_t)dev, 0, &s);
+	assert_int_equal(s.fallback[WD_COMP_FB_SMALL], 1);
+	assert_int_equal(s.fallback[WD_COMP_FB_UNSUPPORTED], 1);
+	assert_int_equal(wd_comp_private_xform_free((uint8_t)dev, px), 0);
+	ct_dev_close((uint8_t)dev);
+}
+
 static void
 test_unsupported_caps(void **state)
 {
@@ -664,6 +695,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_no_hw),
 		cmocka_unit_test(test_queue_full),
 		cmocka_unit_test(test_small),
+		cmocka_unit_test(test_small_general_path),
 		cmocka_unit_test(test_unsupported_caps),
 		cmocka_unit_test(test_unsupported_runtime),
 		cmocka_unit_test(test_device_error),

@@ -2048,6 +2048,147 @@ test_small_output(void **state)
 	wd_dma_free(buf);
 }
 
+/*
+ * A CQE naming a slot in flight whose SQE no longer has the tag the driver
+ * gave it (a write-back of an older request's image) is ignored: the
+ * request completes once, on its own CQE.
+ */
+static void
+test_stale_tag(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m, *out[2];
+	struct hzip_sqe *sqe;
+	uint32_t tag;
+	unsigned int qn;
+
+	(void)state;
+	dev = attach("", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	f->manual = true;
+	msg_flat(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536, 65536);
+	assert_int_equal(wd_send(q, &m), 0);
+	sqe = hzf_sqe(f, qn, 0);
+	tag = sqe->tag;
+	/* another generation's tag in the slot, and a CQE for it */
+	sqe->tag = tag ^ 0x10000u;
+	hzf_post_cqe(f, qn, 0);
+	assert_int_equal(poll_now(q, out, 2), 0);
+	assert_int_equal(wd_queue_inflight(q), 1);
+	/* the request's own completion */
+	sqe->tag = tag;
+	hzf_complete(f, qn, 0, true);
+	assert_int_equal(collect(q, out, 2), 1);
+	assert_ptr_equal(out[0], &m);
+	assert_int_equal(m.status, WD_COMP_MSG_OK);
+	assert_int_equal(poll_now(q, out, 2), 0);
+	assert_int_equal(wd_queue_inflight(q), 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
+/*
+ * The same drain with the CQ wrapping inside it: the bad-phase CQE is the
+ * one before the end of the ring, the next two are at its last entry and,
+ * with the other phase, at its first. The harvest flips the phase it
+ * expects at the wrap and takes both.
+ */
+static void
+test_timeout_drain_wrap(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m[6], *out[6];
+	void *reqs[6];
+	unsigned int qn;
+
+	(void)state;
+	dev = attach("timeout_ms=50", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	f->manual = true;
+	for (int i = 0; i < 6; i++) {
+		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
+			 buf + 65536 * (i + 1), 65536);
+		reqs[i] = &m[i];
+	}
+	/* six round trips: the CQ head is at entry 6 of 8 */
+	assert_int_equal(wd_send_burst(q, reqs, 6), 6);
+	for (uint16_t slot = 0; slot < 6; slot++)
+		hzf_complete(f, qn, slot, true);
+	assert_int_equal(collect(q, out, 6), 6);
+	/* SQ slots 6, 7, 0: CQ entry 6 with a wrong phase, then entries 7 and 0 */
+	assert_int_equal(wd_send_burst(q, reqs, 3), 3);
+	hzf_complete(f, qn, 6, false);
+	hzf_complete(f, qn, 7, true);
+	hzf_complete(f, qn, 0, true);
+	assert_int_equal(collect(q, out, 3), 3);
+	assert_int_equal(m[0].status, WD_COMP_MSG_ERR_TIMEOUT);
+	assert_int_equal(m[1].status, WD_COMP_MSG_OK);
+	assert_int_equal(m[2].status, WD_COMP_MSG_OK);
+	assert_int_equal(f->resets, 0);
+	assert_int_equal(wd_queue_inflight(q), 0);
+	/* the queue was re-created and works */
+	f->manual = false;
+	assert_int_equal(wd_send(q, &m[0]), 0);
+	assert_int_equal(collect(q, out, 1), 1);
+	assert_int_equal(out[0]->status, WD_COMP_MSG_OK);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
+/*
+ * CQEs taken but not acknowledged yet (the CQ doorbell is batched) still
+ * hold CQ entries: a sender that needs their room rings the CQ doorbell
+ * first, so that requests in flight plus CQEs the device may not overwrite
+ * never exceed depth - 1.
+ */
+static void
+test_cq_room(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg m[8], *out[8];
+	void *reqs[8];
+	unsigned int qn, cq_held;
+
+	(void)state;
+	dev = attach("", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qn = qn_of(f);
+	f->manual = true;
+	for (int i = 0; i < 8; i++) {
+		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
+			 buf + 65536 * (i + 1), 65536);
+		reqs[i] = &m[i];
+	}
+	assert_int_equal(wd_send_burst(q, reqs, 8), 7);
+	/* one completion, taken: below the doorbell batch, not acknowledged */
+	hzf_complete(f, qn, 0, true);
+	assert_int_equal(collect(q, out, 1), 1);
+	assert_int_equal(wd_send_burst(q, reqs + 7, 1), 1);
+	cq_held = (f->q[qn].cq_tail + 8u - f->q[qn].cq_db_head) % 8u;
+	assert_true(cq_held + wd_queue_inflight(q) <= 7);
+	for (uint16_t slot = 1; slot < 8; slot++)
+		hzf_complete(f, qn, slot, true);
+	assert_int_equal(collect(q, out, 7), 7);
+	for (int i = 1; i < 8; i++)
+		assert_int_equal(m[i].status, WD_COMP_MSG_OK);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2066,6 +2207,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_exactly_once_ooo),
 		cmocka_unit_test(test_timeout_drain),
+		cmocka_unit_test(test_timeout_drain_wrap),
+		cmocka_unit_test(test_stale_tag),
+		cmocka_unit_test(test_cq_room),
 		cmocka_unit_test(test_deadline_progress),
 		cmocka_unit_test(test_batch_queue),
 		cmocka_unit_test(test_timeout_reset),
