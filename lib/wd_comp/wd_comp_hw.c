@@ -875,6 +875,21 @@ dev_error_to_sw(const struct wd_comp_qp *qp, const struct hw_req *r)
 	       (qp->fb.flags & WD_COMP_FB_F_UNSUPPORTED) != 0;
 }
 
+/*
+ * A stateless decompression in several messages took all its input and
+ * filled its output exactly without reaching the end: the device cannot
+ * say whether more output would come (out of space) or the input was cut
+ * short (a trailer missing). Software, run from the start, tells them
+ * apart when the policy allows WD_COMP_FB_F_UNSUPPORTED.
+ */
+static bool
+split_end_to_sw(const struct wd_comp_qp *qp, const struct hw_req *r, uint32_t in_left,
+		uint32_t out_left)
+{
+	return r->mode == REQ_SPLIT && r->xf->op == WD_OP_DECOMPRESS && in_left == 0 &&
+	       out_left == 0 && qp->sw != NULL && (qp->fb.flags & WD_COMP_FB_F_UNSUPPORTED) != 0;
+}
+
 /* A message came back. */
 static void
 req_done(struct wd_comp_qp *qp, struct hw_req *r)
@@ -999,7 +1014,8 @@ req_done(struct wd_comp_qp *qp, struct hw_req *r)
 	/* SPLIT or STREAM */
 	if (ms == WD_COMP_MSG_OUT_OF_SPACE_RECOVERABLE) {
 		if (out_left == 0 || !progress) {
-			if (r->mode == REQ_SPLIT && bound_promised(r))
+			if (r->mode == REQ_SPLIT &&
+			    (bound_promised(r) || split_end_to_sw(qp, r, in_left, out_left)))
 				req_to_sw(qp, r, m->hw_status);
 			else if (r->mode == REQ_SPLIT)
 				req_finish(qp, r, WD_COMP_OP_OUT_OF_SPACE_TERMINATED, 0,
