@@ -30,6 +30,7 @@
 #include "wd_drv.h"
 #include "wd_test.h"
 
+#include "hisi_zip.h"
 #include "hzip_fake.h"
 
 static struct rte_mempool *mp;
@@ -930,6 +931,42 @@ test_timeout_reset(void **state)
 	assert_int_equal(wd_release_queue(qb), 0);
 	detach(dev, f);
 	wd_dma_free(buf);
+}
+
+/*
+ * A reset asked for with an epoch that a reset has since moved on (two
+ * queues found the same fault; the second asks after the first reset the
+ * function) does not reset again: one fault, one reset.
+ */
+static void
+test_reset_stale_epoch(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *q;
+	struct hzip_dev *zd;
+	uint32_t e;
+
+	(void)state;
+	dev = attach("", &f);
+	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	zd = wd_dev_priv(dev);
+	assert_non_null(zd);
+	e = hisi_qm_epoch(&zd->qm);
+	assert_int_equal(e & 1, 0);
+	assert_int_equal(hisi_qm_reset(&zd->qm, e), 0);
+	assert_int_equal(f->resets, 1);
+	assert_int_equal(hisi_qm_epoch(&zd->qm), e + 2);
+	/* the second finder of the same fault */
+	assert_int_equal(hisi_qm_reset(&zd->qm, e), 0);
+	assert_int_equal(f->resets, 1);
+	assert_int_equal(hisi_qm_epoch(&zd->qm), e + 2);
+	/* a new fault is reset again */
+	assert_int_equal(hisi_qm_reset(&zd->qm, e + 2), 0);
+	assert_int_equal(f->resets, 2);
+	assert_int_equal(f->bad_access, 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
 }
 
 static void
@@ -2213,6 +2250,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_deadline_progress),
 		cmocka_unit_test(test_batch_queue),
 		cmocka_unit_test(test_timeout_reset),
+		cmocka_unit_test(test_reset_stale_epoch),
 		cmocka_unit_test(test_abnormal_reset),
 		cmocka_unit_test(test_aeq_events),
 		cmocka_unit_test(test_release_late_cqe),
