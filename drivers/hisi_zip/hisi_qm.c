@@ -28,6 +28,7 @@
 #define QM_CQE_GRACE_MS          10u
 /* Before a reset: time for doorbells rung by threads that saw the old epoch. */
 #define QM_RESET_QUIESCE_US      1000u
+#define QM_LOCK_RETRY_US         20u
 
 #define QM_MB_BUF_SIZE           128u
 
@@ -600,6 +601,31 @@ hisi_qm_qp_restart(struct hisi_qp *qp)
 }
 
 /*
+ * Take the QM lock for work of epoch @p epoch, but never wait for a reset
+ * across it: a reset holds the lock for as long as it takes (a stalled
+ * engine pass, a second or more), and the other queues' calls must not
+ * wait for it (doc/hisi_zip.md). The lock is tried; while another holder
+ * has it (a mailbox command: microseconds) the epoch is watched.
+ * @return true with the lock held and the epoch still @p epoch; false
+ *         (lock not held) once the epoch is not @p epoch.
+ */
+static bool
+qm_lock_epoch(struct hisi_qm *qm, uint32_t epoch)
+{
+	for (;;) {
+		if (__atomic_load_n(&qm->epoch, __ATOMIC_ACQUIRE) != epoch)
+			return false;
+		if (pthread_mutex_trylock(&qm->lock) == 0) {
+			if (qm->epoch == epoch)
+				return true;
+			pthread_mutex_unlock(&qm->lock);
+			return false;
+		}
+		rte_delay_us_sleep(QM_LOCK_RETRY_US);
+	}
+}
+
+/*
  * Has the device written the CQE before @p tail (the CQC's tail: one past
  * the last CQE written)? A device may advance the tail before the entry
  * lands in memory (the model does): until it has landed, the ring is not
@@ -631,18 +657,16 @@ hisi_qm_qp_drain(struct hisi_qp *qp, uint32_t timeout_ms)
 	for (;;) {
 		bool late = rte_get_timer_cycles() > end;
 
-		/*
-		 * Reset since: nothing of this queue is left to drain. (A reset
-		 * in progress is waited for, on the lock: until it is done, the
-		 * device may still write into the rings.)
-		 */
-		uint32_t e = hisi_qm_epoch(qm);
-
-		if (e != qp->epoch && (e & 1) == 0)
-			return 0;
-		pthread_mutex_lock(&qm->lock);
-		if (qm->epoch != qp->epoch || qm->state == HISI_QM_DEAD) {
-			/* reset since: the hardware holds nothing of this queue */
+		if (!qm_lock_epoch(qm, qp->epoch)) {
+			/*
+			 * A reset in progress (another thread's): not waited for
+			 * here; until it is done the device may still write into
+			 * the rings. A reset done since: nothing of this queue is
+			 * left in the hardware.
+			 */
+			return (hisi_qm_epoch(qm) & 1) ? -EINPROGRESS : 0;
+		}
+		if (qm->state == HISI_QM_DEAD) {
 			pthread_mutex_unlock(&qm->lock);
 			return 0;
 		}
@@ -685,14 +709,22 @@ void
 hisi_qm_qp_destroy(struct hisi_qp *qp)
 {
 	struct hisi_qm *qm = qp->qm;
+	int ret;
 
 	if (qp->ring == NULL)
 		return;
-	if (hisi_qm_qp_drain(qp, QM_DRAIN_TIMEOUT_MS) < 0) {
-		/* the hardware may still write into the rings or buffers: stop it */
-		QM_LOG(qm, WARNING, "queue %u: resetting the function to release it", qp->qn);
+	ret = hisi_qm_qp_drain(qp, QM_DRAIN_TIMEOUT_MS);
+	if (ret < 0) {
+		/*
+		 * The hardware may still write into the rings or buffers: stop
+		 * it, or (another thread resets the function) wait for that
+		 */
+		if (ret != -EINPROGRESS)
+			QM_LOG(qm, WARNING, "queue %u: resetting the function to release it",
+			       qp->qn);
 		(void)hisi_qm_reset(qm, hisi_qm_epoch(qm));
 	}
+	/* (a reset holds the lock throughout: none is in progress past this) */
 	pthread_mutex_lock(&qm->lock);
 	qm->qp_used[qp->qn] = 0;
 	qm->qp_in_use--;
@@ -708,13 +740,12 @@ hisi_qm_reset(struct hisi_qm *qm, uint32_t epoch)
 {
 	int ret;
 
-	pthread_mutex_lock(&qm->lock);
-	if (qm->epoch != epoch) {
-		/* somebody else reset the function since */
-		ret = qm->state == HISI_QM_DEAD ? -EIO : 0;
-		pthread_mutex_unlock(&qm->lock);
-		return ret;
-	}
+	/*
+	 * Somebody else reset the function since (or does now: an odd epoch
+	 * passed is waited out, so that the caller finds the function back)
+	 */
+	if (!qm_lock_epoch(qm, epoch))
+		return hisi_qm_dead(qm) ? -EIO : 0;
 	/* odd epoch: queues stop ringing doorbells and wait for the lock */
 	__atomic_store_n(&qm->epoch, epoch + 1, __ATOMIC_SEQ_CST);
 	/*
@@ -774,9 +805,12 @@ hisi_qm_check_errors(struct hisi_qm *qm)
 {
 	bool reset;
 
-	if (qm->is_vf || hisi_qm_dead(qm) || (hisi_qm_epoch(qm) & 1))
+	uint32_t epoch = hisi_qm_epoch(qm);
+
+	if (qm->is_vf || hisi_qm_dead(qm) || (epoch & 1))
 		return false;
-	pthread_mutex_lock(&qm->lock);
+	if (!qm_lock_epoch(qm, epoch))
+		return false;	/* reset since, or now: nothing to act on */
 	reset = qm_check_errors_locked(qm);
 	pthread_mutex_unlock(&qm->lock);
 	return reset;
@@ -896,8 +930,10 @@ hisi_qm_qp_irq_arm(struct hisi_qp *qp)
 
 	if (!qm->irq)
 		return -ENOTSUP;
-	pthread_mutex_lock(&qm->lock);
-	if (qm->state == HISI_QM_DEAD || qm->epoch != qp->epoch) {
+	/* a reset in progress is not waited for: the caller naps and looks again */
+	if (!qm_lock_epoch(qm, qp->epoch))
+		return -EIO;
+	if (qm->state == HISI_QM_DEAD) {
 		pthread_mutex_unlock(&qm->lock);
 		return -EIO;
 	}

@@ -458,6 +458,9 @@ recover(struct hzip_qp *zq, enum fail_how how)
 	 */
 	if (epoch & 1)
 		return;
+	if (zq->late_on_recover)
+		how = FAIL_LATE;
+	zq->late_on_recover = false;
 	HZIP_LOG(zq->name, WARNING, "queue %u: function reset: %u request(s) in flight end",
 		 zq->qp.qn, zq->inflight);
 	harvest(zq, false);
@@ -481,11 +484,22 @@ stop_queue(struct hzip_qp *zq, uint64_t now, enum fail_how drained, enum fail_ho
 {
 	struct hisi_qp *qp = &zq->qp;
 	uint32_t epoch = qp->epoch;
+	int ret;
 
 	harvest(zq, false);
 	if (zq->inflight == 0 && drained == FAIL_TIMEOUT)
 		return;
-	if (hisi_qm_qp_drain(qp, HZIP_DRAIN_MS) == 0 && qp->epoch == hisi_qm_epoch(zq->qm)) {
+	ret = hisi_qm_qp_drain(qp, HZIP_DRAIN_MS);
+	if (ret == -EINPROGRESS) {
+		/*
+		 * Another thread resets the function: not waited for in a
+		 * data-path call. The first call after it recovers this queue,
+		 * ending what is in flight as this queue's own reset would have.
+		 */
+		zq->late_on_recover = reset == FAIL_LATE;
+		return;
+	}
+	if (ret == 0 && qp->epoch == hisi_qm_epoch(zq->qm)) {
 		/* the device is done with this queue: what has no CQE now never will */
 		harvest(zq, true);
 		fail_inflight(zq, now, drained);

@@ -186,6 +186,8 @@ struct hzip_qp {
 	uint8_t op;                  /**< enum wd_op_type */
 	bool dead;                   /**< device out of service */
 	bool reset_due;              /**< a completion found an error that needs a reset */
+	bool late_on_recover;        /**< timed out during another thread's reset: the
+				      *   recovery after it ends late requests ERR_TIMEOUT */
 	uint32_t seq_oldest;         /**< no request older than this is in flight */
 	uint16_t rung;               /**< SQ tail of the last doorbell: later slots wait for one */
 	bool progress;               /**< completions since the last stall check */

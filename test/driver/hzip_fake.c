@@ -560,6 +560,13 @@ fb_reset(void *ctx)
 {
 	struct hzf *f = ctx;
 
+	/* a slow reset (a stalled engine pass), for tests of the other queues meanwhile */
+	if (__atomic_load_n(&f->reset_hold, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&f->in_reset, true, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&f->reset_hold, __ATOMIC_ACQUIRE))
+			usleep(1000);
+		__atomic_store_n(&f->in_reset, false, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_lock(&hzf_lock);
 	f->resets++;
 	memset(f->cfg + 4, 0, 2);

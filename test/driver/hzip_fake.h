@@ -78,6 +78,8 @@ struct hzf {
 	uint8_t aeq_phase;
 	unsigned int mem_init;        /* MEM_START_INIT writes */
 	unsigned int resets;
+	bool reset_hold;              /* a reset waits here while set (another thread clears it) */
+	bool in_reset;                /* a reset is held by reset_hold */
 	unsigned int wb_start;
 	/* doorbells */
 	unsigned int sq_db, cq_db, cq_db_arm, eq_db, aeq_db;

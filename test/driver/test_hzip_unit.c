@@ -933,6 +933,111 @@ test_timeout_reset(void **state)
 	wd_dma_free(buf);
 }
 
+struct timeout_arg {
+	struct wd_queue *q;
+	struct wd_comp_msg *out;
+	unsigned int got;
+	uint64_t longest;       /* cycles of the longest wd_recv_burst() */
+};
+
+/* Poll a queue until its one request comes back, timing every call. */
+static void *
+timed_collector(void *arg)
+{
+	struct timeout_arg *a = arg;
+	uint64_t end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+
+	while (a->got == 0 && rte_get_timer_cycles() < end) {
+		uint64_t t0 = rte_get_timer_cycles();
+
+		a->got = wd_recv_burst(a->q, (void **)&a->out, 1);
+		a->longest = RTE_MAX(a->longest, rte_get_timer_cycles() - t0);
+	}
+	return NULL;
+}
+
+/* Let a held reset go on 1.5 s after it started. */
+static void *
+reset_releaser(void *arg)
+{
+	struct hzf *f = arg;
+	uint64_t end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+
+	while (!__atomic_load_n(&f->in_reset, __ATOMIC_ACQUIRE) && rte_get_timer_cycles() < end)
+		usleep(1000);
+	usleep(1500 * 1000);
+	__atomic_store_n(&f->reset_hold, false, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Two queues time out together, each polled by its own thread; the reset
+ * one of them starts takes 1.5 s (a stalled engine pass). The other
+ * queue's calls do not wait for it (its drain sees the reset in progress
+ * and returns); each request ends once, the late ones ERR_TIMEOUT (or
+ * ERR_DEVICE if the reset came before the other queue looked), and there
+ * is one reset in all.
+ */
+static void
+test_reset_not_waited_by_others(void **state)
+{
+	struct hzf *f;
+	struct wd_dev *dev;
+	struct wd_queue *qa, *qb;
+	uint8_t *buf = wd_dma_zmalloc(1 << 20, 64, WD_SOCKET_ANY);
+	struct wd_comp_msg ma, mb, *out;
+	struct timeout_arg a = { 0 }, b = { 0 };
+	uint64_t hz = rte_get_timer_hz();
+	pthread_t ta, tb, tr;
+
+	(void)state;
+	dev = attach("timeout_ms=50", &f);
+	qa = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	qb = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
+	f->manual = true;
+	msg_flat(&ma, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536, 65536);
+	msg_flat(&mb, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 2 * 65536, 65536);
+	__atomic_store_n(&f->reset_hold, true, __ATOMIC_RELEASE);
+	assert_int_equal(wd_send(qa, &ma), 0);
+	assert_int_equal(wd_send(qb, &mb), 0);
+	a.q = qa;
+	b.q = qb;
+	assert_int_equal(pthread_create(&tr, NULL, reset_releaser, f), 0);
+	assert_int_equal(pthread_create(&ta, NULL, timed_collector, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, timed_collector, &b), 0);
+	assert_int_equal(pthread_join(ta, NULL), 0);
+	assert_int_equal(pthread_join(tb, NULL), 0);
+	assert_int_equal(pthread_join(tr, NULL), 0);
+	assert_int_equal(a.got, 1);
+	assert_int_equal(b.got, 1);
+	assert_ptr_equal(a.out, &ma);
+	assert_ptr_equal(b.out, &mb);
+	print_message("longest calls: %.0f ms and %.0f ms\n", (double)a.longest * 1000 / hz,
+		      (double)b.longest * 1000 / hz);
+	/* one thread reset (1.5 s), the other never waited for it */
+	assert_true(RTE_MAX(a.longest, b.longest) > hz);
+	assert_true(RTE_MIN(a.longest, b.longest) < hz / 2);
+	assert_true(ma.status == WD_COMP_MSG_ERR_TIMEOUT || ma.status == WD_COMP_MSG_ERR_DEVICE);
+	assert_true(mb.status == WD_COMP_MSG_ERR_TIMEOUT || mb.status == WD_COMP_MSG_ERR_DEVICE);
+	assert_true(ma.status == WD_COMP_MSG_ERR_TIMEOUT || mb.status == WD_COMP_MSG_ERR_TIMEOUT);
+	assert_int_equal(wd_recv_burst(qa, (void **)&out, 1), 0);
+	assert_int_equal(wd_recv_burst(qb, (void **)&out, 1), 0);
+	assert_int_equal(f->resets, 1);
+	/* both queues work again */
+	f->manual = false;
+	assert_int_equal(wd_send(qa, &ma), 0);
+	assert_int_equal(collect(qa, &out, 1), 1);
+	assert_int_equal(ma.status, WD_COMP_MSG_OK);
+	assert_int_equal(wd_send(qb, &mb), 0);
+	assert_int_equal(collect(qb, &out, 1), 1);
+	assert_int_equal(mb.status, WD_COMP_MSG_OK);
+	assert_int_equal(f->bad_access, 0);
+	assert_int_equal(wd_release_queue(qa), 0);
+	assert_int_equal(wd_release_queue(qb), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
+}
+
 /*
  * A reset asked for with an epoch that a reset has since moved on (two
  * queues found the same fault; the second asks after the first reset the
@@ -2251,6 +2356,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_batch_queue),
 		cmocka_unit_test(test_timeout_reset),
 		cmocka_unit_test(test_reset_stale_epoch),
+		cmocka_unit_test(test_reset_not_waited_by_others),
 		cmocka_unit_test(test_abnormal_reset),
 		cmocka_unit_test(test_aeq_events),
 		cmocka_unit_test(test_release_late_cqe),
