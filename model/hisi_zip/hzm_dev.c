@@ -393,8 +393,9 @@ msi_mask_set(struct hzip_model *m, uint32_t mask)
 
 	pthread_mutex_lock(&m->irq_lock);
 	m->msi_mask = mask;
-	due = m->msi_pending & ~mask;
-	m->msi_pending &= mask;
+	/* no memory write without bus mastering: held until it is back on */
+	due = hzm_bus_master(m) ? m->msi_pending & ~mask : 0;
+	m->msi_pending &= ~due;
 	for (unsigned int v = 0; v < m->nvec; v++)
 		if (due & (1u << v))
 			msi_send(m, v);
@@ -1204,8 +1205,11 @@ command_changed(struct hzip_model *m, uint16_t old, uint16_t cmd)
 	hzm_trace_note(m, "CFG command 0x%04x -> 0x%04x (memory %s, bus master %s)", old, cmd,
 		       (cmd & HZM_CMD_MEMORY) ? "on" : "off",
 		       (cmd & HZM_CMD_MASTER) ? "on" : "off");
-	if ((old ^ cmd) & HZM_CMD_MASTER)
+	if ((old ^ cmd) & HZM_CMD_MASTER) {
 		hzm_gate_set(m, HZM_GATE_NO_MASTER, !(cmd & HZM_CMD_MASTER));
+		if (cmd & HZM_CMD_MASTER)
+			msi_mask_set(m, m->msi_mask);	/* send what unmasking held */
+	}
 }
 
 /* ---- power-on state -------------------------------------------------------------- */
@@ -1471,6 +1475,14 @@ hzip_model_irq_enable(struct hzip_model *m, unsigned int nvec, int *efds)
 	}
 	m->nvec = nvec;
 	pthread_mutex_unlock(&m->irq_lock);
+	/*
+	 * As VFIO_DEVICE_SET_IRQS through msi_capability_init(): every vector
+	 * masked, then the ones set up unmasked
+	 */
+	pthread_mutex_lock(&m->reg_lock);
+	cfg_put32(m->cfg, HZM_CFG_MSI_MASK, 0);
+	msi_mask_set(m, 0);
+	pthread_mutex_unlock(&m->reg_lock);
 	hzm_trace_note(m, "EV MSI enabled: %u vectors", nvec);
 	return 0;
 }
@@ -1514,11 +1526,18 @@ hzip_model_reset(struct hzip_model *m)
 	memcpy(saved, m->cfg, sizeof(saved));
 	cfg_init(m);
 	cfg_restore(m, saved);
-	/* the reset drops held messages; the mask bits are restored with the rest */
+	/*
+	 * The reset drops held messages. The mask bits are not the saved ones:
+	 * pci_restore_state() writes the kernel's own copy of the mask
+	 * (__pci_restore_msi_state(): pci_msi_update_mask(entry, 0, 0)), which
+	 * raw config writes (vfio-pci passes them through, qm_set_msi() makes
+	 * them) never update: all vectors unmasked.
+	 */
 	pthread_mutex_lock(&m->irq_lock);
 	m->msi_pending = 0;
 	pthread_mutex_unlock(&m->irq_lock);
-	msi_mask_set(m, cfg_get32(m->cfg, HZM_CFG_MSI_MASK));
+	cfg_put32(m->cfg, HZM_CFG_MSI_MASK, 0);
+	msi_mask_set(m, 0);
 	hzm_trace_note(m, "CFG restored after the reset: command 0x%04x",
 		       cfg_get16(m->cfg, HZM_CFG_COMMAND));
 	power_on_state(m, true);
