@@ -781,10 +781,6 @@ test_closed_pipe(void **state)
 }
 
 /*
- * With -c, standard output is the data: EAL's usage text for a bad EAL
- * argument goes to stderr, and nothing to stdout.
- */
-/*
  * -f into standard output (and -t -f): input that starts no member, at the
  * start of the file or after a member, is copied through unchanged, as
  * gzip -cdf (zcat -f) does; written to a file, it is still not gzip.
@@ -864,6 +860,28 @@ test_force_copies_through(void **state)
 	memcpy(want + 100, file + m, m + 1);
 	expect_cat("member-X-member", file, 2 * m + 1, want, 100 + m + 1);
 
+	/*
+	 * Formats gzip decompresses and wd-gzip does not (compress's .Z here)
+	 * are errors, not copied: at the start, or after a member (whose data
+	 * is out by then). A text that merely starts with "PK" is copied.
+	 */
+	memcpy(file, "\x1f\x9d\x90\x61\x00", 5);
+	assert_int_equal(apps_write_file(path("a.Z"), file, 5), 0);
+	assert_int_equal(gz(&r, NULL, "-dcf", "a.Z", NULL), 1);
+	assert_int_equal(r.out_len, 0);
+	assert_non_null(strstr(r.err, "not in gzip format"));
+	apps_result_free(&r);
+	m = gzip_member(plain, 100, file, 3 * big, 6);
+	memcpy(file + m, "\x1f\x9d\x90\x61\x00", 5);
+	assert_int_equal(apps_write_file(path("gz-Z"), file, m + 5), 0);
+	assert_int_equal(gz(&r, NULL, "-dcf", "gz-Z", NULL), 1);
+	assert_int_equal(r.out_len, 100);
+	assert_memory_equal(r.out, plain, 100);
+	assert_non_null(strstr(r.err, "not in gzip format"));
+	apps_result_free(&r);
+	expect_cat("pk.txt", (const uint8_t *)"PKG text\n", 9, (const uint8_t *)"PKG text\n", 9);
+	unlink(path("a.Z"));
+	unlink(path("gz-Z"));
 	/* stdin with -df, and -tf: copied through (to nowhere for -t), exit 0 */
 	assert_int_equal(apps_write_file(path("p.txt"), plain, big), 0);
 	assert_int_equal(gz(&r, path("p.txt"), "-df", NULL), 0);
@@ -892,6 +910,10 @@ test_force_copies_through(void **state)
 	free(want);
 }
 
+/*
+ * With -c, standard output is the data: EAL's usage text for a bad EAL
+ * argument goes to stderr, and nothing to stdout.
+ */
 static void
 test_eal_error_keeps_stdout(void **state)
 {
