@@ -257,7 +257,11 @@ WD_EXPORT int wd_release_queue(struct wd_queue *q);
 /**
  * Submit one request. The request format is the algorithm class's
  * message (struct wd_comp_msg for compression); the pointer is returned
- * unchanged by wd_recv() when the request completes.
+ * unchanged by wd_recv() when the request completes. The request (not
+ * only its buffers) belongs to the queue until then: keep it valid (not
+ * on a stack frame that returns) until it comes back, or until
+ * wd_release_queue() or wd_cleanup(), which still read the requests in
+ * flight to end them.
  *
  * Rings the doorbell unless the queue has WD_QUEUE_F_BATCH.
  * No system call is made.
