@@ -803,9 +803,8 @@ qm_check_errors_locked(struct hisi_qm *qm)
 bool
 hisi_qm_check_errors(struct hisi_qm *qm)
 {
-	bool reset;
-
 	uint32_t epoch = hisi_qm_epoch(qm);
+	bool reset;
 
 	if (qm->is_vf || hisi_qm_dead(qm) || (epoch & 1))
 		return false;

@@ -449,8 +449,7 @@ struct wd_comp_buf_result {
  * for each call at @p dst_len bytes: give a room near what the output
  * can be (wd_comp_bound() for a compression), not a generous maximum.
  * When the call returns, -ETIMEDOUT included, nothing writes into @p dst
- * any more. The queue
- * pair must not be used by another thread meanwhile.
+ * any more. The queue pair must not be used by another thread meanwhile.
  *
  * @return 0 on success (res->status SUCCESS), -ENOSPC output too small,
  *         -EBADMSG corrupt or truncated input, -EILSEQ checksum mismatch,
