@@ -578,13 +578,23 @@ fail:
 	return ret;
 }
 
+static bool qm_lock_epoch(struct hisi_qm *qm, uint32_t epoch);
+
 int
 hisi_qm_qp_restart(struct hisi_qp *qp)
 {
 	struct hisi_qm *qm = qp->qm;
 	int ret;
 
-	pthread_mutex_lock(&qm->lock);
+	/* a reset in progress is not waited for: the queue is recovered after it */
+	for (;;) {
+		uint32_t e = hisi_qm_epoch(qm);
+
+		if (e & 1)
+			return -EINPROGRESS;
+		if (qm_lock_epoch(qm, e))
+			break;
+	}
 	if (qm->state == HISI_QM_DEAD) {
 		ret = -EIO;
 	} else {
@@ -714,17 +724,18 @@ hisi_qm_qp_destroy(struct hisi_qp *qp)
 	if (qp->ring == NULL)
 		return;
 	ret = hisi_qm_qp_drain(qp, QM_DRAIN_TIMEOUT_MS);
-	if (ret < 0) {
+	if (ret < 0 && ret != -EINPROGRESS) {
 		/*
 		 * The hardware may still write into the rings or buffers: stop
-		 * it, or (another thread resets the function) wait for that
+		 * it (with the queue's epoch: a reset since has done that)
 		 */
-		if (ret != -EINPROGRESS)
-			QM_LOG(qm, WARNING, "queue %u: resetting the function to release it",
-			       qp->qn);
-		(void)hisi_qm_reset(qm, hisi_qm_epoch(qm));
+		QM_LOG(qm, WARNING, "queue %u: resetting the function to release it", qp->qn);
+		(void)hisi_qm_reset(qm, qp->epoch);
 	}
-	/* (a reset holds the lock throughout: none is in progress past this) */
+	/*
+	 * A reset holds the lock throughout: one in progress (-EINPROGRESS,
+	 * or started since) is waited for here, none is in progress past this
+	 */
 	pthread_mutex_lock(&qm->lock);
 	qm->qp_used[qp->qn] = 0;
 	qm->qp_in_use--;

@@ -428,10 +428,15 @@ fail_inflight(struct hzip_qp *zq, uint64_t now, enum fail_how how)
 static void
 restart(struct hzip_qp *zq)
 {
+	int ret;
+
 	zq->seq_oldest = 0;
 	zq->seq_tail = 0;
 	zq->rung = 0;
-	if (hisi_qm_dead(zq->qm) || hisi_qm_qp_restart(&zq->qp) < 0) {
+	ret = hisi_qm_dead(zq->qm) ? -EIO : hisi_qm_qp_restart(&zq->qp);
+	if (ret == -EINPROGRESS)
+		return;	/* a reset started meanwhile: qp.epoch is older, recovered after it */
+	if (ret < 0) {
 		zq->dead = true;
 		/* do not come back here on every burst */
 		zq->qp.epoch = hisi_qm_epoch(zq->qm);
@@ -456,8 +461,12 @@ recover(struct hzip_qp *zq, enum fail_how how)
 	 * call; the first call after it recovers. Meanwhile the CQ is not
 	 * read: the device may still be writing it.
 	 */
-	if (epoch & 1)
+	if (epoch & 1) {
+		/* (a deadline passed: the recovery after the reset says so) */
+		if (how == FAIL_LATE)
+			zq->late_on_recover = true;
 		return;
+	}
 	if (zq->late_on_recover)
 		how = FAIL_LATE;
 	zq->late_on_recover = false;
