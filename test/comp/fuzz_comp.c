@@ -87,6 +87,9 @@ static struct fdev devs[] = {
 #define NDEVS (sizeof(devs) / sizeof(devs[0]))
 
 static struct rte_mempool *mpool;
+/* segments of at most SMALL_SEG bytes (of chains of many segments) come from here */
+#define SMALL_SEG 2048u
+static struct rte_mempool *mpool_small;
 static struct rte_mempool *opool;
 static bool verbose, allow_zero_room;
 static uint64_t g_seed, g_case;
@@ -233,7 +236,8 @@ mk_chain(const uint8_t *data, size_t len, uint32_t lead, const uint8_t *tail, ui
 		flat = false;
 	}
 	do {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(mpool);
+		/* small segments from their own pool: a case may take thousands */
+		struct rte_mbuf *m = rte_pktmbuf_alloc(maxs <= SMALL_SEG ? mpool_small : mpool);
 		uint32_t n = flat ? (uint32_t)total : rr(maxs > 4 && rp(2) ? 0 : 1, maxs);
 		uint8_t *d;
 
@@ -1732,8 +1736,10 @@ main(int argc, char **argv)
 	if (wd_comp_init() < 0)
 		return 1;
 	mpool = rte_pktmbuf_pool_create("fz_mbuf", 3000, 0, 0, 65535 - 1, SOCKET_ID_ANY);
+	mpool_small = rte_pktmbuf_pool_create("fz_mbuf_small", 8000, 0, 0,
+					      SMALL_SEG + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
 	opool = wd_comp_op_pool_create("fz_ops", 64, 0, 0, SOCKET_ID_ANY);
-	if (!mpool || !opool) {
+	if (!mpool || !mpool_small || !opool) {
 		fprintf(stderr, "pools\n");
 		return 1;
 	}
