@@ -232,10 +232,6 @@ run_one(struct plan *p, const unsigned int *dev_idx, unsigned int nb_dev_idx, ui
 	if (agg == NULL)
 		return -ENOMEM;
 	perf_result_aggregate(agg, rows, p->nb_lcores, o);
-	/* a row is cut short if its loop stopped for the interrupt (perf_run.c) */
-	agg->interrupted = false;
-	for (unsigned int i = 0; i < p->nb_lcores; i++)
-		agg->interrupted = agg->interrupted || rows[i]->interrupted;
 	if (failed || agg->errors > 0)
 		p->failures++;
 	if (!o->quiet) {

@@ -109,7 +109,8 @@ perf_result_aggregate(struct perf_result *agg, struct perf_result *const *rs, un
 			agg->seconds = r->seconds;
 		if (r->tsc_total > agg->tsc_total)
 			agg->tsc_total = r->tsc_total;
-		agg->tsc_total += 0;
+		/* a row is cut short if its loop stopped for the interrupt (perf_run.c) */
+		agg->interrupted = agg->interrupted || r->interrupted;
 		enq += r->enq_cycles_per_op * (double)r->ops;
 		deq += r->deq_cycles_per_op * (double)r->ops;
 		enq50 += r->enq_cycles_p50 * (double)r->ops;

@@ -578,7 +578,30 @@ fail:
 	return ret;
 }
 
-static bool qm_lock_epoch(struct hisi_qm *qm, uint32_t epoch);
+/*
+ * Take the QM lock for work of epoch @p epoch, but never wait for a reset
+ * across it: a reset holds the lock for as long as it takes (a stalled
+ * engine pass, a second or more), and the other queues' calls must not
+ * wait for it (doc/hisi_zip.md). The lock is tried; while another holder
+ * has it (a mailbox command: microseconds) the epoch is watched.
+ * @return true with the lock held and the epoch still @p epoch; false
+ *         (lock not held) once the epoch is not @p epoch.
+ */
+static bool
+qm_lock_epoch(struct hisi_qm *qm, uint32_t epoch)
+{
+	for (;;) {
+		if (__atomic_load_n(&qm->epoch, __ATOMIC_ACQUIRE) != epoch)
+			return false;
+		if (pthread_mutex_trylock(&qm->lock) == 0) {
+			if (qm->epoch == epoch)
+				return true;
+			pthread_mutex_unlock(&qm->lock);
+			return false;
+		}
+		rte_delay_us_sleep(QM_LOCK_RETRY_US);
+	}
+}
 
 int
 hisi_qm_qp_restart(struct hisi_qp *qp)
@@ -608,31 +631,6 @@ hisi_qm_qp_restart(struct hisi_qp *qp)
 	if (ret < 0)
 		QM_LOG(qm, ERR, "queue %u: cannot restart: %s", qp->qn, strerror(-ret));
 	return ret;
-}
-
-/*
- * Take the QM lock for work of epoch @p epoch, but never wait for a reset
- * across it: a reset holds the lock for as long as it takes (a stalled
- * engine pass, a second or more), and the other queues' calls must not
- * wait for it (doc/hisi_zip.md). The lock is tried; while another holder
- * has it (a mailbox command: microseconds) the epoch is watched.
- * @return true with the lock held and the epoch still @p epoch; false
- *         (lock not held) once the epoch is not @p epoch.
- */
-static bool
-qm_lock_epoch(struct hisi_qm *qm, uint32_t epoch)
-{
-	for (;;) {
-		if (__atomic_load_n(&qm->epoch, __ATOMIC_ACQUIRE) != epoch)
-			return false;
-		if (pthread_mutex_trylock(&qm->lock) == 0) {
-			if (qm->epoch == epoch)
-				return true;
-			pthread_mutex_unlock(&qm->lock);
-			return false;
-		}
-		rte_delay_us_sleep(QM_LOCK_RETRY_US);
-	}
 }
 
 /*

@@ -1533,11 +1533,11 @@ hzip_model_reset(struct hzip_model *m)
 	 * raw config writes (vfio-pci passes them through, qm_set_msi() makes
 	 * them) never update: all vectors unmasked.
 	 */
+	cfg_put32(m->cfg, HZM_CFG_MSI_MASK, 0);
 	pthread_mutex_lock(&m->irq_lock);
 	m->msi_pending = 0;
+	m->msi_mask = 0;
 	pthread_mutex_unlock(&m->irq_lock);
-	cfg_put32(m->cfg, HZM_CFG_MSI_MASK, 0);
-	msi_mask_set(m, 0);
 	hzm_trace_note(m, "CFG restored after the reset: command 0x%04x",
 		       cfg_get16(m->cfg, HZM_CFG_COMMAND));
 	power_on_state(m, true);

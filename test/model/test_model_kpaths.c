@@ -325,6 +325,23 @@ kdev_open(struct kdev *k, const char *spec, bool vf)
 	assert_int_equal(derr(&k->d), 0);
 }
 
+/*
+ * A PF brought back (probe again, or reset_done): hw init, error init (new
+ * or old kernel), qm start, @p nq queues configured; a request runs, no
+ * driver error.
+ */
+static void
+k_pf_back(struct kdev *k, bool new_kernel, unsigned int nq)
+{
+	k_hw_init(&k->d);
+	k_err_init(&k->d, new_kernel);
+	assert_int_equal(k_qm_start(&k->d), 0);
+	for (unsigned int i = 0; i < nq; i++)
+		assert_int_equal(k_qp_ctx_cfg(&k->q[i]), 0);
+	assert_int_equal(one_request(&k->q[0]), 0);
+	assert_int_equal(derr(&k->d), 0);
+}
+
 /* ---- tests ----------------------------------------------------------------------------- */
 
 /* remove + probe again (hisi_qm_stop(QM_NORMAL), cache_wb in hisi_qm_uninit, hisi_qm_start) */
@@ -349,12 +366,7 @@ test_stop_start_normal(void **state)
 	assert_int_equal(k_cache_wb(&k.d), 0);
 	assert_int_equal(derr(&k.d), 0);
 	/* probe again */
-	k_hw_init(&k.d);
-	k_err_init(&k.d, true);
-	assert_int_equal(k_qm_start(&k.d), 0);
-	assert_int_equal(k_qp_ctx_cfg(&k.q[0]), 0);
-	assert_int_equal(one_request(&k.q[0]), 0);
-	assert_int_equal(derr(&k.d), 0);
+	k_pf_back(&k, true, 1);
 	rd_close(&k.d);
 }
 
@@ -395,13 +407,7 @@ test_flr_pf(void **state)
 	devctl |= 0x8000;
 	assert_int_equal(hzip_model_cfg_write(k.d.m, 0x70 + 8, &devctl, 2), 0);
 	/* reset_done: PF hw init (no MEM_START_INIT), dev err init, qm_restart */
-	k_hw_init(&k.d);
-	k_err_init(&k.d, false);
-	assert_int_equal(k_qm_start(&k.d), 0);
-	assert_int_equal(k_qp_ctx_cfg(&k.q[0]), 0);
-	assert_int_equal(k_qp_ctx_cfg(&k.q[1]), 0);
-	assert_int_equal(one_request(&k.q[0]), 0);
-	assert_int_equal(derr(&k.d), 0);
+	k_pf_back(&k, false, 2);
 	rd_close(&k.d);
 }
 
