@@ -3,6 +3,7 @@
  * Device registry, driver registration and matching, device accessors
  * for drivers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,8 +399,18 @@ wd_dev_arg_u32(const struct wd_dev *dev, const char *key, uint32_t *val)
 			memcpy(buf, p + klen + 1, vlen);
 			buf[vlen] = '\0';
 			errno = 0;
-			v = strtoul(buf, &end, 0);
-			if (errno != 0 || *end != '\0' || v > UINT32_MAX || buf[0] == '-')
+			/* decimal, or hexadecimal after 0x (no octal: "010" is ten) */
+			const char *num = buf;
+			int base = 10;
+
+			if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+				num = buf + 2;
+				base = 16;
+			}
+			if (!isxdigit((unsigned char)*num))
+				return -EINVAL;
+			v = strtoul(num, &end, base);
+			if (errno != 0 || *end != '\0' || v > UINT32_MAX)
 				return -EINVAL;
 			*val = (uint32_t)v;
 			return 0;

@@ -3,6 +3,7 @@
  * Creation parameters: defaults and the strict "key=value,..." parser used
  * for device specs ("model:vf=1,queues=16,engine=store").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -65,7 +66,15 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* decimal, or hexadecimal after 0x: "010" is ten, not eight (no octal) */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+		v = strtoull(s, &end, 16);
+	} else {
+		v = strtoull(s, &end, 10);
+	}
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -EINVAL;
 	*out = v;

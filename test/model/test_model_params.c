@@ -72,6 +72,13 @@ test_params_good(void **state)
 	assert_int_equal(hzip_model_params_parse("cpus=0-2+5;63", &p, err, sizeof(err)), 0);
 	assert_true(p.cpu_mask == (0x27ull | (1ull << 63)));
 	/* the status of a completed stateless decompression: 0x00 or 0x13 */
+	/* numbers are decimal, or hexadecimal after 0x: a leading 0 is not octal */
+	assert_int_equal(hzip_model_params_parse("queues=010", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.vf_queues, 10);
+	assert_int_equal(hzip_model_params_parse("queues=08", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.vf_queues, 8);
+	assert_int_equal(hzip_model_params_parse("queues=0x10", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.vf_queues, 16);
 	assert_int_equal(hzip_model_params_parse("stateless_end=0x00", &p, err, sizeof(err)), 0);
 	assert_int_equal(p.stateless_end, 0x00);
 	assert_int_equal(hzip_model_params_parse("stateless_end=0x13", &p, err, sizeof(err)), 0);
@@ -120,6 +127,8 @@ test_params_bad(void **state)
 	expect_bad("vf=2", "vf");
 	expect_bad("queues=0", "queues");
 	expect_bad("queues=2000", "queues");
+	expect_bad("queues=0x", "queues");
+	expect_bad("queues=0x-1", "queues");
 	expect_bad("vf=1,queues=1000", "queues");
 	expect_bad("timing=maybe", "timing");
 	expect_bad("lat_us=-1", "lat_us");
