@@ -1686,8 +1686,11 @@ wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_xform *
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	if (res != NULL)
+	if (res != NULL) {
 		memset(res, 0, sizeof(*res));
+		/* a call refused before any engine ran must not read as SUCCESS (0) */
+		res->status = WD_COMP_OP_NOT_PROCESSED;
+	}
 	if (wd_drv_forked())
 		return -EPERM;
 	if (qp == NULL || res == NULL || (src == NULL && src_len > 0) ||

@@ -239,6 +239,8 @@ test_invalid_config(void **state)
 			 -EINVAL);
 	assert_int_equal(wd_comp_buf_process(g_dev, 0, NULL, buf, 10, buf, sizeof(buf), &br),
 			 -EINVAL);
+	/* a refused call does not report SUCCESS in its result */
+	assert_int_equal(br.status, WD_COMP_OP_NOT_PROCESSED);
 	/* stats */
 	assert_int_equal(wd_comp_stats_get(g_dev, NULL), -EINVAL);
 	assert_int_equal(wd_comp_qp_stats_get(g_dev, 99, (struct wd_comp_stats *)buf), -EINVAL);
