@@ -58,8 +58,9 @@ extern "C" {
  *
  * @param argc, argv  EAL arguments, as for rte_eal_init().
  * @return the number of arguments consumed by EAL (>= 0), or a negative
- *         errno: -EINVAL bad EAL arguments, -EALREADY EAL already running,
- *         -ENOTSUP IOVA mode is PA.
+ *         errno: rte_eal_init()'s rte_errno (-EINVAL bad EAL arguments,
+ *         -EALREADY EAL already running, -ENOMEM, -EACCES, ...), or
+ *         wd_init()'s (-ENOTSUP IOVA mode is PA).
  */
 WD_EXPORT int wd_eal_init(int argc, char **argv);
 

@@ -117,8 +117,8 @@ wd_eal_init(int argc, char **argv)
 	int n = rte_eal_init(argc, argv);
 	int ret;
 
-	if (n < 0)
-		return rte_errno == EALREADY ? -EALREADY : -EINVAL;
+	if (n < 0)	/* EAL's own reason: EINVAL, EALREADY, ENOMEM, EACCES, ... */
+		return rte_errno > 0 ? -rte_errno : -EINVAL;
 	ret = wd_init();
 	if (ret < 0)
 		return ret;
