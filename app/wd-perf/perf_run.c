@@ -153,7 +153,10 @@ segs_for(uint32_t cap, uint16_t want)
 {
 	uint32_t need = (cap + PERF_MAX_SEG_DATA - 1) / PERF_MAX_SEG_DATA;
 
-	return need > want ? (uint16_t)need : want;
+	if (need > want)
+		return (uint16_t)need;
+	/* as perf_chain_alloc() makes them: no more segments than bytes */
+	return cap < want ? (uint16_t)(cap > 0 ? cap : 1) : want;
 }
 
 static int
