@@ -316,7 +316,7 @@ WD_EXPORT uint8_t wd_comp_dev_count(void);
 /** @return id of the device called @p name, or -ENODEV. */
 WD_EXPORT int wd_comp_dev_get_id(const char *name);
 
-/** @return 0 or -ENODEV / -EINVAL. */
+/** @return 0 or -ENODEV / -EINVAL / -EPERM (fork). */
 WD_EXPORT int wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info);
 
 /**
@@ -325,7 +325,7 @@ WD_EXPORT int wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info
  */
 WD_EXPORT int wd_comp_dev_configure(uint8_t dev_id, const struct wd_comp_config *cfg);
 
-/** @return 0, -ENODEV, -EINVAL (not configured / qps not set up). */
+/** @return 0, -ENODEV, -EINVAL (not configured / qps not set up), -EPERM (fork). */
 WD_EXPORT int wd_comp_dev_start(uint8_t dev_id);
 
 /** Stop a device (in-flight ops can still be dequeued). */
@@ -339,14 +339,20 @@ WD_EXPORT void wd_comp_dev_stop(uint8_t dev_id);
  */
 WD_EXPORT int wd_comp_dev_close(uint8_t dev_id);
 
-/** @return 0, -ENODEV, -EINVAL, -EBUSY (started), -ENOMEM, driver errors. */
+/**
+ * @return 0, -ENODEV, -EINVAL, -EBUSY (started, or ops in flight on that
+ *         queue pair), -ENOMEM, -EPERM (fork), driver errors.
+ */
 WD_EXPORT int wd_comp_qp_setup(uint8_t dev_id, uint16_t qp_id,
 			       const struct wd_comp_qp_conf *conf);
 
 /** @return number of configured queue pairs, or -ENODEV. */
 WD_EXPORT int wd_comp_qp_count(uint8_t dev_id);
 
-/** Create a stateless transform. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC. */
+/**
+ * Create a stateless transform.
+ * @return 0, -ENODEV, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC, -EPERM (fork).
+ */
 WD_EXPORT int wd_comp_private_xform_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 					   void **private_xform);
 /**
@@ -361,7 +367,8 @@ WD_EXPORT int wd_comp_private_xform_free(uint8_t dev_id, void *private_xform);
  * Create a stream for stateful ops (one op in flight at a time). After the
  * stream ends (compression: an op with FLUSH_FINAL done; decompression:
  * end of the data) its next op starts a new stream; gzip members follow
- * one another in one stream. @return 0, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC.
+ * one another in one stream.
+ * @return 0, -ENODEV, -EINVAL, -ENOTSUP, -ENOMEM, -ENOSPC, -EPERM (fork).
  */
 WD_EXPORT int wd_comp_stream_create(uint8_t dev_id, const struct wd_comp_xform *xform,
 				    void **stream);
@@ -377,7 +384,8 @@ WD_EXPORT int wd_comp_stream_free(uint8_t dev_id, void *stream);
  * Create a pool of ops on rte_mempool.
  * @param name        name of the mempool (unique in the process).
  * @param nb_elts     number of ops.
- * @param cache_size  per-lcore cache (0..RTE_MEMPOOL_CACHE_MAX_SIZE, at most @p nb_elts).
+ * @param cache_size  per-lcore cache (0..RTE_MEMPOOL_CACHE_MAX_SIZE; rte_mempool
+ *                    also needs 1.5 x @p cache_size <= @p nb_elts).
  * @param user_size   bytes of user area after each op.
  * @param socket_id   NUMA node of the memory, or WD_SOCKET_ANY.
  * @return the pool, or NULL with rte_errno set (EINVAL bad arguments,
@@ -392,7 +400,7 @@ WD_EXPORT struct rte_mempool *wd_comp_op_pool_create(const char *name, unsigned 
  * mempool set), or NULL when the pool is empty.
  */
 WD_EXPORT struct wd_comp_op *wd_comp_op_alloc(struct rte_mempool *pool);
-/** Allocate @p n ops. @return 0 or -ENOENT (none allocated). */
+/** Allocate @p n ops. @return 0, -EINVAL (NULL), -ENOENT (none allocated), -EPERM (fork). */
 WD_EXPORT int wd_comp_op_bulk_alloc(struct rte_mempool *pool, struct wd_comp_op **ops,
 				    uint16_t n);
 /** Return an op to its pool. NULL is ignored. */
@@ -455,7 +463,8 @@ struct wd_comp_buf_result {
  *         -EBADMSG corrupt or truncated input, -EILSEQ checksum mismatch,
  *         -ENOTSUP, -ETIMEDOUT (no answer from the device in 10 s),
  *         -EIO device error, -EINVAL bad arguments or device not started,
- *         -EPERM in a child after fork().
+ *         -EPERM in a child after fork(). A call refused before any engine
+ *         ran leaves res->status WD_COMP_OP_NOT_PROCESSED.
  */
 WD_EXPORT int wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id,
 				  const struct wd_comp_xform *xform,
@@ -492,7 +501,7 @@ struct wd_comp_stats {
 
 /** Device totals. @return 0, -ENODEV, -EINVAL (@p stats NULL), -EPERM (fork). */
 WD_EXPORT int wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats);
-/** One queue pair. @return 0, -ENODEV, -EINVAL. */
+/** One queue pair. @return 0, -ENODEV, -EINVAL, -EPERM (fork). */
 WD_EXPORT int wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats);
 /** Reset the device's statistics. */
 WD_EXPORT void wd_comp_stats_reset(uint8_t dev_id);
@@ -519,7 +528,7 @@ struct wd_comp_sched;
  * device counts as local to every node. The devices must be configured
  * with enough queue pairs and started. Queue pairs are lcore-local: no
  * locks are taken.
- * @return 0, -EINVAL, -ENOSPC (not enough queue pairs).
+ * @return 0, -EINVAL, -ENOSPC (not enough queue pairs), -ENOMEM, -EPERM (fork).
  */
 WD_EXPORT int wd_comp_sched_create(const uint8_t *dev_ids, unsigned int nb_devs,
 				   const unsigned int *lcores, unsigned int nb_lcores,
