@@ -117,8 +117,10 @@ sqc_write(struct hzip_model *m, uint16_t qn, uint64_t base, char *why, size_t wl
 		snprintf(why, wlen, "head %u / tail %u beyond depth %u", c.head, c.tail, depth);
 		return HZM_MB_ST_BAD_CTX;
 	}
-	if (c.base_l == 0 && c.base_h == 0) {
-		snprintf(why, wlen, "SQ base address 0");
+	if ((c.base_l == 0 && c.base_h == 0) || (c.base_l & (HZM_SQE_SIZE - 1)) != 0) {
+		/* the kernel's hisi_qm_start_qp(): "sq need 128 bytes alignment" */
+		snprintf(why, wlen, "SQ base 0x%" PRIx64 " null or not %u-byte aligned",
+			 ((uint64_t)c.base_h << 32) | c.base_l, HZM_SQE_SIZE);
 		return HZM_MB_ST_BAD_CTX;
 	}
 	sq = &m->sqs[qn];

@@ -181,6 +181,9 @@ test_mbox_errors(void **state)
 	assert_int_equal(rd_mb(&d, RD_MB_CQC, false, 1, iova(ctx), NULL), 6);
 	make_cqc(ctx, iova(ring) + 8, 16, 4);			/* misaligned CQ */
 	assert_int_equal(rd_mb(&d, RD_MB_CQC, false, 1, iova(ctx), NULL), 6);
+	/* SQ ring not 128-byte aligned (kernel hisi_qm_start_qp: "sq need 128 bytes alignment") */
+	make_sqc(ctx, iova(ring) + 64, 8, 7, 0, 0, 0);
+	assert_int_equal(rd_mb(&d, RD_MB_SQC, false, 1, iova(ctx), NULL), 6);
 	/* EQC/AEQC are queue 0 */
 	assert_int_equal(rd_mb(&d, RD_MB_EQC, false, 1, iova(ctx), NULL), 1);
 	/* unknown commands: v3-only commands, PF-VF messages, nonsense */
@@ -190,7 +193,7 @@ test_mbox_errors(void **state)
 	assert_int_equal(rd_mb(&d, 0xc, false, 0, 0, NULL), 3);
 	assert_int_equal(rd_mb(&d, 0xff, true, 0, 0, NULL), 3);
 	assert_int_equal(rd_mb(&d, RD_MB_SQC_VFT, false, 0, 0, NULL), 3);	/* read only */
-	assert_int_equal(drv_errors(&d), e0 + 18);
+	assert_int_equal(drv_errors(&d), e0 + 19);
 	/* bus mastering off: no context DMA */
 	{
 		uint16_t cmd = 0x0002;
