@@ -193,8 +193,8 @@ WD_EXPORT int wd_dev_attach(const char *spec, struct wd_dev **dev);
 /**
  * Detach a device: remove it from its driver and the registry.
  * @return 0, -EBUSY while queues are still requested or a library holds
- *         the device (lib/wd_comp, until wd_comp_dev_detach()), -EINVAL,
- *         -EPERM after fork().
+ *         the device (lib/wd_comp, until wd_comp_dev_detach()), -EINVAL
+ *         (NULL, or not attached: detached already), -EPERM after fork().
  */
 WD_EXPORT int wd_dev_detach(struct wd_dev *dev);
 
@@ -208,7 +208,11 @@ WD_EXPORT bool wd_dev_has_alg(const struct wd_dev *dev, const char *alg);
 /* The WarpDrive queue API                                             */
 /* ------------------------------------------------------------------ */
 
-/** A queue: a FIFO of requests to one accelerator (opaque). */
+/**
+ * A queue: a FIFO of requests to one accelerator (opaque). The data path
+ * (wd_send*, wd_recv*, wd_flush) takes no lock: one thread at a time may
+ * use a queue (give each thread a queue of its own).
+ */
 struct wd_queue;
 
 /** Direction of the requests on a queue (fixed for its lifetime). */
@@ -250,8 +254,9 @@ WD_EXPORT int wd_request_queue(struct wd_queue **q, const struct wd_queue_attr *
 /**
  * Release a queue: stop it, drain the hardware and return it to the
  * device. Requests still in flight are abandoned (their buffers may be
- * freed afterwards: the hardware no longer touches them).
- * @return 0, -EINVAL, -EPERM from a forked child.
+ * freed afterwards: the hardware no longer touches them). The handle is
+ * invalid afterwards: no other call may be made on it.
+ * @return 0, -EINVAL (NULL, or released already), -EPERM from a forked child.
  */
 WD_EXPORT int wd_release_queue(struct wd_queue *q);
 
@@ -270,9 +275,11 @@ WD_EXPORT int wd_release_queue(struct wd_queue *q);
  * A request the driver finds malformed is still accepted and completes
  * with an error status in the request (see the message header).
  *
- * @return 0, -EBUSY the queue is full (retry after wd_recv()) or was
- *         stopped by wd_cleanup(), -EINVAL NULL arguments, -EPERM called in
- *         a child process after fork() on the parent's queue.
+ * @return 0, -EBUSY the queue is full (retry after wd_recv(); on a
+ *         WD_QUEUE_F_BATCH queue after wd_flush() and wd_recv(): requests
+ *         not flushed never complete) or was stopped by wd_cleanup(),
+ *         -EINVAL NULL arguments, -EPERM called in a child process after
+ *         fork() on the parent's queue.
  */
 WD_EXPORT int wd_send(struct wd_queue *q, void *req);
 
@@ -361,7 +368,8 @@ WD_EXPORT void wd_dma_free(void *ptr);
 /**
  * Map application memory that is not hugepage memory (e.g. malloc'ed)
  * for DMA by every device, IOVA = VA. The range is rounded out to pages.
- * @return 0, -EINVAL, -EEXIST (overlaps a range already mapped),
+ * @return 0, -EINVAL, -EEXIST (overlaps a range already mapped, or EAL's
+ *         own memory, which every device has already),
  *         -ENOMEM, -EPERM after fork(), or the IOMMU's error (-EIO).
  */
 WD_EXPORT int wd_dma_map(void *va, size_t len);

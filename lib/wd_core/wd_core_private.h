@@ -86,6 +86,8 @@ struct wd_queue {
 
 /* wd_dev.c */
 struct wd_dev *wd_dev_alloc(enum wd_bus_kind bus, const char *name);
+/** Is @p dev in the registry (pointer comparison: never reads @p dev)? */
+bool wd_dev_registered(const struct wd_dev *dev);
 /** Allocate a registry entry for a bus function described by @p d. */
 struct wd_dev *wd_dev_new(enum wd_bus_kind bus, const struct wd_model_desc *d,
 			  const char *args);

@@ -159,6 +159,21 @@ wd_dev_remove_all(void)
 
 /* ---- registry API ---------------------------------------------------- */
 
+/*
+ * Is @p dev in the registry? Compares pointers only: a detached device's
+ * memory is freed and must not be read (not even its id).
+ */
+bool
+wd_dev_registered(const struct wd_dev *dev)
+{
+	if (dev == NULL)
+		return false;
+	for (unsigned int i = 0; i < WD_MAX_DEVS; i++)
+		if (wd_devs[i] == dev)
+			return true;
+	return false;
+}
+
 WD_EXPORT unsigned int
 wd_dev_count(void)
 {
@@ -234,7 +249,7 @@ wd_dev_detach(struct wd_dev *dev)
 	if (wd_drv_forked())
 		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
-	if (wd_devs[dev->id] != dev)
+	if (!wd_dev_registered(dev))
 		ret = -EINVAL;
 	else if (dev->queues_in_use > 0 || dev->holds > 0)
 		ret = -EBUSY;
@@ -252,7 +267,7 @@ wd_dev_hold(struct wd_dev *dev)
 	if (dev == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&wd_core_lock);
-	if (wd_devs[dev->id] != dev)
+	if (!wd_dev_registered(dev))
 		ret = -EINVAL;
 	else
 		dev->holds++;
@@ -266,7 +281,7 @@ wd_dev_unhold(struct wd_dev *dev)
 	if (dev == NULL)
 		return;
 	pthread_mutex_lock(&wd_core_lock);
-	if (wd_devs[dev->id] == dev && dev->holds > 0)
+	if (wd_dev_registered(dev) && dev->holds > 0)
 		dev->holds--;
 	pthread_mutex_unlock(&wd_core_lock);
 }
@@ -293,7 +308,7 @@ wd_dev_info_get(const struct wd_dev *dev, struct wd_dev_info *info)
 	unsigned int lcore = rte_lcore_id();
 	int node;
 
-	if (dev == NULL || info == NULL)
+	if (dev == NULL || info == NULL || !wd_dev_registered(dev))
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));
 	info->id = 0;

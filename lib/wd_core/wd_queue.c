@@ -20,6 +20,8 @@
 
 /* Every live queue, for wd_cleanup(); under wd_core_lock. */
 static struct wd_queue *wd_queues;
+/* Queues stopped by wd_cleanup() and not released yet; under wd_core_lock. */
+static struct wd_queue *wd_dead_queues;
 
 /* wd_recv_sync(): spin this long before sleeping on an interrupt. */
 #define WD_SYNC_SPIN_US 50
@@ -113,15 +115,17 @@ queue_create(struct wd_dev *dev, const struct wd_queue_attr *attr, struct wd_que
 	return 0;
 }
 
-static void
-queue_unlink(struct wd_queue *q)
+/* Take @p q off a list. @return false if it is not on it (@p q is not read then). */
+static bool
+queue_unlink(struct wd_queue **head, struct wd_queue *q)
 {
-	for (struct wd_queue **pp = &wd_queues; *pp != NULL; pp = &(*pp)->next) {
+	for (struct wd_queue **pp = head; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == q) {
 			*pp = q->next;
-			return;
+			return true;
 		}
 	}
+	return false;
 }
 
 /* A dead queue's data path answers "nothing" (send full, recv empty). */
@@ -163,6 +167,8 @@ wd_queue_release_all(void)
 		q->send = dead_send;
 		q->recv = dead_recv;
 		q->dead = true;
+		q->next = wd_dead_queues;
+		wd_dead_queues = q;
 	}
 }
 
@@ -187,7 +193,7 @@ wd_request_queue(struct wd_queue **qp, const struct wd_queue_attr *attr)
 	pthread_mutex_lock(&wd_core_lock);
 	if (attr->dev != NULL) {
 		dev = attr->dev;
-		if (wd_devs[dev->id] != dev || !dev->probed || dev->drv->qops == NULL)
+		if (!wd_dev_registered(dev) || !dev->probed || dev->drv->qops == NULL)
 			ret = -EINVAL;
 		else if (!wd_dev_has_alg(dev, attr->alg))
 			ret = -ENODEV;
@@ -225,15 +231,22 @@ wd_release_queue(struct wd_queue *q)
 {
 	if (q == NULL)
 		return -EINVAL;
-	/* A child must not stop the parent's hardware queue. */
-	if (unlikely(q->gen != wd_fork_gen))
+	/*
+	 * A child must not stop the parent's hardware queue (and makes none of
+	 * its own). @p q is not read before it is found on a list: a handle
+	 * released already points at freed memory.
+	 */
+	if (wd_drv_forked())
 		return -EPERM;
 	pthread_mutex_lock(&wd_core_lock);
-	if (!q->dead) {
-		queue_unlink(q);
+	if (queue_unlink(&wd_queues, q)) {
 		q->ops->fini(q->dev, q->priv);
 		q->dev->queues_in_use--;
 		wd_mem_ref_put(q->mem);
+	} else if (!queue_unlink(&wd_dead_queues, q)) {
+		/* released already (or never a queue): its memory is not ours to free */
+		pthread_mutex_unlock(&wd_core_lock);
+		return -EINVAL;
 	}
 	pthread_mutex_unlock(&wd_core_lock);
 	rte_free(q->priv);

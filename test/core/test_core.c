@@ -734,6 +734,32 @@ test_queue_args(void **state)
 	free(f);
 }
 
+/* Stale handles: a detached device, a released queue give -EINVAL, not a crash. */
+static void
+test_stale_handles(void **state)
+{
+	struct wd_queue_attr attr = { .alg = "zlib", .op = WD_OP_COMPRESS };
+	struct wd_dev_info info;
+	struct wd_queue *q;
+	struct wd_dev *dev;
+	struct fake_fn *f;
+
+	(void)state;
+	dev = attach_fake("");
+	f = last_fn;
+	attr.dev = dev;
+	assert_int_equal(wd_request_queue(&q, &attr), 0);
+	assert_int_equal(wd_release_queue(q), 0);
+	assert_int_equal(wd_release_queue(q), -EINVAL);
+	assert_int_equal(wd_dev_info_get(dev, &info), 0);
+	assert_int_equal(info.queues_available, FAKE_QUEUES);
+	assert_int_equal(wd_dev_detach(dev), 0);
+	free(f);
+	assert_int_equal(wd_dev_detach(dev), -EINVAL);
+	assert_int_equal(wd_dev_info_get(dev, &info), -EINVAL);
+	assert_int_equal(wd_request_queue(&q, &attr), -EINVAL);
+}
+
 static void
 test_queue_fifo(void **state)
 {
@@ -1298,6 +1324,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fork_control),
 		cmocka_unit_test(test_hold_and_cleanup),
 		cmocka_unit_test(test_iova_check),
+		cmocka_unit_test(test_stale_handles),
 	};
 	int ret;
 
