@@ -175,6 +175,7 @@ page_round(void *va, size_t len, uint64_t *start, uint64_t *plen)
 static int
 model_map_all(uint64_t va, uint64_t len, bool map)
 {
+	uint32_t mapped = 0;
 	int ret = 0;
 
 	for (unsigned int i = 0; i < WD_MAX_DEVS; i++) {
@@ -185,10 +186,29 @@ model_map_all(uint64_t va, uint64_t len, bool map)
 			continue;
 		r = map ? d->bops->dma_map(d->bctx, va, va, len) :
 			  d->bops->dma_unmap(d->bctx, va, len);
+		if (r == 0)
+			mapped |= 1u << i;
 		if (r < 0 && ret == 0)
 			ret = r;
+		if (r < 0 && map)
+			break;
 	}
+	/* a failed map undoes its own mappings only: the range may be another's */
+	if (ret < 0 && map)
+		for (unsigned int i = 0; i < WD_MAX_DEVS; i++)
+			if (mapped & (1u << i))
+				wd_devs[i]->bops->dma_unmap(wd_devs[i]->bctx, va, len);
 	return ret;
+}
+
+/* Does [r[0], r[0] + r[1]) overlap a memory list of EAL's (mapped for every device)? */
+static int
+eal_overlap(const struct rte_memseg_list *msl, void *arg)
+{
+	const uint64_t *r = arg;
+	uint64_t base = (uint64_t)(uintptr_t)msl->base_va;
+
+	return !msl->external && r[0] < base + msl->len && base < r[0] + r[1];
 }
 
 WD_EXPORT int
@@ -198,11 +218,14 @@ wd_dma_map(void *va, size_t len)
 	uint64_t s, l;
 	int ret;
 
-	if (va == NULL || len == 0)
+	if (va == NULL || len == 0 || (uintptr_t)va + len < (uintptr_t)va)
 		return -EINVAL;
 	if (wd_drv_forked())
 		return -EPERM;
 	page_round(va, len, &s, &l);
+	/* EAL's own memory is mapped already (and stays so): it overlaps */
+	if (rte_memseg_list_walk(eal_overlap, (uint64_t[]){ s, l }) > 0)
+		return -EEXIST;
 	pthread_mutex_lock(&wd_core_lock);
 	for (m = wd_user_maps; m != NULL; m = m->next) {
 		if (s < m->va + m->len && m->va < s + l) {
@@ -217,11 +240,13 @@ wd_dma_map(void *va, size_t len)
 	}
 	m->va = s;
 	m->len = l;
-	ret = model_map_all(s, l, true);
-	if (ret == 0)
+	ret = model_map_all(s, l, true);	/* undoes itself when it fails */
+	if (ret == 0) {
 		ret = wd_pci_dma_map(s, l);
+		if (ret < 0)
+			model_map_all(s, l, false);
+	}
 	if (ret < 0) {
-		model_map_all(s, l, false);
 		free(m);
 	} else {
 		m->next = wd_user_maps;
@@ -237,7 +262,7 @@ wd_dma_unmap(void *va, size_t len)
 	struct wd_user_map **pp, *m;
 	uint64_t s, l;
 
-	if (va == NULL || len == 0)
+	if (va == NULL || len == 0 || (uintptr_t)va + len < (uintptr_t)va)
 		return -EINVAL;
 	if (wd_drv_forked())
 		return -EPERM;

@@ -296,6 +296,35 @@ test_dma_map_user_memory(void **state)
 	assert_int_equal(wd_dev_detach(dev), 0);
 }
 
+/*
+ * EAL's memory is mapped into every model already: wd_dma_map() of it is
+ * -EEXIST, whether a model is attached or not, and leaves it mapped (a
+ * model attached afterwards still maps all of EAL's memory).
+ */
+static void
+test_dma_map_eal_memory(void **state)
+{
+	struct wd_dev *dev = NULL;
+	void *p = wd_dma_zmalloc(1 << 20, 4096, WD_SOCKET_ANY);
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(wd_dma_map(p, 1 << 20), -EEXIST);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(wd_dev_attach("model:engine=store", &dev), 0);
+	assert_int_equal(wd_dma_map(p, 1 << 20), -EEXIST);
+	assert_int_equal(wd_dma_unmap(p, 1 << 20), -EINVAL);
+	assert_int_equal(wd_dma_map(p, SIZE_MAX), -EINVAL);
+	wd_dma_free(p);
+	assert_int_equal(wd_dev_detach(dev), 0);
+	/* and the memory of the probe's request is still mapped for the next device */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(wd_dev_attach("model:engine=store", &dev), 0);
+	assert_int_equal(seen.status, 0);
+	assert_true(seen.output_ok);
+	assert_int_equal(wd_dev_detach(dev), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -303,6 +332,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_attach_pf),
 		cmocka_unit_test(test_attach_vf_and_bad_args),
 		cmocka_unit_test(test_dma_map_user_memory),
+		cmocka_unit_test(test_dma_map_eal_memory),
 	};
 	int ret;
 
