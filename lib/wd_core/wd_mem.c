@@ -137,12 +137,19 @@ wd_share_reserved_memory(struct wd_queue *q, struct wd_queue *target)
 WD_EXPORT void *
 wd_dma_zmalloc(size_t size, size_t align, int socket_id)
 {
-	if (size == 0) {
+	void *p;
+
+	/* rte_zmalloc_socket() refuses these without setting rte_errno */
+	if (size == 0 || (align != 0 && !rte_is_power_of_2(align)) ||
+	    (socket_id != WD_SOCKET_ANY && (socket_id < 0 || socket_id >= RTE_MAX_NUMA_NODES))) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	return rte_zmalloc_socket("wd_dma", size, align,
-				  socket_id == WD_SOCKET_ANY ? SOCKET_ID_ANY : socket_id);
+	p = rte_zmalloc_socket("wd_dma", size, align,
+			       socket_id == WD_SOCKET_ANY ? SOCKET_ID_ANY : socket_id);
+	if (p == NULL)
+		rte_errno = ENOMEM;
+	return p;
 }
 
 WD_EXPORT void

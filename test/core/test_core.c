@@ -627,6 +627,13 @@ test_dma_memory(void **state)
 	assert_int_equal(wd_dma_iova(m1), (uint64_t)(uintptr_t)m1);
 	wd_dma_free(m1);
 	assert_null(wd_dma_zmalloc(0, 0, WD_SOCKET_ANY));
+	/* refused arguments say why (rte_malloc itself leaves rte_errno alone) */
+	rte_errno = 0;
+	assert_null(wd_dma_zmalloc(4096, 48, WD_SOCKET_ANY));
+	assert_int_equal(rte_errno, EINVAL);
+	rte_errno = 0;
+	assert_null(wd_dma_zmalloc(4096, 64, RTE_MAX_NUMA_NODES));
+	assert_int_equal(rte_errno, EINVAL);
 
 	attr.dev = dev;
 	assert_int_equal(wd_request_queue(&q1, &attr), 0);
