@@ -460,8 +460,15 @@ arm_stateful(struct pctx *c, struct pslot *s, uint32_t slot_idx)
 	uint32_t left = pb->in_len - s->in_off;
 	uint32_t len = left < c->chunk ? left : c->chunk;
 
-	if (s->out_off == 0)
+	if (s->out_off == 0) {
 		perf_chain_rearm(pb->out, pb->out_cap, pb->out_segs);
+		/*
+		 * The stream's ops overwrite the last run's output from here on:
+		 * until it completes, there is no output to check or keep (a run
+		 * stopped mid-stream leaves it part old, part new).
+		 */
+		pb->ok = false;
+	}
 	op->op_type = WD_COMP_OP_STATEFUL;
 	op->stream = s->stream;
 	op->m_src = pb->in;
