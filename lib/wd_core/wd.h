@@ -96,7 +96,8 @@ WD_EXPORT int wd_pci_bound_devices(char (*bdfs)[16], unsigned int max);
  * what they hold first (lib/wd_comp releases its queue pairs and
  * devices). Queues the application still holds are stopped: their
  * handles stay valid, their data path finds nothing (wd_send -EBUSY,
- * wd_recv 0), and wd_release_queue() frees them. EAL itself is left running.
+ * wd_recv 0, wd_recv_sync -ETIMEDOUT once its timeout has been slept),
+ * and wd_release_queue() frees them. EAL itself is left running.
  * Call it when no other thread is inside a call on a queue (as with
  * rte_eal_cleanup()): the drivers' queue state goes away under it.
  * Does nothing in a child process after fork().

@@ -329,7 +329,7 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 		return -EINVAL;
 	if (unlikely(q->gen != wd_fork_gen))
 		return -EPERM;
-	can_sleep = (q->flags & WD_QUEUE_F_IRQ) && q->ops->irq_arm != NULL && !q->dead;
+	can_sleep = (q->flags & WD_QUEUE_F_IRQ) && q->ops->irq_arm != NULL;
 	for (;;) {
 		uint64_t now;
 
@@ -338,6 +338,15 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 		now = rte_get_timer_cycles();
 		if (now >= end)
 			return -ETIMEDOUT;
+		if (unlikely(q->dead)) {
+			/*
+			 * Stopped by wd_cleanup() (before or during the call): its
+			 * driver state is gone and nothing will come; wait out the
+			 * timeout without spinning on the CPU
+			 */
+			nap((int)RTE_MIN((end - now) * 1000 / hz + 1, (uint64_t)wd_sync_slice_ms));
+			continue;
+		}
 		if (!can_sleep || now < spin_end) {
 			rte_pause();
 			continue;
@@ -345,11 +354,6 @@ wd_recv_sync(struct wd_queue *q, void **resp, uint32_t timeout_ms)
 		uint64_t left_ms = (end - now) * 1000 / hz;
 		int slice = (int)RTE_MIN(left_ms + 1, (uint64_t)wd_sync_slice_ms);
 
-		if (q->dead) {
-			/* released by wd_cleanup() meanwhile: its driver state is gone */
-			can_sleep = false;
-			continue;
-		}
 		/*
 		 * Arm the completion event, note the vector's generation, look
 		 * again, then sleep unless an event came since the note.

@@ -1215,6 +1215,16 @@ test_hold_and_cleanup(void **state)
 	assert_int_equal(wd_send(q, &x), -EBUSY);
 	assert_int_equal(wd_recv(q, &r), 0);
 	assert_int_equal(wd_recv_sync(q, &r, 1), -ETIMEDOUT);
+	{
+		/* nothing can come: the wait is slept, not spun on the CPU */
+		struct timespec c0, c1;
+
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+		assert_int_equal(wd_recv_sync(q, &r, 300), -ETIMEDOUT);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		assert_true((c1.tv_sec - c0.tv_sec) * 1000.0 +
+			    (c1.tv_nsec - c0.tv_nsec) / 1e6 < 100.0);
+	}
 	assert_int_equal(wd_flush(q), 0);
 	assert_int_equal(wd_queue_inflight(q), 0);
 	/* its device is gone: no memory for it, no device to name */
