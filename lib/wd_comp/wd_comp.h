@@ -481,7 +481,7 @@ WD_EXPORT size_t wd_comp_bound(enum wd_comp_alg alg, size_t len);
 /* Statistics                                                          */
 /* ------------------------------------------------------------------ */
 
-/** Number of latency histogram buckets (bucket i: [2^i, 2^(i+1)) ns). */
+/** Number of latency histogram buckets (bucket i: [2^i, 2^(i+1)) ns; the last: 2^31 ns up). */
 #define WD_COMP_LAT_BUCKETS 32
 
 /** Statistics of a queue pair (or a device: sum of its queue pairs). */

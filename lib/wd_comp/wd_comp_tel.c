@@ -179,7 +179,10 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* Upper bound (ns) of the bucket holding the p-th percentile. */
+/*
+ * Upper bound (ns) of the bucket holding the p-th percentile; UINT64_MAX
+ * for the last bucket, which also counts everything longer.
+ */
 static uint64_t
 lat_percentile(const struct wd_comp_stats *s, double p)
 {
@@ -195,9 +198,9 @@ lat_percentile(const struct wd_comp_stats *s, double p)
 	for (int i = 0; i < WD_COMP_LAT_BUCKETS; i++) {
 		acc += s->lat_hist[i];
 		if (acc >= want)
-			return (uint64_t)2 << i;
+			return i == WD_COMP_LAT_BUCKETS - 1 ? UINT64_MAX : (uint64_t)2 << i;
 	}
-	return (uint64_t)2 << (WD_COMP_LAT_BUCKETS - 1);
+	return UINT64_MAX;
 }
 
 static int
@@ -220,7 +223,8 @@ tel_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "unit", "ns");
 	rte_tel_data_add_dict_string(d, "buckets",
-				     "bucket i counts latencies in [2^i, 2^(i+1)) ns");
+				     "bucket i counts latencies in [2^i, 2^(i+1)) ns; the last one "
+				     "from 2^31 ns up");
 	rte_tel_data_add_dict_u64(d, "p50_ns_max", lat_percentile(&s, 0.50));
 	rte_tel_data_add_dict_u64(d, "p90_ns_max", lat_percentile(&s, 0.90));
 	rte_tel_data_add_dict_u64(d, "p99_ns_max", lat_percentile(&s, 0.99));
