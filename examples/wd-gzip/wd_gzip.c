@@ -69,6 +69,8 @@ static int exit_code = EX_OK;
 /* The temporary output file, removed by the signal handler. */
 static char tmp_path[PATH_MAX];
 static volatile sig_atomic_t tmp_active;
+/* SIGPIPE was ignored by whoever started us: a closed pipe is an error (EPIPE) */
+static bool sigpipe_ignored;
 
 static void
 set_exit(int code)
@@ -116,6 +118,22 @@ on_signal(int sig)
 		unlink(tmp_path);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/*
+ * Catch @p sig unless it is ignored (nohup, a background job of a
+ * non-interactive shell): as gzip, such a signal stays ignored.
+ * @return true if it was ignored.
+ */
+static bool
+catch_signal(int sig, void (*handler)(int))
+{
+	struct sigaction old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return true;
+	signal(sig, handler);
+	return false;
 }
 
 /* ---------------------------------------------------------------- */
@@ -232,7 +250,9 @@ engine_open(void)
 	wz.out_cap = (uint32_t)wz.out_segs * SEG_LEN;
 	wz.mp = rte_pktmbuf_pool_create("wdgz_mbuf", IN_SEGS + wz.out_segs + 8, 0, 0,
 					SEG_LEN + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
-	wz.op_pool = wd_comp_op_pool_create("wdgz_op", 8, 0, 0, SOCKET_ID_ANY);
+	/* the first failure's reason: later calls may overwrite rte_errno */
+	if (wz.mp != NULL)
+		wz.op_pool = wd_comp_op_pool_create("wdgz_op", 8, 0, 0, SOCKET_ID_ANY);
 	if (wz.mp == NULL || wz.op_pool == NULL) {
 		errmsg("cannot allocate DMA memory: %s (try WD_GZIP_EAL_ARGS=\"-m 256\")",
 		       rte_strerror(rte_errno));
@@ -409,7 +429,7 @@ out_write(int fd, const uint8_t *p, uint32_t len)
 	if (fd < 0)
 		return 0;
 	ret = write_full(fd, p, len);
-	if (ret == -EPIPE && fd == STDOUT_FILENO) {
+	if (ret == -EPIPE && fd == STDOUT_FILENO && !sigpipe_ignored) {
 		/* the reader of -c's pipe is gone: end as gzip does, quietly */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
@@ -1362,10 +1382,10 @@ main(int argc, char **argv)
 	if (opt.test)
 		opt.decompress = true;
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	catch_signal(SIGINT, on_signal);
+	catch_signal(SIGTERM, on_signal);
+	catch_signal(SIGHUP, on_signal);
+	sigpipe_ignored = catch_signal(SIGPIPE, SIG_IGN);
 
 	if (start_eal(argv[0]) < 0)
 		return EX_ERROR;

@@ -781,6 +781,95 @@ test_closed_pipe(void **state)
 }
 
 /*
+ * Start wd-gzip @p args (NULL-terminated) in dir with @p ign ignored, as
+ * nohup does; standard output into @p out_pipe's write end when not NULL.
+ */
+static pid_t
+start_ignoring(int ign, const int *out_pipe, const char *err, const char *const *args)
+{
+	struct apps_cmd c;
+	pid_t pid;
+
+	apps_cmd_init(&c, WD_GZIP);
+	apps_cmd_add(&c, "--dev=model");
+	for (; *args != NULL; args++)
+		apps_cmd_add(&c, *args);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || chdir(dir) < 0)
+			_exit(99);
+		dup2(fd, STDERR_FILENO);
+		if (out_pipe != NULL) {
+			dup2(out_pipe[1], STDOUT_FILENO);
+			close(out_pipe[0]);
+			close(out_pipe[1]);
+		}
+		signal(ign, SIG_IGN);
+		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
+		_exit(98);
+	}
+	return pid;
+}
+
+/*
+ * Signals ignored by whoever started wd-gzip stay ignored, as in gzip:
+ * under nohup a hangup does not kill it, and with SIGPIPE ignored a
+ * closed pipe is "Broken pipe", exit 1 (gzip 1.12 does the same).
+ */
+static void
+test_ignored_signals(void **state)
+{
+	size_t len = 32u << 20;
+	uint8_t *data = make_data(len, WD_TEST_DATA_TEXT, 61), buf[10];
+	const char *keep[] = { "-k", "big", NULL }, *to_pipe[] = { "-c", "big", NULL };
+	char err[1024];
+	int fds[2], status = 0, seen = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(apps_write_file(path("big"), data, len), 0);
+	snprintf(err, sizeof(err), "%s", path("big.err"));
+	unlink(path("big.gz"));
+	/* SIGHUP ignored: a hangup in the middle of the file changes nothing */
+	pid = start_ignoring(SIGHUP, NULL, err, keep);
+	for (int i = 0; i < 60000 && !seen; i++) {
+		seen = apps_count_entries(dir, ".wd-gzip.");
+		if (!seen)
+			usleep(1000);
+	}
+	assert_true(seen > 0);
+	kill(pid, SIGHUP);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(apps_exists(path("big.gz")));
+	unlink(path("big.gz"));
+	/* SIGPIPE ignored: the closed pipe is an error, not a signal */
+	assert_int_equal(pipe(fds), 0);
+	pid = start_ignoring(SIGPIPE, fds, err, to_pipe);
+	close(fds[1]);
+	assert_int_equal(read(fds[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	{
+		size_t n = 0;
+		char *text = apps_read_file(err, &n);
+
+		assert_non_null(text);
+		assert_non_null(strstr(text, "Broken pipe"));
+		free(text);
+	}
+	unlink(path("big"));
+	unlink(err);
+	free(data);
+}
+
+/*
  * -f into standard output (and -t -f): input that starts no member, at the
  * start of the file or after a member, is copied through unchanged, as
  * gzip -cdf (zcat -f) does; written to a file, it is still not gzip.
@@ -944,6 +1033,7 @@ main(void)
 		cmocka_unit_test(test_sw_device),
 		cmocka_unit_test(test_stream_across_reset),
 		cmocka_unit_test(test_closed_pipe),
+		cmocka_unit_test(test_ignored_signals),
 		cmocka_unit_test(test_force_copies_through),
 		cmocka_unit_test(test_eal_error_keeps_stdout),
 	};
