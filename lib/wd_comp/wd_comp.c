@@ -1682,6 +1682,7 @@ wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_xform *
 	struct wd_comp_buf_result r;
 	struct wd_comp_xf xf;
 	uint8_t status = WD_COMP_OP_ERROR, reason = WD_COMP_FB_NONE;
+	bool nomem = false;
 	uint64_t t0;
 	int ret;
 
@@ -1726,8 +1727,10 @@ wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_xform *
 			}
 			if (ret == -EBUSY) {
 				reason = WD_COMP_FB_QUEUE_FULL;
-			} else if (ret == -ENOTSUP || ret == -EAGAIN) {
+			} else if (ret == -ENOTSUP || ret == -EAGAIN || ret == -ENOMEM) {
+				/* no DMA memory to bounce through: software, else -ENOMEM */
 				reason = WD_COMP_FB_UNSUPPORTED;
+				nomem = ret == -ENOMEM;
 			} else {
 				status = ret == -ETIMEDOUT ? WD_COMP_OP_ERR_TIMEOUT :
 							     WD_COMP_OP_ERR_DEVICE;
@@ -1736,7 +1739,7 @@ wd_comp_buf_process(uint8_t dev_id, uint16_t qp_id, const struct wd_comp_xform *
 			}
 		}
 		if (!fb_allowed(qp, reason)) {
-			status = WD_COMP_OP_ERR_NOTSUP;
+			status = nomem ? WD_COMP_OP_ERROR : WD_COMP_OP_ERR_NOTSUP;
 			r.engine = WD_COMP_ENGINE_NONE;
 			goto done;
 		}
@@ -1772,7 +1775,7 @@ done:
 		}
 		s->lat_hist[lat_bucket(cycles_ns(qp, rte_rdtsc() - t0))]++;
 	}
-	return status_errno(status);
+	return nomem && r.engine == WD_COMP_ENGINE_NONE ? -ENOMEM : status_errno(status);
 }
 
 WD_EXPORT size_t

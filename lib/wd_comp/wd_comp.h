@@ -462,6 +462,7 @@ struct wd_comp_buf_result {
  * @return 0 on success (res->status SUCCESS), -ENOSPC output too small,
  *         -EBADMSG corrupt or truncated input, -EILSEQ checksum mismatch,
  *         -ENOTSUP, -ETIMEDOUT (no answer from the device in 10 s),
+ *         -ENOMEM no DMA memory to copy through (and no software fallback),
  *         -EIO device error, -EINVAL bad arguments or device not started,
  *         -EPERM in a child after fork(). A call refused before any engine
  *         ran leaves res->status WD_COMP_OP_NOT_PROCESSED.

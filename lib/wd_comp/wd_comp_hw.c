@@ -1614,7 +1614,7 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 			goto unsupported;
 		r->bounce_src = wd_dma_zmalloc(src_len, 64, qp->socket_id);
 		if (r->bounce_src == NULL)
-			goto unsupported;
+			goto nomem;
 		memcpy(r->bounce_src, src, src_len);
 		r->src.addr = r->bounce_src;
 	}
@@ -1629,7 +1629,7 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 			goto unsupported;
 		r->bounce_dst = wd_dma_zmalloc(dst_len, 64, qp->socket_id);
 		if (r->bounce_dst == NULL)
-			goto unsupported;
+			goto nomem;
 		r->dst.addr = r->bounce_dst;
 	}
 	if (src_len > caps->max_len) {
@@ -1699,9 +1699,14 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 		return -ENOTSUP;
 	return 0;
 unsupported:
+	ret = -ENOTSUP;
+	goto fail;
+nomem:
+	ret = -ENOMEM;
+fail:
 	wd_dma_free(r->bounce_src);
 	wd_dma_free(r->bounce_dst);
 	r->bounce_src = r->bounce_dst = NULL;
 	req_put(hq, r);
-	return -ENOTSUP;
+	return ret;
 }
