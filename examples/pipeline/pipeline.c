@@ -134,10 +134,13 @@ static struct {
 	uint64_t hz;
 } pl;
 
+static volatile sig_atomic_t interrupted;
+
 static void
 on_signal(int sig)
 {
 	(void)sig;
+	interrupted = 1;
 	force_quit = true;
 }
 
@@ -1150,22 +1153,30 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 2;
 	}
+	/* stop at the first failure: later calls may overwrite rte_errno */
 	pl.pkt_pool = rte_pktmbuf_pool_create("pl_pkts", NB_MBUFS, 256, 0,
 					      RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	pl.out_pool = rte_pktmbuf_pool_create("pl_out", 2047, 64, 0,
-					      RTE_PKTMBUF_HEADROOM + OUT_ROOM,
-					      (int)rte_socket_id());
-	pl.ring_rx = rte_ring_create("pl_rx", RING_SIZE, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
-	pl.ring_tx = rte_ring_create("pl_tx", RING_SIZE, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pl.pkt_pool != NULL)
+		pl.out_pool = rte_pktmbuf_pool_create("pl_out", 2047, 64, 0,
+						      RTE_PKTMBUF_HEADROOM + OUT_ROOM,
+						      (int)rte_socket_id());
+	if (pl.out_pool != NULL)
+		pl.ring_rx = rte_ring_create("pl_rx", RING_SIZE, (int)rte_socket_id(),
+					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pl.ring_rx != NULL)
+		pl.ring_tx = rte_ring_create("pl_tx", RING_SIZE, (int)rte_socket_id(),
+					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pl.ring_tx == NULL) {
+		fprintf(stderr, PROG ": out of memory: %s (give EAL more with -m)\n",
+			rte_strerror(rte_errno));
+		rc = 2;
+		goto out;
+	}
 	chk_comp = malloc(OUT_ROOM + 64);
 	chk_orig = malloc(65536);
 	chk_out = malloc(OUT_ROOM + 64);
-	if (pl.pkt_pool == NULL || pl.out_pool == NULL || pl.ring_rx == NULL ||
-	    pl.ring_tx == NULL || chk_comp == NULL || chk_orig == NULL || chk_out == NULL) {
-		fprintf(stderr, PROG ": out of memory: %s (give EAL more with -m)\n",
-			rte_strerror(rte_errno));
+	if (chk_comp == NULL || chk_orig == NULL || chk_out == NULL) {
+		fprintf(stderr, PROG ": out of memory\n");
 		rc = 2;
 		goto out;
 	}
@@ -1237,6 +1248,8 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", cs.first_error);
 	if (pl.in_error[0] != '\0')
 		fprintf(stderr, PROG ": %s: the input ends there\n", pl.in_error);
+	if (interrupted)
+		fprintf(stderr, PROG ": interrupted: the figures are those of the run so far\n");
 	if (cs.check_fail > 0 || cs.op_errors > 0 || force_quit || pl.in_error[0] != '\0')
 		rc = 1;
 out:
