@@ -34,6 +34,17 @@ on_signal(int sig)
 	perf_force_stop = true;
 }
 
+/* Catch @p sig, unless whoever started us ignores it (nohup, background jobs). */
+static void
+catch_signal(int sig)
+{
+	struct sigaction old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	signal(sig, on_signal);
+}
+
 static bool
 is_our_option(const char *a)
 {
@@ -512,13 +523,14 @@ perf_main(int eal_argc, char **eal_argv, int app_argc, char **app_argv)
 	if (out_file_check(opts.json_path) < 0 || out_file_check(opts.csv_path) < 0)
 		return EXIT_SETUP;
 
+	/* before EAL starts (it can take seconds): a stop then ends the run at once */
+	catch_signal(SIGINT);
+	catch_signal(SIGTERM);
 	ret = rte_eal_init(eal_argc, eal_argv);
 	if (ret < 0) {
 		fprintf(stderr, "wd-perf: cannot start EAL: %s\n", rte_strerror(rte_errno));
 		return EXIT_SETUP;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	ret = wd_init();
 	if (ret < 0) {
 		fprintf(stderr, "wd-perf: WarpDrive cannot start: %s%s\n", strerror(-ret),

@@ -793,25 +793,24 @@ test_stateful_stop_mid_stream(void **state)
 	}
 }
 
-/* SIGINT: the runs so far are reported, with a note, and the exit status is 130. */
-static void
-test_interrupted(void **state)
+/*
+ * Start wd-perf on sw for @p duration seconds, --json @p path, stderr into
+ * @p err, with @p ignore (a signal number, or 0) ignored as nohup does.
+ */
+static pid_t
+spawn_perf(const char *duration, const char *path, const char *err, int ignore)
 {
 	struct apps_cmd c;
-	char err[512], path[512];
-	int status = 0, fd;
 	pid_t pid;
+	int fd;
 
-	(void)state;
-	snprintf(err, sizeof(err), "%s/int.err", tmpdir);
-	snprintf(path, sizeof(path), "%s/int.json", tmpdir);
 	apps_cmd_init(&c, WD_PERF);
 	apps_cmd_eal(&c, MEM_MB, "0");
 	apps_cmd_add(&c, "--");
 	apps_cmd_add(&c, "--dev");
 	apps_cmd_add(&c, "sw");
 	apps_cmd_add(&c, "--duration");
-	apps_cmd_add(&c, "60");
+	apps_cmd_add(&c, duration);
 	apps_cmd_add(&c, "--no-progress");
 	apps_cmd_add(&c, "--json");
 	apps_cmd_add(&c, path);
@@ -825,9 +824,26 @@ test_interrupted(void **state)
 		fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0)
 			dup2(fd, STDOUT_FILENO);
+		if (ignore != 0)
+			signal(ignore, SIG_IGN);
 		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
 		_exit(98);
 	}
+	return pid;
+}
+
+/* SIGINT: the runs so far are reported, with a note, and the exit status is 130. */
+static void
+test_interrupted(void **state)
+{
+	char err[512], path[512];
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	snprintf(err, sizeof(err), "%s/int.err", tmpdir);
+	snprintf(path, sizeof(path), "%s/int.json", tmpdir);
+	pid = spawn_perf("60", path, err, 0);
 	sleep(3);
 	assert_int_equal(kill(pid, SIGINT), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -855,6 +871,36 @@ test_interrupted(void **state)
 	}
 }
 
+/* SIGINT ignored by whoever started wd-perf (a background job): it stays ignored. */
+static void
+test_ignored_sigint(void **state)
+{
+	char err[512], path[512];
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	snprintf(err, sizeof(err), "%s/ign.err", tmpdir);
+	snprintf(path, sizeof(path), "%s/ign.json", tmpdir);
+	pid = spawn_perf("0.5", path, err, SIGINT);
+	usleep(300 * 1000);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(kill(pid, SIGINT), 0);
+		usleep(100 * 1000);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	{
+		json_t *arr = load_json(path), *row;
+
+		assert_true(json_array_size(arr) > 0);
+		row = json_array_get(arr, json_array_size(arr) - 1);
+		assert_false(json_is_true(json_object_get(row, "interrupted")));
+		json_decref(arr);
+	}
+}
+
 int
 main(void)
 {
@@ -863,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_size_decimal),
 		cmocka_unit_test(test_file_smaller_than_size),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_ignored_sigint),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_default_run),
 		cmocka_unit_test(test_mode_throughput),
