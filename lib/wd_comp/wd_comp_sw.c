@@ -1043,6 +1043,53 @@ codec_unread(struct wd_comp_sw_stream *c, uint32_t consumed)
 }
 
 /*
+ * ISA-L reads input ahead into its bit buffer and, with no output room, into
+ * its own buffers: a call without room is made on a copy of the state kept
+ * here, so that it can be undone when the stream did not end (zlib reads no
+ * further than it needs: NULL).
+ */
+static void *
+codec_snapshot(const struct wd_comp_sw_stream *c)
+{
+#if WD_HAVE_ISAL
+	if (c->codec == WD_COMP_SW_ISAL) {
+		void *s = rte_malloc(NULL, sizeof(*c->inf), 0);
+
+		if (s != NULL)
+			memcpy(s, c->inf, sizeof(*c->inf));
+		return s;
+	}
+#endif
+	(void)c;
+	return NULL;
+}
+
+static bool
+codec_out_pending(const struct wd_comp_sw_stream *c)
+{
+#if WD_HAVE_ISAL
+	const struct inflate_state *inf = c->inf;
+
+	return inf->tmp_out_valid > inf->tmp_out_processed || inf->write_overflow_len != 0 ||
+	       inf->copy_overflow_length != 0;
+#else
+	(void)c;
+	return false;
+#endif
+}
+
+static void
+codec_restore(struct wd_comp_sw_stream *c, const void *snap)
+{
+#if WD_HAVE_ISAL
+	memcpy(c->inf, snap, sizeof(*c->inf));
+#else
+	(void)c;
+	(void)snap;
+#endif
+}
+
+/*
  * All of a member's data is out and only its trailer is awaited (ISA-L,
  * which checks the trailer itself; with zlib the phase is PH_TRL then).
  */
@@ -1268,6 +1315,7 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 	struct sw_cur in, out;
 	uint32_t consumed = 0, produced = 0, tlen = (uint32_t)wd_comp_trailer_len(xf->alg);
 	uint8_t no_room;
+	void *snap;
 	int stall = 0;
 	bool stop = false, final = stateless || flush == WD_COMP_FLUSH_FINAL;
 
@@ -1329,8 +1377,25 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 				break;
 			}
 			/* no room left: a codec may still end the stream (zlib wants a pointer) */
+			snap = out.left == 0 ? codec_snapshot(c) : NULL;
 			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : &no_room,
 					    out.seg, &used, &made, &back);
+			if (snap != NULL) {
+				/*
+				 * Without room the stream did not end and output is waiting
+				 * (the codec stopped short of its input, or holds decoded
+				 * bytes): what it read (ISA-L reads up to 8 bytes ahead) may
+				 * lie past the end of the stream; take nothing, the caller
+				 * comes back with room. A call that only took input (an
+				 * end-of-block code, a trailer fed a byte at a time) stays.
+				 */
+				if (ret == CC_OK && (used < in.seg || codec_out_pending(c))) {
+					codec_restore(c, snap);
+					used = 0;
+					made = 0;
+				}
+				rte_free(snap);
+			}
 			if (made > 0) {
 				if (xf->alg == WD_COMP_ALG_DEFLATE)
 					chksum_run(xf, &c->crc, &c->adler, out.p, made);
