@@ -150,6 +150,8 @@ struct hzip_stream {
 	uint16_t pend_off;
 	uint16_t pend_len;
 	uint8_t pend_status;         /**< status to report once drained */
+	/** decompression with output pending: plain checksum of the output handed out */
+	uint32_t pend_chk;
 	struct wd_comp_hdr_parser parser;      /**< decompress: committed state */
 	struct wd_comp_hdr_parser parser_next; /**< state after the request in flight */
 	uint8_t *ctx;                /**< 64 KiB context buffer (DMA memory) */

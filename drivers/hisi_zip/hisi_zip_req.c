@@ -173,6 +173,13 @@ stream_drain(struct hzip_qp *zq, struct hzip_stream *st, struct wd_comp_msg *m)
 	m->produced = n;
 	m->hw_status = 0;
 	stream_report(st, m);
+	if (st->op == WD_OP_DECOMPRESS && st->pend_len > 0) {
+		/* the device's sums cover output still kept back: report what was handed out */
+		st->pend_chk = wd_comp_chksum_update((enum wd_comp_alg)st->alg, st->pend_chk,
+						     stream_bounce(st) + st->pend_off - n, n);
+		m->checksum = st->pend_chk;
+		m->isize = st->isize - st->pend_len;
+	}
 	hzip_sw_complete(zq, m, status);
 	return PREP_SW;
 }
@@ -1030,6 +1037,8 @@ static uint8_t
 complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct wd_comp_msg *m,
 		struct hzip_stream *st, uint8_t status, uint32_t total)
 {
+	uint32_t before;
+
 	st->busy = false;
 	if (unlikely(st->reset_pending)) {
 		/* hzip_stream_reset() while this was in flight: done now, the state is dropped */
@@ -1060,6 +1069,8 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
 		stream_report(st, m);
 		return status;
 	}
+	before = st->hw_started ? hzip_chksum_decode(st->alg, st->checksum) :
+				  wd_comp_chksum_init((enum wd_comp_alg)st->alg);
 	st->ctx_dw0 = sqe->ctx_dw0;
 	st->ctx_dw1 = sqe->ctx_dw1;
 	st->ctx_dw2 = sqe->ctx_dw2;
@@ -1081,6 +1092,13 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
 
 		m->produced = 0;
 		status = stream_emit(st, m, stream_bounce(st), len, status);
+		if (st->op == WD_OP_DECOMPRESS && st->pend_len > 0) {
+			/* the device's sums cover output kept back: report what was handed out */
+			st->pend_chk = wd_comp_chksum_update((enum wd_comp_alg)st->alg, before,
+							     stream_bounce(st), m->produced);
+			m->checksum = st->pend_chk;
+			m->isize = st->isize - st->pend_len;
+		}
 	}
 	return status;
 }
