@@ -870,7 +870,7 @@ bound_promised(const struct hw_req *r)
 static bool
 dev_error_to_sw(const struct wd_comp_qp *qp, const struct hw_req *r)
 {
-	return r->op != NULL && r->st == NULL && r->xf->op == WD_OP_DECOMPRESS &&
+	return r->st == NULL && r->xf->op == WD_OP_DECOMPRESS &&
 	       r->msg.hw_status != 0 && qp->sw != NULL &&
 	       (qp->fb.flags & WD_COMP_FB_F_UNSUPPORTED) != 0;
 }
