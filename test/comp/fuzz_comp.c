@@ -10,8 +10,9 @@
  * Kinds (KINDMASK bits): 0 stateless compress, 1 stateless decompress,
  * 2 stream compress, 3 stream decompress, 4 wd_comp_buf_process, 5 MULTI_PKT
  * raw deflate pieces.
- * -Z: allow a zero output room on stream decompression ops (known read-ahead
- * leftover); off by default.
+ * -Z: allow a zero output room on stream decompression ops (the software
+ * engine used to take bytes after the end of the stream in them); off by
+ * default, on in the comp_fuzz_zero_room test.
  * Every case is determined by (SEED, case number): "-c N" replays one.
  */
 #include <errno.h>

@@ -1019,6 +1019,110 @@ stream_pieces(const struct wd_comp_xform *x, const uint8_t *comp, size_t clen, u
 	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
 }
 
+/*
+ * A stream decompression op with no output room at all, then the rest with
+ * room: bytes after the end of the stream are never consumed (ISA-L read
+ * them ahead in the zero-room op and they were lost: the total consumed
+ * passed the end, and a second zlib stream behind the first one lost its
+ * first bytes).
+ */
+static void
+test_stream_zero_room(void **state)
+{
+	static const char trailing[] = "TRAILING-DATA";
+	uint8_t plain[3000], comp[8192];
+	struct wd_comp_xform x;
+
+	(void)state;
+	wd_test_gen(plain, sizeof(plain), WD_TEST_DATA_TEXT, 23);
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		size_t cl = ct_zlib_comp(algs[a], 6, 15, plain, sizeof(plain), comp, sizeof(comp));
+		/* gzip: a second copy would be a second member of the same stream */
+		int copies = algs[a] == WD_COMP_ALG_GZIP ? 1 : 2;
+		size_t tot, pos = 0, made = 0;
+		uint8_t out[4000];
+		void *st;
+
+		/* the stream (twice for zlib/deflate: a new stream follows), then trailing data */
+		memcpy(comp + cl, comp, cl);
+		memcpy(comp + copies * cl, trailing, sizeof(trailing) - 1);
+		tot = copies * cl + sizeof(trailing) - 1;
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		for (int s = 0; s < copies; s++) {
+			made = 0;
+			for (int room = 0; room < 2; room++) {
+				size_t n = tot - pos;
+				struct rte_mbuf *src = ct_chain_from(comp + pos, n, 0, 0);
+				size_t rm = room ? sizeof(out) - made : 0;
+				struct rte_mbuf *dst = ct_chain_room(rm, 0);
+				struct wd_comp_op *op = op_make(st, true, src, 0, (uint32_t)n, dst,
+								0, WD_COMP_FLUSH_NONE);
+
+				assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+				assert_int_equal(op->status, room ? WD_COMP_OP_SUCCESS :
+						 WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+				ct_chain_read(dst, 0, out + made, op->produced);
+				made += op->produced;
+				pos += op->consumed;
+				assert_true(pos <= (size_t)(s + 1) * cl);
+				if (room)
+					assert_true(op->flags & WD_COMP_OP_F_STREAM_END);
+				rte_pktmbuf_free(src);
+				rte_pktmbuf_free(dst);
+				wd_comp_op_free(op);
+			}
+			assert_int_equal(pos, (size_t)(s + 1) * cl);
+			assert_int_equal(made, sizeof(plain));
+			assert_memory_equal(out, plain, sizeof(plain));
+		}
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	}
+}
+
+/*
+ * The running checksum of a stream decompression is the checksum of the
+ * output handed out so far, on RECOVERABLE ops too: with tiny rooms the
+ * hisi_zip driver keeps device output back, and reported the device's sum
+ * of all it had decoded.
+ */
+static void
+test_stream_sum_small_room(void **state)
+{
+	static uint8_t plain[100000], comp[120000], out[100000];
+	static const uint32_t rooms[] = {12, 0, 20, 1, 150, 65536};
+	struct wd_comp_xform x;
+
+	(void)state;
+	wd_test_gen(plain, sizeof(plain), WD_TEST_DATA_TEXT, 41);
+	for (size_t a = 1; a < RTE_DIM(algs); a++) {
+		size_t cl = ct_zlib_comp(algs[a], 6, 15, plain, sizeof(plain), comp, sizeof(comp));
+		size_t pos = 0, made = 0;
+		void *st;
+
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+		for (size_t k = 0; k < RTE_DIM(rooms); k++) {
+			struct rte_mbuf *src = ct_chain_from(comp + pos, cl - pos, 0, 0);
+			struct rte_mbuf *dst = ct_chain_room(rooms[k], 0);
+			struct wd_comp_op *op = op_make(st, true, src, 0, (uint32_t)(cl - pos), dst,
+							0, WD_COMP_FLUSH_NONE);
+
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_int_equal(op->status, WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+			ct_chain_read(dst, 0, out + made, op->produced);
+			made += op->produced;
+			pos += op->consumed;
+			assert_int_equal(op->output_chksum, ct_sum(algs[a], out, made));
+			rte_pktmbuf_free(src);
+			rte_pktmbuf_free(dst);
+			wd_comp_op_free(op);
+		}
+		assert_memory_equal(out, plain, made);
+		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+	}
+}
+
 static void
 test_trailing_readahead(void **state)
 {
@@ -2204,6 +2308,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stateful_decomp_cuts),
 		cmocka_unit_test(test_stream_trailing),
 		cmocka_unit_test(test_trailing_readahead),
+		cmocka_unit_test(test_stream_zero_room),
+		cmocka_unit_test(test_stream_sum_small_room),
 		cmocka_unit_test(test_stream_running_adler),
 		cmocka_unit_test(test_flush_tiny_room),
 		cmocka_unit_test(test_extbuf),
