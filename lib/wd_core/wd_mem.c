@@ -179,8 +179,14 @@ page_round(void *va, size_t len, uint64_t *start, uint64_t *plen)
 	*plen = e - s;
 }
 
+/*
+ * Map (or unmap) [va, va + len) in every model. With @p undo, a failed map
+ * undoes its own mappings (wd_dma_map(): all or nothing); without, every
+ * model that can map it keeps it (EAL's own memory, which is in use
+ * whether one model could map it or not).
+ */
 static int
-model_map_all(uint64_t va, uint64_t len, bool map)
+model_map_all(uint64_t va, uint64_t len, bool map, bool undo)
 {
 	uint32_t mapped = 0;
 	int ret = 0;
@@ -197,11 +203,11 @@ model_map_all(uint64_t va, uint64_t len, bool map)
 			mapped |= 1u << i;
 		if (r < 0 && ret == 0)
 			ret = r;
-		if (r < 0 && map)
+		if (r < 0 && map && undo)
 			break;
 	}
 	/* a failed map undoes its own mappings only: the range may be another's */
-	if (ret < 0 && map)
+	if (ret < 0 && map && undo)
 		for (unsigned int i = 0; i < WD_MAX_DEVS; i++)
 			if (mapped & (1u << i))
 				wd_devs[i]->bops->dma_unmap(wd_devs[i]->bctx, va, len);
@@ -247,11 +253,11 @@ wd_dma_map(void *va, size_t len)
 	}
 	m->va = s;
 	m->len = l;
-	ret = model_map_all(s, l, true);	/* undoes itself when it fails */
+	ret = model_map_all(s, l, true, true);	/* undoes itself when it fails */
 	if (ret == 0) {
 		ret = wd_pci_dma_map(s, l);
 		if (ret < 0)
-			model_map_all(s, l, false);
+			model_map_all(s, l, false, false);
 	}
 	if (ret < 0) {
 		free(m);
@@ -283,7 +289,7 @@ wd_dma_unmap(void *va, size_t len)
 		return -EINVAL;
 	}
 	*pp = m->next;
-	model_map_all(s, l, false);
+	model_map_all(s, l, false, false);
 	wd_pci_dma_unmap(s, l);
 	free(m);
 	pthread_mutex_unlock(&wd_core_lock);
@@ -319,7 +325,7 @@ mem_event_cb(enum rte_mem_event ev, const void *addr, size_t len, void *arg)
 	uint64_t va = (uint64_t)(uintptr_t)addr;
 
 	RTE_SET_USED(arg);
-	if (model_map_all(va, len, ev == RTE_MEM_EVENT_ALLOC) < 0)
+	if (model_map_all(va, len, ev == RTE_MEM_EVENT_ALLOC, false) < 0)
 		WD_LOG(ERR, "cannot %s %zu bytes at %p in a model IOMMU",
 		       ev == RTE_MEM_EVENT_ALLOC ? "map" : "unmap", len, addr);
 }
