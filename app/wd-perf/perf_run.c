@@ -67,6 +67,7 @@ struct pslot {
 	void *stream;
 	uint32_t in_off;
 	uint32_t out_off;
+	bool midstream;        /* ops of its stream have written its buffer; more to come */
 };
 
 struct pctx {
@@ -397,6 +398,15 @@ post_run(struct pctx *c, bool checked_all)
 {
 	struct perf_job *job = c->job;
 
+	/*
+	 * A stream stopped half done has overwritten part of its buffer's
+	 * last output (and the device may have written past what its ops
+	 * produced): nothing there to check or keep. A stream whose first op
+	 * was armed but never sent has not touched it.
+	 */
+	for (uint32_t i = 0; i < c->nb_slots; i++)
+		if (c->slots[i].midstream)
+			c->bufs[c->slots[i].buf].ok = false;
 	for (uint32_t b = 0; b < c->nb_bufs; b++) {
 		struct pbuf *pb = &c->bufs[b];
 
@@ -460,15 +470,8 @@ arm_stateful(struct pctx *c, struct pslot *s, uint32_t slot_idx)
 	uint32_t left = pb->in_len - s->in_off;
 	uint32_t len = left < c->chunk ? left : c->chunk;
 
-	if (s->out_off == 0) {
+	if (s->out_off == 0)
 		perf_chain_rearm(pb->out, pb->out_cap, pb->out_segs);
-		/*
-		 * The stream's ops overwrite the last run's output from here on:
-		 * until it completes, there is no output to check or keep (a run
-		 * stopped mid-stream leaves it part old, part new).
-		 */
-		pb->ok = false;
-	}
 	op->op_type = WD_COMP_OP_STATEFUL;
 	op->stream = s->stream;
 	op->m_src = pb->in;
@@ -605,6 +608,7 @@ complete_op(struct pctx *c, struct wd_comp_op *op, bool verify_now)
 				  pb->src, pb->out_cap);
 			ok = false;
 		} else {
+			s->midstream = true;
 			arm_stateful(c, s, si);
 			return true;
 		}
@@ -612,6 +616,7 @@ complete_op(struct pctx *c, struct wd_comp_op *op, bool verify_now)
 		op_failed(c, op, pb);
 	}
 	/* The request (stream) is over. */
+	s->midstream = false;
 	r->requests++;
 	pb->done_once = true;
 	pb->ok = ok;
@@ -676,6 +681,24 @@ stats_delta(struct pctx *c, const struct wd_comp_stats *before)
 /* ---------------------------------------------------------------- */
 /* throughput / latency / verify                                      */
 /* ---------------------------------------------------------------- */
+
+/*
+ * At the end of a stateful run, the ops that continue a stream already
+ * begun still go (its buffer then holds a whole stream to check or keep);
+ * first ops of new streams do not. SIGINT/SIGTERM end at once.
+ */
+static uint32_t
+stop_filter(struct pctx *c, struct wd_comp_op **ready, uint32_t nready)
+{
+	uint32_t k = 0;
+
+	if (!c->o->stateful || perf_force_stop)
+		return 0;
+	for (uint32_t i = 0; i < nready; i++)
+		if (c->slots[ready[i]->user_data].midstream)
+			ready[k++] = ready[i];
+	return k;
+}
 
 static void
 run_loop(struct pctx *c)
@@ -770,11 +793,10 @@ run_loop(struct pctx *c)
 				     (c->reqs_target == 0 && now >= end))) {
 			c->stopping = true;
 			r->interrupted = perf_force_stop;
-			/* Ops armed but not submitted are simply not sent. */
-			nready = 0;
 		}
+		/* Ops armed but not submitted are not sent, but a stream's next ones. */
 		if (c->stopping)
-			nready = 0;
+			nready = stop_filter(c, ready, nready);
 		if (nready == 0 && inflight == 0)
 			break;
 		if (inflight > 0 && now - last_done > stall) {
