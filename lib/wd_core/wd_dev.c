@@ -3,7 +3,6 @@
  * Device registry, driver registration and matching, device accessors
  * for drivers.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,7 +421,9 @@ wd_dev_arg_u32(const struct wd_dev *dev, const char *key, uint32_t *val)
 				num = buf + 2;
 				base = 16;
 			}
-			if (!isxdigit((unsigned char)*num))
+			/* digits only: strtoul() would also take "0x0x10", " 1", "+1" */
+			if (*num == '\0' ||
+			    num[strspn(num, base == 16 ? "0123456789abcdefABCDEF" : "0123456789")] != '\0')
 				return -EINVAL;
 			v = strtoul(num, &end, base);
 			if (errno != 0 || *end != '\0' || v > UINT32_MAX)

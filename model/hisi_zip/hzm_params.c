@@ -3,7 +3,6 @@
  * Creation parameters: defaults and the strict "key=value,..." parser used
  * for device specs ("model:vf=1,queues=16,engine=store").
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -67,12 +66,15 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	errno = 0;
 	/* decimal, or hexadecimal after 0x: "010" is ten, not eight (no octal) */
+	/* digits only: strtoull() would also take "0x0x10" and a leading tab */
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		s += 2;
-		if (!isxdigit((unsigned char)*s))
+		if (*s == '\0' || s[strspn(s, "0123456789abcdefABCDEF")] != '\0')
 			return -EINVAL;
 		v = strtoull(s, &end, 16);
 	} else {
+		if (s[strspn(s, "0123456789")] != '\0')
+			return -EINVAL;
 		v = strtoull(s, &end, 10);
 	}
 	if (errno != 0 || *end != '\0' || v < min || v > max)

@@ -767,6 +767,31 @@ test_stale_handles(void **state)
 	assert_int_equal(wd_request_queue(&q, &attr), -EINVAL);
 }
 
+/* Driver arguments: decimal or 0x hex digits only ("0x0x3" is not three). */
+static void
+test_arg_numbers(void **state)
+{
+	static const struct { const char *arg; uint32_t queues; } cases[] = {
+		{ "queues=010", 10 }, { "queues=0x3", 3 }, { "queues=0x0x3", FAKE_QUEUES },
+		{ "queues=0X0X3", FAKE_QUEUES }, { "queues=0x", FAKE_QUEUES },
+	};
+	struct wd_dev_info info;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wd_dev *dev = attach_fake(cases[i].arg);
+		struct fake_fn *f = last_fn;
+		uint32_t v = 0;
+
+		assert_int_equal(wd_dev_info_get(dev, &info), 0);
+		assert_int_equal(info.queues_total, cases[i].queues);
+		if (cases[i].queues == FAKE_QUEUES)
+			assert_int_equal(wd_dev_arg_u32(dev, "queues", &v), -EINVAL);
+		assert_int_equal(wd_dev_detach(dev), 0);
+		free(f);
+	}
+}
+
 static void
 test_queue_fifo(void **state)
 {
@@ -1342,6 +1367,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_hold_and_cleanup),
 		cmocka_unit_test(test_iova_check),
 		cmocka_unit_test(test_stale_handles),
+		cmocka_unit_test(test_arg_numbers),
 	};
 	int ret;
 

@@ -129,6 +129,8 @@ test_params_bad(void **state)
 	expect_bad("queues=2000", "queues");
 	expect_bad("queues=0x", "queues");
 	expect_bad("queues=0x-1", "queues");
+	expect_bad("queues=0x0x10", "queues");
+	expect_bad("queues=\t8", "queues");
 	expect_bad("vf=1,queues=1000", "queues");
 	expect_bad("timing=maybe", "timing");
 	expect_bad("lat_us=-1", "lat_us");
