@@ -1639,7 +1639,8 @@ wd_comp_hw_run_sync(struct wd_comp_qp *qp, const struct wd_comp_xf *xf,
 			wd_dma_free(r->bounce_dst);
 			r->bounce_src = r->bounce_dst = NULL;
 			req_put(hq, r);
-			return ret == -EBUSY ? -EBUSY : -ENOTSUP;
+			/* no DMA memory for the split's context is -ENOMEM, as a bounce's */
+			return ret == -EBUSY || ret == -ENOMEM ? ret : -ENOTSUP;
 		}
 	} else {
 		r->mode = REQ_SINGLE;

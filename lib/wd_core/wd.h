@@ -256,8 +256,11 @@ WD_EXPORT int wd_request_queue(struct wd_queue **q, const struct wd_queue_attr *
  * Release a queue: stop it, drain the hardware and return it to the
  * device. Requests still in flight are abandoned (their buffers may be
  * freed afterwards: the hardware no longer touches them). The handle is
- * invalid afterwards: no other call may be made on it.
- * @return 0, -EINVAL (NULL, or released already), -EPERM from a forked child.
+ * invalid afterwards: no other call may be made on it. Releasing it again
+ * is -EINVAL only while its memory has not been reused: a queue requested
+ * since may have the same address, and is then the one released.
+ * @return 0, -EINVAL (NULL, or released already and not reused), -EPERM
+ *         from a forked child.
  */
 WD_EXPORT int wd_release_queue(struct wd_queue *q);
 

@@ -415,15 +415,16 @@ wd_dev_arg_u32(const struct wd_dev *dev, const char *key, uint32_t *val)
 			errno = 0;
 			/* decimal, or hexadecimal after 0x (no octal: "010" is ten) */
 			const char *num = buf;
+			const char *digits = "0123456789";
 			int base = 10;
 
 			if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
 				num = buf + 2;
 				base = 16;
+				digits = "0123456789abcdefABCDEF";
 			}
 			/* digits only: strtoul() would also take "0x0x10", " 1", "+1" */
-			if (*num == '\0' ||
-			    num[strspn(num, base == 16 ? "0123456789abcdefABCDEF" : "0123456789")] != '\0')
+			if (*num == '\0' || num[strspn(num, digits)] != '\0')
 				return -EINVAL;
 			v = strtoul(num, &end, base);
 			if (errno != 0 || *end != '\0' || v > UINT32_MAX)
