@@ -27,6 +27,8 @@
 
 #include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
@@ -374,9 +376,11 @@ wd_pci_dma_map(uint64_t va, uint64_t len)
 {
 	if (wd_pci_nopen == 0)
 		return 0;
+	rte_errno = 0;
 	if (rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len) < 0) {
 		WD_LOG(ERR, "VFIO DMA map of %" PRIu64 " bytes at 0x%" PRIx64 " failed", len, va);
-		return -EIO;
+		/* ENOMEM: EAL's table of container mappings is full */
+		return rte_errno == ENOMEM ? -ENOSPC : -EIO;
 	}
 	return 0;
 }
@@ -386,8 +390,10 @@ wd_pci_dma_unmap(uint64_t va, uint64_t len)
 {
 	if (wd_pci_nopen == 0)
 		return 0;
+	rte_errno = 0;
 	if (rte_vfio_container_dma_unmap(RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len) < 0)
-		return -EIO;
+		/* ENOMEM: splitting a merged range does not fit EAL's table */
+		return rte_errno == ENOMEM ? -ENOSPC : -EIO;
 	return 0;
 }
 
@@ -475,8 +481,8 @@ pci_open(const char *bdf, struct pci_ctx **out)
 	snprintf(c->bdf, sizeof(c->bdf), "%s", bdf);
 	c->info.argsz = sizeof(c->info);
 	if (rte_vfio_setup_device(SYSFS_PCI_DEVICES, bdf, &c->fd, &c->info) != 0) {
-		WD_LOG(ERR, "%s: VFIO setup failed (is the IOMMU on and the device bound "
-		       "to vfio-pci?)", bdf);
+		WD_LOG(ERR, "%s: VFIO setup failed (EAL's message above says why: IOMMU off, "
+		       "group not viable, or the group in use by another process)", bdf);
 		free(c);
 		return -EIO;
 	}
@@ -504,6 +510,16 @@ wd_pci_attach(const char *bdf, const char *args, struct wd_dev **devp)
 	bool in_eal = false;
 	int ret;
 
+	/*
+	 * A secondary process shares the primary's VFIO container and group:
+	 * opening the function again would re-probe it (reset its state) and
+	 * move its MSI vectors to this process's eventfds.
+	 */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		WD_LOG(ERR, "%s: PCI functions belong to EAL's primary process; this is a "
+		       "secondary process", bdf);
+		return -EPERM;
+	}
 	/* Only functions EAL knows, so that -a/-b are honoured. */
 	RTE_DEV_FOREACH(rd, "bus=pci", &it) {
 		if (strcmp(rte_dev_name(rd), bdf) == 0)
@@ -561,6 +577,10 @@ wd_pci_scan(void)
 	char names[WD_MAX_DEVS][16];
 	unsigned int n = 0;
 
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		WD_LOG(NOTICE, "secondary process: PCI functions are left to the primary");
+		return 0;
+	}
 	/* Collect first: attaching inside the iteration would nest it. */
 	RTE_DEV_FOREACH(rd, "bus=pci", &it) {
 		const char *bdf = rte_dev_name(rd);

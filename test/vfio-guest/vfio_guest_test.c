@@ -33,6 +33,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -820,6 +822,60 @@ check_msi(void)
 	check_end(&c);
 }
 
+/*
+ * A DPDK secondary process must not take the primary's function: run this
+ * program again as one (--secondary, below) while the device is attached,
+ * then check that the primary's MSI still arrives.
+ */
+static void
+check_secondary_process(const char *self)
+{
+	struct edu_drv_stats st;
+	struct check c;
+	char *args[] = { (char *)self, (char *)"--secondary", bdf, NULL };
+	extern char **environ;
+	pid_t pid;
+	int status = -1;
+
+	check_begin(&c, "secondary_process");
+	fflush(stdout);
+	if (EXPECT(&c, posix_spawn(&pid, self, NULL, NULL, args, environ) == 0,
+		   "cannot start %s --secondary", self)) {
+		EXPECT(&c, waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		       WEXITSTATUS(status) == 0,
+		       "the secondary process took the device or failed (status 0x%x)", status);
+	}
+	edu_drv_stats_get(dev, &st);
+	if (c.ok)
+		msi_delivered(&c, st.irq_fd);
+	check_detail(&c, "a secondary process left the function alone (no attach, -EPERM); "
+		     "the primary's MSI still arrives");
+	check_end(&c);
+}
+
+/* The --secondary mode of this program (see check_secondary_process()). */
+static int
+run_secondary(const char *self, const char *pci)
+{
+	char *av[] = { (char *)self, (char *)"-l", (char *)"0", (char *)"--iova-mode=va",
+		       (char *)"-a", (char *)pci, (char *)"--no-telemetry",
+		       (char *)"--proc-type=secondary", NULL };
+	struct edu_drv_stats st;
+	struct wd_dev *d = NULL;
+	int ret, att;
+	unsigned int n;
+
+	ret = wd_eal_init(8, av);
+	n = wd_dev_count();
+	att = wd_dev_attach(pci, &d);
+	edu_drv_stats_get(NULL, &st);
+	printf("secondary: wd_eal_init %d, %u devices, wd_dev_attach(%s) %d, edu probes %u\n",
+	       ret, n, pci, att, st.probes);
+	wd_cleanup();
+	rte_eal_cleanup();
+	return ret >= 0 && n == 0 && att == -EPERM && st.probes == 0 ? 0 : 1;
+}
+
 /* Buffers used across the DMA checks. */
 static uint8_t *hp_src, *hp_dst;
 
@@ -1452,6 +1508,8 @@ main(int argc, char **argv)
 	if (env != NULL)
 		break_mode = env;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && strcmp(argv[1], "--secondary") == 0)
+		return run_secondary(argv[0], argv[2]);
 	if (argc > 1) {
 		snprintf(bdf, sizeof(bdf), "%s", argv[1]);
 	} else if (find_edu(bdf, sizeof(bdf)) < 0) {
@@ -1496,6 +1554,7 @@ main(int argc, char **argv)
 		wd_dev_set_bus_master(dev, false);
 	}
 	check_msi();
+	check_secondary_process(argv[0]);
 	q = request_queue(0, &err);
 	if (q == NULL) {
 		struct check c;
