@@ -186,8 +186,9 @@ WD_EXPORT struct wd_dev *wd_dev_find(const char *name);
  * @param spec  device specification string.
  * @param[out] dev  the attached device.
  * @return 0, -EINVAL bad spec, -ENODEV no such device or no driver for
- *         it, -ENOSPC registry full, -EPERM after fork(), or the driver's
- *         probe error.
+ *         it, -ENOSPC registry full, -EPERM after fork() or (PCI) in an EAL
+ *         secondary process, -EIO (PCI) VFIO set-up failed or EAL's memory
+ *         is not DMA-mapped for it, or the driver's probe error.
  */
 WD_EXPORT int wd_dev_attach(const char *spec, struct wd_dev **dev);
 
@@ -372,13 +373,20 @@ WD_EXPORT void wd_dma_free(void *ptr);
 /**
  * Map application memory that is not hugepage memory (e.g. malloc'ed)
  * for DMA by every device, IOVA = VA. The range is rounded out to pages.
+ * At most 256 ranges are mapped at a time (the most EAL's VFIO container
+ * keeps; adjacent ranges still count one each).
  * @return 0, -EINVAL, -EEXIST (overlaps a range already mapped, or EAL's
- *         own memory, which every device has already),
+ *         own memory, which every device has already), -ENOSPC (256
+ *         ranges mapped already, or EAL's table is full),
  *         -ENOMEM, -EPERM after fork(), or the IOMMU's error (-EIO).
  */
 WD_EXPORT int wd_dma_map(void *va, size_t len);
 
-/** Undo wd_dma_map(). @return 0, -EINVAL if the range was not mapped. */
+/**
+ * Undo wd_dma_map().
+ * @return 0, -EINVAL if the range was not mapped, -ENOSPC or -EIO if VFIO
+ *         could not unmap it (it then stays mapped: retry later).
+ */
 WD_EXPORT int wd_dma_unmap(void *va, size_t len);
 
 #ifdef __cplusplus

@@ -167,6 +167,15 @@ struct wd_user_map {
 };
 
 static struct wd_user_map *wd_user_maps;
+static unsigned int wd_user_nmaps;
+
+/*
+ * EAL keeps the ranges of its VFIO container in a fixed table
+ * (VFIO_MAX_USER_MEM_MAPS, 256 in DPDK 22.11) and re-applies wd_core's
+ * list at each attach: more ranges than that could be recorded while no
+ * function is open and then fail every attach. Same limit on every bus.
+ */
+#define WD_USER_MAPS_MAX 256
 
 static void
 page_round(void *va, size_t len, uint64_t *start, uint64_t *plen)
@@ -246,6 +255,12 @@ wd_dma_map(void *va, size_t len)
 			return -EEXIST;
 		}
 	}
+	if (wd_user_nmaps == WD_USER_MAPS_MAX) {
+		pthread_mutex_unlock(&wd_core_lock);
+		WD_LOG(ERR, "wd_dma_map: %u ranges are mapped already (the most VFIO can keep)",
+		       wd_user_nmaps);
+		return -ENOSPC;
+	}
 	m = calloc(1, sizeof(*m));
 	if (m == NULL) {
 		pthread_mutex_unlock(&wd_core_lock);
@@ -264,6 +279,7 @@ wd_dma_map(void *va, size_t len)
 	} else {
 		m->next = wd_user_maps;
 		wd_user_maps = m;
+		wd_user_nmaps++;
 	}
 	pthread_mutex_unlock(&wd_core_lock);
 	return ret;
@@ -274,6 +290,7 @@ wd_dma_unmap(void *va, size_t len)
 {
 	struct wd_user_map **pp, *m;
 	uint64_t s, l;
+	int ret;
 
 	if (va == NULL || len == 0 || (uintptr_t)va + len < (uintptr_t)va)
 		return -EINVAL;
@@ -288,9 +305,17 @@ wd_dma_unmap(void *va, size_t len)
 		pthread_mutex_unlock(&wd_core_lock);
 		return -EINVAL;
 	}
+	/* the IOMMU first: a range it keeps must stay on the list, and mapped */
+	ret = wd_pci_dma_unmap(s, l);
+	if (ret < 0) {
+		pthread_mutex_unlock(&wd_core_lock);
+		WD_LOG(ERR, "wd_dma_unmap: the VFIO container keeps %" PRIu64 " bytes at 0x%"
+		       PRIx64 " mapped", l, s);
+		return ret;
+	}
 	*pp = m->next;
+	wd_user_nmaps--;
 	model_map_all(s, l, false, false);
-	wd_pci_dma_unmap(s, l);
 	free(m);
 	pthread_mutex_unlock(&wd_core_lock);
 	return 0;

@@ -683,6 +683,26 @@ test_dma_memory(void **state)
 	free(f);
 }
 
+/* wd_dma_map() keeps at most 256 ranges (EAL's VFIO container table). */
+static void
+test_dma_map_limit(void **state)
+{
+	const size_t pg = 4096, n = 257;
+	uint8_t *base;
+
+	(void)state;
+	base = mmap(NULL, 2 * n * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(base != MAP_FAILED);
+	for (size_t i = 0; i < n - 1; i++)
+		assert_int_equal(wd_dma_map(base + 2 * i * pg, pg), 0);
+	assert_int_equal(wd_dma_map(base + 2 * (n - 1) * pg, pg), -ENOSPC);
+	assert_int_equal(wd_dma_unmap(base, pg), 0);
+	assert_int_equal(wd_dma_map(base + 2 * (n - 1) * pg, pg), 0);
+	for (size_t i = 1; i < n; i++)
+		assert_int_equal(wd_dma_unmap(base + 2 * i * pg, pg), 0);
+	munmap(base, 2 * n * pg);
+}
+
 static void
 test_queue_args(void **state)
 {
@@ -1357,6 +1377,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_mmio_order),
 		cmocka_unit_test(test_dma_memory),
+		cmocka_unit_test(test_dma_map_limit),
 		cmocka_unit_test(test_queue_args),
 		cmocka_unit_test(test_queue_fifo),
 		cmocka_unit_test(test_recv_sync_irq),
