@@ -1070,6 +1070,8 @@ codec_out_pending(const struct wd_comp_sw_stream *c)
 #if WD_HAVE_ISAL
 	const struct inflate_state *inf = c->inf;
 
+	if (c->codec != WD_COMP_SW_ISAL)
+		return false;
 	return inf->tmp_out_valid > inf->tmp_out_processed || inf->write_overflow_len != 0 ||
 	       inf->copy_overflow_length != 0;
 #else
@@ -1377,7 +1379,24 @@ general_decompress(struct wd_comp_sw_stream *c, const struct wd_comp_xf *xf, boo
 				break;
 			}
 			/* no room left: a codec may still end the stream (zlib wants a pointer) */
-			snap = out.left == 0 ? codec_snapshot(c) : NULL;
+			snap = NULL;
+			if (out.left == 0) {
+				/*
+				 * Decoded output waits: no call without room can end the
+				 * stream (it would be undone); nor can a call be made
+				 * without a copy to undo it with (no memory): take
+				 * nothing more, the caller comes back with room.
+				 */
+				if (codec_out_pending(c)) {
+					stop = true;
+					break;
+				}
+				snap = codec_snapshot(c);
+				if (snap == NULL && c->codec == WD_COMP_SW_ISAL) {
+					stop = true;
+					break;
+				}
+			}
 			ret = codec_inflate(c, in.p, in.seg, out.seg > 0 ? out.p : &no_room,
 					    out.seg, &used, &made, &back);
 			if (snap != NULL) {
