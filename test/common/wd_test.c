@@ -56,7 +56,10 @@ wd_test_eal_init(const char *prog, unsigned int mem_mb)
 	if (mem_mb == 0)
 		mem_mb = 256;
 	static char prefix[64];
-	bool huge = hugetlbfs_mounted() && free_hugepages_2m() * 2 >= mem_mb;
+	/* WD_TEST_NO_HUGE=1: EAL memory fixed at mem_mb, even with hugepages free */
+	const char *no_huge = getenv("WD_TEST_NO_HUGE");
+	bool huge = (no_huge == NULL || strcmp(no_huge, "1") != 0) && hugetlbfs_mounted() &&
+		    free_hugepages_2m() * 2 >= mem_mb;
 
 	argv[argc++] = (char *)(uintptr_t)prog;
 	/*

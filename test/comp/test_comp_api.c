@@ -1081,6 +1081,81 @@ test_stream_zero_room(void **state)
 }
 
 /*
+ * The same with the EAL heap used up, so that the software engine cannot
+ * copy its codec state to undo a call without room: it must then take
+ * nothing rather than the bytes after the end of the stream. Only where
+ * EAL's memory is fixed (--no-huge, -m 256).
+ */
+static void *nomem_hog[1 << 15];
+static unsigned int nomem_nh;
+
+/* gives the heap back, also after a failed assertion */
+static int
+nomem_teardown(void **state)
+{
+	(void)state;
+	while (nomem_nh > 0)
+		rte_free(nomem_hog[--nomem_nh]);
+	return 0;
+}
+
+static void
+test_stream_zero_room_nomem(void **state)
+{
+	static const char trailing[] = "TRAILING-DATA";
+	uint8_t plain[3000], comp[8192], out[4000];
+	struct wd_comp_xform x;
+	size_t cl, tot, pos = 0;
+	void *st;
+
+	(void)state;
+	if (g_hw)
+		skip(); /* the device's own path needs DMA memory */
+	if (rte_eal_has_hugepages()) {
+		/* a hugepage heap grows until the machine's pages are gone: not here */
+		print_message("skipped: EAL has hugepages (comp_api_sw_nohuge runs this)\n");
+		skip();
+	}
+	wd_test_gen(plain, sizeof(plain), WD_TEST_DATA_TEXT, 23);
+	cl = ct_zlib_comp(WD_COMP_ALG_ZLIB, 6, 15, plain, sizeof(plain), comp, sizeof(comp));
+	memcpy(comp + cl, comp, cl);
+	memcpy(comp + 2 * cl, trailing, sizeof(trailing) - 1);
+	tot = 2 * cl + sizeof(trailing) - 1;
+	xform_set(&x, WD_OP_DECOMPRESS, WD_COMP_ALG_ZLIB, 0);
+	assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
+	while (nomem_nh < RTE_DIM(nomem_hog) &&
+	       (nomem_hog[nomem_nh] = rte_malloc(NULL, 32768, 0)) != NULL)
+		nomem_nh++;
+	for (int s = 0; s < 2; s++) {
+		size_t made = 0;
+
+		for (int room = 0; room < 2; room++) {
+			size_t n = tot - pos, rm = room ? sizeof(out) - made : 0;
+			struct rte_mbuf *src = ct_chain_from(comp + pos, n, 0, 0);
+			struct rte_mbuf *dst = ct_chain_room(rm, 0);
+			struct wd_comp_op *op = op_make(st, true, src, 0, (uint32_t)n, dst, 0,
+							WD_COMP_FLUSH_NONE);
+
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_int_equal(op->status, room ? WD_COMP_OP_SUCCESS :
+					 WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+			ct_chain_read(dst, 0, out + made, op->produced);
+			made += op->produced;
+			pos += op->consumed;
+			assert_true(pos <= (size_t)(s + 1) * cl);
+			rte_pktmbuf_free(src);
+			rte_pktmbuf_free(dst);
+			wd_comp_op_free(op);
+		}
+		assert_int_equal(pos, (size_t)(s + 1) * cl);
+		assert_int_equal(made, sizeof(plain));
+		assert_memory_equal(out, plain, sizeof(plain));
+	}
+	nomem_teardown(NULL);
+	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
+}
+
+/*
  * The running checksum of a stream decompression is the checksum of the
  * output handed out so far, on RECOVERABLE ops too: with tiny rooms the
  * hisi_zip driver keeps device output back, and reported the device's sum
@@ -2309,6 +2384,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stream_trailing),
 		cmocka_unit_test(test_trailing_readahead),
 		cmocka_unit_test(test_stream_zero_room),
+		cmocka_unit_test_teardown(test_stream_zero_room_nomem, nomem_teardown),
 		cmocka_unit_test(test_stream_sum_small_room),
 		cmocka_unit_test(test_stream_running_adler),
 		cmocka_unit_test(test_flush_tiny_room),
