@@ -688,11 +688,11 @@ stats_delta(struct pctx *c, const struct wd_comp_stats *before)
  * first ops of new streams do not. SIGINT/SIGTERM end at once.
  */
 static uint32_t
-stop_filter(struct pctx *c, struct wd_comp_op **ready, uint32_t nready)
+stop_filter(struct pctx *c, struct wd_comp_op **ready, uint32_t nready, bool drain_over)
 {
 	uint32_t k = 0;
 
-	if (!c->o->stateful || perf_force_stop)
+	if (!c->o->stateful || perf_force_stop || drain_over)
 		return 0;
 	for (uint32_t i = 0; i < nready; i++)
 		if (c->slots[ready[i]->user_data].midstream)
@@ -794,9 +794,15 @@ run_loop(struct pctx *c)
 			c->stopping = true;
 			r->interrupted = perf_force_stop;
 		}
-		/* Ops armed but not submitted are not sent, but a stream's next ones. */
-		if (c->stopping)
-			nready = stop_filter(c, ready, nready);
+		/*
+		 * Ops armed but not submitted are not sent, but a stream's next ones
+		 * (for one more --duration at most: then as SIGINT).
+		 */
+		if (c->stopping) {
+			r->interrupted = r->interrupted || perf_force_stop;
+			nready = stop_filter(c, ready, nready,
+					     c->reqs_target == 0 && now >= end + (end - start));
+		}
 		if (nready == 0 && inflight == 0)
 			break;
 		if (inflight > 0 && now - last_done > stall) {

@@ -796,6 +796,34 @@ test_stateful_stop_mid_stream(void **state)
 }
 
 /*
+ * Streams far longer than the run: the streams begun go on for one more
+ * --duration at most, then stop as on SIGINT (their buffers unchecked).
+ */
+static void
+test_stateful_drain_bounded(void **state)
+{
+	char path[512];
+	struct apps_cmd c;
+	struct apps_result r;
+	const json_t *row;
+	json_t *arr;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/drain.json", tmpdir);
+	run_perf(&c, &r, "0", "--dev", "model:cpus=0", "--stateful", "--chunk", "16",
+		 "--size", "1M", "--inflight", "4", "--burst", "1", "--duration", "0.3",
+		 "--op", "compress", "--json", path, "--no-progress", NULL);
+	CHECK_STATUS(&c, &r, 0);
+	apps_result_free(&r);
+	arr = load_json(path);
+	row = find_agg(arr, NULL, "compress", 1 << 20);
+	assert_true(num(row, "duration_s") < 3);
+	assert_int_equal((int)num(row, "verify_failures"), 0);
+	assert_int_equal((int)num(row, "errors"), 0);
+	json_decref(arr);
+}
+
+/*
  * Start wd-perf on sw for @p duration seconds, --json @p path, stderr into
  * @p err, with @p ignore (a signal number, or 0) ignored as nohup does.
  */
@@ -919,6 +947,7 @@ main(void)
 		cmocka_unit_test(test_mode_cyclecount),
 		cmocka_unit_test(test_mode_verify_stateful),
 		cmocka_unit_test(test_stateful_stop_mid_stream),
+		cmocka_unit_test(test_stateful_drain_bounded),
 		cmocka_unit_test(test_side_by_side_and_csv),
 		cmocka_unit_test(test_two_lcores_spread),
 		cmocka_unit_test(test_fallback_counts),
