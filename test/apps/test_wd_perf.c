@@ -817,7 +817,7 @@ test_stateful_drain_bounded(void **state)
 	apps_result_free(&r);
 	arr = load_json(path);
 	row = find_agg(arr, NULL, "compress", 1 << 20);
-	assert_true(num(row, "duration_s") < 3);
+	assert_true(num(row, "duration_s") < 10);	/* 34 s before the bound */
 	assert_int_equal((int)num(row, "verify_failures"), 0);
 	assert_int_equal((int)num(row, "errors"), 0);
 	json_decref(arr);
