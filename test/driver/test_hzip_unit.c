@@ -84,6 +84,17 @@ msg_flat(struct wd_comp_msg *m, uint8_t alg, uint8_t op, void *src, uint32_t sle
 	m->dst.len = dlen;
 }
 
+/* @p n zlib compressions of 1000 bytes of @p buf, each into its own 64 KiB of it, as a burst. */
+static void
+msgs_flat(struct wd_comp_msg *m, void **reqs, int n, uint8_t *buf)
+{
+	for (int i = 0; i < n; i++) {
+		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
+			 buf + 65536 * (i + 1), 65536);
+		reqs[i] = &m[i];
+	}
+}
+
 /* Poll for 20 ms: what is there now. */
 static unsigned int
 poll_now(struct wd_queue *q, struct wd_comp_msg **out, unsigned int n)
@@ -106,6 +117,22 @@ collect(struct wd_queue *q, struct wd_comp_msg **out, unsigned int n)
 	while (got < n && rte_get_timer_cycles() < end)
 		got += wd_recv_burst(q, (void **)out + got, (uint16_t)(n - got));
 	return got;
+}
+
+/* After a recovery: the queue answers again by itself; then close everything. */
+static void
+works_then_close(struct hzf *f, struct wd_dev *dev, struct wd_queue *q, struct wd_comp_msg *m,
+		 uint8_t *buf)
+{
+	struct wd_comp_msg *out[1];
+
+	f->manual = false;
+	assert_int_equal(wd_send(q, m), 0);
+	assert_int_equal(collect(q, out, 1), 1);
+	assert_int_equal(out[0]->status, WD_COMP_MSG_OK);
+	assert_int_equal(wd_release_queue(q), 0);
+	detach(dev, f);
+	wd_dma_free(buf);
 }
 
 static unsigned int
@@ -702,11 +729,7 @@ test_exactly_once_ooo(void **state)
 	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
 	qn = qn_of(f);
 	f->manual = true;
-	for (int i = 0; i < 6; i++) {
-		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000, buf + 65536 * (i + 1),
-			 65536);
-		reqs[i] = &m[i];
-	}
+	msgs_flat(m, reqs, 6, buf);
 	assert_int_equal(wd_send_burst(q, reqs, 6), 6);
 	/* out of order, a stale CQE for a slot already done, one naming a free slot */
 	hzf_complete(f, qn, 3, true);
@@ -756,11 +779,7 @@ test_timeout_drain(void **state)
 	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
 	qn = qn_of(f);
 	f->manual = true;
-	for (int i = 0; i < 3; i++) {
-		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
-			 buf + 65536 * (i + 1), 65536);
-		reqs[i] = &m[i];
-	}
+	msgs_flat(m, reqs, 3, buf);
 	assert_int_equal(wd_send_burst(q, reqs, 3), 3);
 	/* 0 completes; 1 is written with a wrong phase; 2 completes after it */
 	hzf_complete(f, qn, 0, true);
@@ -779,13 +798,7 @@ test_timeout_drain(void **state)
 	assert_true(f->mb_cmds[QM_MB_CMD_SQC] > sqc_writes);
 	assert_int_equal(wd_queue_inflight(q), 0);
 	/* and works */
-	f->manual = false;
-	assert_int_equal(wd_send(q, &m[0]), 0);
-	assert_int_equal(collect(q, out, 1), 1);
-	assert_int_equal(out[0]->status, WD_COMP_MSG_OK);
-	assert_int_equal(wd_release_queue(q), 0);
-	detach(dev, f);
-	wd_dma_free(buf);
+	works_then_close(f, dev, q, &m[0], buf);
 }
 
 /* Requests waiting behind others are not late while the queue makes progress. */
@@ -805,11 +818,7 @@ test_deadline_progress(void **state)
 	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
 	qn = qn_of(f);
 	f->manual = true;
-	for (int i = 0; i < 5; i++) {
-		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
-			 buf + 65536 * (i + 1), 65536);
-		reqs[i] = &m[i];
-	}
+	msgs_flat(m, reqs, 5, buf);
 	assert_int_equal(wd_send_burst(q, reqs, 5), 5);
 	/* one completion every 30 ms: 150 ms in all, three deadlines' worth */
 	for (uint16_t slot = 0; slot < 5; slot++) {
@@ -2506,11 +2515,7 @@ test_timeout_drain_wrap(void **state)
 	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
 	qn = qn_of(f);
 	f->manual = true;
-	for (int i = 0; i < 6; i++) {
-		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
-			 buf + 65536 * (i + 1), 65536);
-		reqs[i] = &m[i];
-	}
+	msgs_flat(m, reqs, 6, buf);
 	/* six round trips: the CQ head is at entry 6 of 8 */
 	assert_int_equal(wd_send_burst(q, reqs, 6), 6);
 	for (uint16_t slot = 0; slot < 6; slot++)
@@ -2528,13 +2533,7 @@ test_timeout_drain_wrap(void **state)
 	assert_int_equal(f->resets, 0);
 	assert_int_equal(wd_queue_inflight(q), 0);
 	/* the queue was re-created and works */
-	f->manual = false;
-	assert_int_equal(wd_send(q, &m[0]), 0);
-	assert_int_equal(collect(q, out, 1), 1);
-	assert_int_equal(out[0]->status, WD_COMP_MSG_OK);
-	assert_int_equal(wd_release_queue(q), 0);
-	detach(dev, f);
-	wd_dma_free(buf);
+	works_then_close(f, dev, q, &m[0], buf);
 }
 
 /*
@@ -2559,11 +2558,7 @@ test_cq_room(void **state)
 	q = queue(dev, "zlib", WD_OP_COMPRESS, 8, 0);
 	qn = qn_of(f);
 	f->manual = true;
-	for (int i = 0; i < 8; i++) {
-		msg_flat(&m[i], WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, buf, 1000,
-			 buf + 65536 * (i + 1), 65536);
-		reqs[i] = &m[i];
-	}
+	msgs_flat(m, reqs, 8, buf);
 	assert_int_equal(wd_send_burst(q, reqs, 8), 7);
 	/* one completion, taken: below the doorbell batch, not acknowledged */
 	hzf_complete(f, qn, 0, true);
