@@ -569,9 +569,27 @@ rest_is_zero(int in_fd, uint32_t off, uint32_t len)
 }
 
 /*
+ * At input offset @p off (of @p len): the magic of a format gzip 1.12
+ * decompresses and we do not (its get_method(); zip only at the start of
+ * the file)? Copied through, such data would hide that.
+ */
+static bool
+other_format(uint32_t off, uint32_t len)
+{
+	uint8_t m[4] = { 0, 0, 0, 0 };
+	uint32_t n = len - off < 4 ? len - off : 4;
+
+	in_bytes(off, n, m);
+	if (n >= 2 && m[0] == 0x1f)	/* old gzip, pack, compress (LZW), SCO LZH */
+		return m[1] == 0x9e || m[1] == 0x1e || m[1] == 0x9d || m[1] == 0xa0;
+	return off == 0 && n == 4 && memcmp(m, "PK\003\004", 4) == 0;	/* zip */
+}
+
+/*
  * Input that is not gzip data, with -f into standard output (or -t): copied
  * through unchanged, as zcat -f does: bytes [@p off, @p len) of the input
- * chain, then the rest of @p in_fd. @return 0, or -1 after a message.
+ * chain, then the rest of @p in_fd. Data of another format gzip reads
+ * (other_format()) is refused. @return 0, or -1 after a message.
  */
 static int
 copy_through(int in_fd, int out_fd, uint32_t off, uint32_t len, const char *name,
@@ -580,6 +598,11 @@ copy_through(int in_fd, int out_fd, uint32_t off, uint32_t len, const char *name
 	uint8_t buf[4096];
 	int ret;
 
+	if (other_format(off, len)) {
+		errmsg("%s: not in gzip format (compress, pack, lzh and zip data are not "
+		       "supported)", name);
+		return -1;
+	}
 	while (off < len) {
 		uint32_t n = RTE_MIN((uint32_t)sizeof(buf), len - off);
 
@@ -608,30 +631,6 @@ copy_through(int in_fd, int out_fd, uint32_t off, uint32_t len, const char *name
 write_error:
 	errmsg("%s: write error: %s", name, strerror(-ret));
 	return -1;
-}
-
-/*
- * At input offset @p off (of @p len): the magic of a format gzip 1.12
- * decompresses and we do not (its get_method(); zip only at the start of
- * the file)? Copied through, such data would hide that.
- */
-static bool
-other_format(uint32_t off, uint32_t len)
-{
-	uint8_t m[4] = { 0, 0, 0, 0 };
-	uint32_t n = len - off < 4 ? len - off : 4;
-
-	in_bytes(off, n, m);
-	if (n >= 2 && m[0] == 0x1f)	/* old gzip, pack, compress (LZW), SCO LZH */
-		return m[1] == 0x9e || m[1] == 0x1e || m[1] == 0x9d || m[1] == 0xa0;
-	return off == 0 && n == 4 && memcmp(m, "PK\003\004", 4) == 0;	/* zip */
-}
-
-static void
-other_format_error(const char *name)
-{
-	errmsg("%s: not in gzip format (compress, pack, lzh and zip data are not supported)",
-	       name);
 }
 
 /*
@@ -677,10 +676,6 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 			uint8_t magic[2] = { 0, 0 };
 
 			in_bytes(0, len < 2 ? len : 2, magic);
-			if (cat && other_format(0, len)) {
-				other_format_error(name);
-				goto out;
-			}
 			if (cat && (len < 2 || magic[0] != 0x1f || magic[1] != 0x8b)) {
 				rc = copy_through(in_fd, out_fd, 0, len, name, st);
 				goto out;
@@ -733,10 +728,6 @@ decompress_fd(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 						ncarry = 1;
 						break;
 					}
-				}
-				if (cat && other_format(off, len)) {
-					other_format_error(name);
-					goto out;
 				}
 				if (cat) {
 					rc = copy_through(in_fd, out_fd, off, len, name, st);
