@@ -188,38 +188,61 @@ page_round(void *va, size_t len, uint64_t *start, uint64_t *plen)
 	*plen = e - s;
 }
 
-/*
- * Map (or unmap) [va, va + len) in every model. With @p undo, a failed map
- * undoes its own mappings (wd_dma_map(): all or nothing); without, every
- * model that can map it keeps it (EAL's own memory, which is in use
- * whether one model could map it or not).
- */
-static int
-model_map_all(uint64_t va, uint64_t len, bool map, bool undo)
+/* The model in registry slot @p i, or NULL (a free slot, a device on another bus). */
+static struct wd_dev *
+model_at(unsigned int i)
 {
-	uint32_t mapped = 0;
+	struct wd_dev *d = wd_devs[i];
+
+	return d != NULL && d->bus == WD_BUS_MODEL ? d : NULL;
+}
+
+/* Unmap [va, va + len) from every model. @return 0 or the first error. */
+static int
+model_unmap_all(uint64_t va, uint64_t len)
+{
 	int ret = 0;
 
 	for (unsigned int i = 0; i < WD_MAX_DEVS; i++) {
-		struct wd_dev *d = wd_devs[i];
-		int r;
+		struct wd_dev *d = model_at(i);
+		int r = d != NULL ? d->bops->dma_unmap(d->bctx, va, len) : 0;
 
-		if (d == NULL || d->bus != WD_BUS_MODEL)
-			continue;
-		r = map ? d->bops->dma_map(d->bctx, va, va, len) :
-			  d->bops->dma_unmap(d->bctx, va, len);
-		if (r == 0)
-			mapped |= 1u << i;
 		if (r < 0 && ret == 0)
 			ret = r;
-		if (r < 0 && map && undo)
+	}
+	return ret;
+}
+
+/*
+ * Map [va, va + len) in every model. @p all_or_nothing (wd_dma_map()): at
+ * the first failure the models mapped before it are unmapped again.
+ * Otherwise every model that can map it keeps it (EAL's own memory, which
+ * is in use whether one model could map it or not).
+ * @return 0 or the first error.
+ */
+static int
+model_map_all(uint64_t va, uint64_t len, bool all_or_nothing)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < WD_MAX_DEVS; i++) {
+		struct wd_dev *d = model_at(i);
+		int r = d != NULL ? d->bops->dma_map(d->bctx, va, va, len) : 0;
+
+		if (r < 0 && ret == 0)
+			ret = r;
+		if (r < 0 && all_or_nothing)
 			break;
 	}
-	/* a failed map undoes its own mappings only: the range may be another's */
-	if (ret < 0 && map && undo)
-		for (unsigned int i = 0; i < WD_MAX_DEVS; i++)
-			if (mapped & (1u << i))
-				wd_devs[i]->bops->dma_unmap(wd_devs[i]->bctx, va, len);
+	/* the models before the failing one mapped it: they alone give it back */
+	if (ret < 0 && all_or_nothing)
+		while (i-- > 0) {
+			struct wd_dev *d = model_at(i);
+
+			if (d != NULL)
+				d->bops->dma_unmap(d->bctx, va, len);
+		}
 	return ret;
 }
 
@@ -268,11 +291,11 @@ wd_dma_map(void *va, size_t len)
 	}
 	m->va = s;
 	m->len = l;
-	ret = model_map_all(s, l, true, true);	/* undoes itself when it fails */
+	ret = model_map_all(s, l, true);	/* undoes itself when it fails */
 	if (ret == 0) {
 		ret = wd_pci_dma_map(s, l);
 		if (ret < 0)
-			model_map_all(s, l, false, false);
+			model_unmap_all(s, l);
 	}
 	if (ret < 0) {
 		free(m);
@@ -315,7 +338,7 @@ wd_dma_unmap(void *va, size_t len)
 	}
 	*pp = m->next;
 	wd_user_nmaps--;
-	model_map_all(s, l, false, false);
+	model_unmap_all(s, l);
 	free(m);
 	pthread_mutex_unlock(&wd_core_lock);
 	return 0;
@@ -350,7 +373,8 @@ mem_event_cb(enum rte_mem_event ev, const void *addr, size_t len, void *arg)
 	uint64_t va = (uint64_t)(uintptr_t)addr;
 
 	RTE_SET_USED(arg);
-	if (model_map_all(va, len, ev == RTE_MEM_EVENT_ALLOC, false) < 0)
+	if ((ev == RTE_MEM_EVENT_ALLOC ? model_map_all(va, len, false) :
+					  model_unmap_all(va, len)) < 0)
 		WD_LOG(ERR, "cannot %s %zu bytes at %p in a model IOMMU",
 		       ev == RTE_MEM_EVENT_ALLOC ? "map" : "unmap", len, addr);
 }
