@@ -790,10 +790,8 @@ run_loop(struct pctx *c)
 		}
 		now = rte_get_timer_cycles();
 		if (!c->stopping && (perf_force_stop ||
-				     (c->reqs_target == 0 && now >= end))) {
+				     (c->reqs_target == 0 && now >= end)))
 			c->stopping = true;
-			r->interrupted = perf_force_stop;
-		}
 		/*
 		 * Ops armed but not submitted are not sent, but a stream's next ones
 		 * (for one more --duration at most: then as SIGINT).
