@@ -98,6 +98,22 @@ stream_report(const struct hzip_stream *st, struct wd_comp_msg *m)
 	m->isize = st->isize;
 }
 
+/*
+ * Decompression with output still kept back (small rooms): the device's
+ * sums cover that output too, so @p m gets those of the output handed out,
+ * @p from plus the @p n bytes at @p p.
+ */
+static void
+stream_report_handed_out(struct hzip_stream *st, struct wd_comp_msg *m, uint32_t from,
+			 const uint8_t *p, uint32_t n)
+{
+	if (st->op != WD_OP_DECOMPRESS || st->pend_len == 0)
+		return;
+	st->pend_chk = wd_comp_chksum_update((enum wd_comp_alg)st->alg, from, p, n);
+	m->checksum = st->pend_chk;
+	m->isize = st->isize - st->pend_len;
+}
+
 static int
 prep_fail(struct hzip_qp *zq, struct wd_comp_msg *m, uint8_t status)
 {
@@ -173,13 +189,7 @@ stream_drain(struct hzip_qp *zq, struct hzip_stream *st, struct wd_comp_msg *m)
 	m->produced = n;
 	m->hw_status = 0;
 	stream_report(st, m);
-	if (st->op == WD_OP_DECOMPRESS && st->pend_len > 0) {
-		/* the device's sums cover output still kept back: report what was handed out */
-		st->pend_chk = wd_comp_chksum_update((enum wd_comp_alg)st->alg, st->pend_chk,
-						     stream_bounce(st) + st->pend_off - n, n);
-		m->checksum = st->pend_chk;
-		m->isize = st->isize - st->pend_len;
-	}
+	stream_report_handed_out(st, m, st->pend_chk, stream_bounce(st) + st->pend_off - n, n);
 	hzip_sw_complete(zq, m, status);
 	return PREP_SW;
 }
@@ -1092,13 +1102,7 @@ complete_stream(const struct hzip_slot *sl, const struct hzip_sqe *sqe, struct w
 
 		m->produced = 0;
 		status = stream_emit(st, m, stream_bounce(st), len, status);
-		if (st->op == WD_OP_DECOMPRESS && st->pend_len > 0) {
-			/* the device's sums cover output kept back: report what was handed out */
-			st->pend_chk = wd_comp_chksum_update((enum wd_comp_alg)st->alg, before,
-							     stream_bounce(st), m->produced);
-			m->checksum = st->pend_chk;
-			m->isize = st->isize - st->pend_len;
-		}
+		stream_report_handed_out(st, m, before, stream_bounce(st), m->produced);
 	}
 	return status;
 }
