@@ -1020,6 +1020,48 @@ stream_pieces(const struct wd_comp_xform *x, const uint8_t *comp, size_t clen, u
 }
 
 /*
+ * Decode @p copies streams of @p cl bytes each from @p comp (@p tot bytes
+ * with what follows them) on @p st, each by an op with no output room and
+ * then one with room: no op takes bytes past a stream's end, and every
+ * stream gives @p plain back (@p end_flag: the second op says STREAM_END).
+ */
+static void
+zero_room_then_room(void *st, const uint8_t *comp, size_t tot, size_t cl, int copies,
+		    const uint8_t *plain, size_t plen, bool end_flag)
+{
+	uint8_t out[4000];
+	size_t pos = 0;
+
+	for (int s = 0; s < copies; s++) {
+		size_t made = 0;
+
+		for (int room = 0; room < 2; room++) {
+			size_t n = tot - pos, rm = room ? sizeof(out) - made : 0;
+			struct rte_mbuf *src = ct_chain_from(comp + pos, n, 0, 0);
+			struct rte_mbuf *dst = ct_chain_room(rm, 0);
+			struct wd_comp_op *op = op_make(st, true, src, 0, (uint32_t)n, dst, 0,
+							WD_COMP_FLUSH_NONE);
+
+			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
+			assert_int_equal(op->status, room ? WD_COMP_OP_SUCCESS :
+					 WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
+			ct_chain_read(dst, 0, out + made, op->produced);
+			made += op->produced;
+			pos += op->consumed;
+			assert_true(pos <= (size_t)(s + 1) * cl);
+			if (room && end_flag)
+				assert_true(op->flags & WD_COMP_OP_F_STREAM_END);
+			rte_pktmbuf_free(src);
+			rte_pktmbuf_free(dst);
+			wd_comp_op_free(op);
+		}
+		assert_int_equal(pos, (size_t)(s + 1) * cl);
+		assert_int_equal(made, plen);
+		assert_memory_equal(out, plain, plen);
+	}
+}
+
+/*
  * A stream decompression op with no output room at all, then the rest with
  * room: bytes after the end of the stream are never consumed (ISA-L read
  * them ahead in the zero-room op and they were lost: the total consumed
@@ -1039,8 +1081,7 @@ test_stream_zero_room(void **state)
 		size_t cl = ct_zlib_comp(algs[a], 6, 15, plain, sizeof(plain), comp, sizeof(comp));
 		/* gzip: a second copy would be a second member of the same stream */
 		int copies = algs[a] == WD_COMP_ALG_GZIP ? 1 : 2;
-		size_t tot, pos = 0, made = 0;
-		uint8_t out[4000];
+		size_t tot;
 		void *st;
 
 		/* the stream (twice for zlib/deflate: a new stream follows), then trailing data */
@@ -1049,33 +1090,7 @@ test_stream_zero_room(void **state)
 		tot = copies * cl + sizeof(trailing) - 1;
 		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
 		assert_int_equal(wd_comp_stream_create(g_dev, &x, &st), 0);
-		for (int s = 0; s < copies; s++) {
-			made = 0;
-			for (int room = 0; room < 2; room++) {
-				size_t n = tot - pos;
-				struct rte_mbuf *src = ct_chain_from(comp + pos, n, 0, 0);
-				size_t rm = room ? sizeof(out) - made : 0;
-				struct rte_mbuf *dst = ct_chain_room(rm, 0);
-				struct wd_comp_op *op = op_make(st, true, src, 0, (uint32_t)n, dst,
-								0, WD_COMP_FLUSH_NONE);
-
-				assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
-				assert_int_equal(op->status, room ? WD_COMP_OP_SUCCESS :
-						 WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
-				ct_chain_read(dst, 0, out + made, op->produced);
-				made += op->produced;
-				pos += op->consumed;
-				assert_true(pos <= (size_t)(s + 1) * cl);
-				if (room)
-					assert_true(op->flags & WD_COMP_OP_F_STREAM_END);
-				rte_pktmbuf_free(src);
-				rte_pktmbuf_free(dst);
-				wd_comp_op_free(op);
-			}
-			assert_int_equal(pos, (size_t)(s + 1) * cl);
-			assert_int_equal(made, sizeof(plain));
-			assert_memory_equal(out, plain, sizeof(plain));
-		}
+		zero_room_then_room(st, comp, tot, cl, copies, plain, sizeof(plain), true);
 		assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
 	}
 }
@@ -1103,9 +1118,9 @@ static void
 test_stream_zero_room_nomem(void **state)
 {
 	static const char trailing[] = "TRAILING-DATA";
-	uint8_t plain[3000], comp[8192], out[4000];
+	uint8_t plain[3000], comp[8192];
 	struct wd_comp_xform x;
-	size_t cl, tot, pos = 0;
+	size_t cl, tot;
 	void *st;
 
 	(void)state;
@@ -1126,31 +1141,7 @@ test_stream_zero_room_nomem(void **state)
 	while (nomem_nh < RTE_DIM(nomem_hog) &&
 	       (nomem_hog[nomem_nh] = rte_malloc(NULL, 32768, 0)) != NULL)
 		nomem_nh++;
-	for (int s = 0; s < 2; s++) {
-		size_t made = 0;
-
-		for (int room = 0; room < 2; room++) {
-			size_t n = tot - pos, rm = room ? sizeof(out) - made : 0;
-			struct rte_mbuf *src = ct_chain_from(comp + pos, n, 0, 0);
-			struct rte_mbuf *dst = ct_chain_room(rm, 0);
-			struct wd_comp_op *op = op_make(st, true, src, 0, (uint32_t)n, dst, 0,
-							WD_COMP_FLUSH_NONE);
-
-			assert_int_equal(ct_run(g_dev, 0, &op, 1), 0);
-			assert_int_equal(op->status, room ? WD_COMP_OP_SUCCESS :
-					 WD_COMP_OP_OUT_OF_SPACE_RECOVERABLE);
-			ct_chain_read(dst, 0, out + made, op->produced);
-			made += op->produced;
-			pos += op->consumed;
-			assert_true(pos <= (size_t)(s + 1) * cl);
-			rte_pktmbuf_free(src);
-			rte_pktmbuf_free(dst);
-			wd_comp_op_free(op);
-		}
-		assert_int_equal(pos, (size_t)(s + 1) * cl);
-		assert_int_equal(made, sizeof(plain));
-		assert_memory_equal(out, plain, sizeof(plain));
-	}
+	zero_room_then_room(st, comp, tot, cl, 2, plain, sizeof(plain), false);
 	nomem_teardown(NULL);
 	assert_int_equal(wd_comp_stream_free(g_dev, st), 0);
 }
