@@ -160,6 +160,32 @@ slurp_fd(int fd, size_t *len)
 }
 
 int
+apps_spawn(const struct apps_cmd *c, const char *cwd, const char *err_path, const int *out_pipe,
+	   int ignore_sig)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int out = out_pipe != NULL ? out_pipe[1] : open("/dev/null", O_WRONLY);
+
+		if (fd < 0 || out < 0 || (cwd != NULL && chdir(cwd) < 0))
+			_exit(99);
+		dup2(fd, STDERR_FILENO);
+		dup2(out, STDOUT_FILENO);
+		if (out_pipe != NULL) {
+			close(out_pipe[0]);
+			close(out_pipe[1]);
+		}
+		if (ignore_sig != 0)
+			signal(ignore_sig, SIG_IGN);
+		execv(c->argv[0], (char *const *)(uintptr_t)c->argv);
+		_exit(98);
+	}
+	return pid;
+}
+
+int
 apps_run(const struct apps_cmd *c, const char *in_path, const char *cwd, unsigned int timeout_s,
 	 struct apps_result *r)
 {

@@ -52,6 +52,15 @@ const char *apps_eal_string(unsigned int mem_mb);
  */
 int apps_run(const struct apps_cmd *c, const char *in_path, const char *cwd, unsigned int timeout_s,
 	     struct apps_result *r);
+/**
+ * Start the command in the background, in @p cwd (NULL: unchanged), with
+ * standard error into the file @p err_path and standard output into the
+ * write end of @p out_pipe (NULL: /dev/null; both ends are closed in the
+ * child), and signal @p ignore_sig ignored (0: none), as nohup or a
+ * background job of a script would. @return its pid (for waitpid()), or -1.
+ */
+int apps_spawn(const struct apps_cmd *c, const char *cwd, const char *err_path,
+	       const int *out_pipe, int ignore_sig);
 /** Free the captured output. */
 void apps_result_free(struct apps_result *r);
 /** Print the command, status and output (for failing assertions). */

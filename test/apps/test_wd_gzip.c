@@ -748,19 +748,8 @@ test_closed_pipe(void **state)
 	apps_cmd_add(&c, "-c");
 	apps_cmd_add(&c, path("r"));
 	assert_int_equal(pipe(fds), 0);
-	pid = fork();
+	pid = apps_spawn(&c, NULL, err, fds, 0);
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fd < 0)
-			_exit(99);
-		dup2(fd, STDERR_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
-		_exit(98);
-	}
 	close(fds[1]);
 	assert_int_equal(read(fds[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
 	close(fds[0]);
@@ -794,23 +783,8 @@ start_ignoring(int ign, const int *out_pipe, const char *err, const char *const 
 	apps_cmd_add(&c, "--dev=model");
 	for (; *args != NULL; args++)
 		apps_cmd_add(&c, *args);
-	pid = fork();
+	pid = apps_spawn(&c, dir, err, out_pipe, ign);
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fd < 0 || chdir(dir) < 0)
-			_exit(99);
-		dup2(fd, STDERR_FILENO);
-		if (out_pipe != NULL) {
-			dup2(out_pipe[1], STDOUT_FILENO);
-			close(out_pipe[0]);
-			close(out_pipe[1]);
-		}
-		signal(ign, SIG_IGN);
-		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
-		_exit(98);
-	}
 	return pid;
 }
 

@@ -832,7 +832,6 @@ spawn_perf(const char *duration, const char *path, const char *err, int ignore)
 {
 	struct apps_cmd c;
 	pid_t pid;
-	int fd;
 
 	apps_cmd_init(&c, WD_PERF);
 	apps_cmd_eal(&c, MEM_MB, "0");
@@ -844,21 +843,8 @@ spawn_perf(const char *duration, const char *path, const char *err, int ignore)
 	apps_cmd_add(&c, "--no-progress");
 	apps_cmd_add(&c, "--json");
 	apps_cmd_add(&c, path);
-	pid = fork();
+	pid = apps_spawn(&c, NULL, err, NULL, ignore);
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0)
-			_exit(99);
-		dup2(fd, STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);
-		if (ignore != 0)
-			signal(ignore, SIG_IGN);
-		execv(c.argv[0], (char *const *)(uintptr_t)c.argv);
-		_exit(98);
-	}
 	return pid;
 }
 
