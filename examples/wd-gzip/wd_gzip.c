@@ -1049,8 +1049,9 @@ process_file(const char *path)
 	close(in_fd);
 	if (opt.verbose)
 		report_ratio(path, &st, opt.keep ? "created" : "replaced with", out_path);
+	/* the output is complete: a warning (exit 2), as gzip says it */
 	if (!opt.keep && unlink(path) < 0)
-		errmsg("%s: cannot remove: %s", path, strerror(errno));
+		warnmsg("%s: cannot remove: %s", path, strerror(errno));
 	return;
 fail:
 	if (out_fd >= 0)
