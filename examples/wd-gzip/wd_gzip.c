@@ -860,6 +860,18 @@ may_overwrite(const char *path)
 	return true;
 }
 
+/*
+ * As gzip: a regular file compressed whole that did not have the length it
+ * had when opened changed while it was read. A note only (the exit status
+ * stays), and the output holds what was read.
+ */
+static void
+check_size(const char *path, const struct stat *sb, const struct stream_stats *st)
+{
+	if (!opt.decompress && S_ISREG(sb->st_mode) && st->in != (uint64_t)sb->st_size)
+		fprintf(stderr, PROG ": %s: file size changed while zipping\n", path);
+}
+
 static int
 process_stream(int in_fd, int out_fd, const char *name, struct stream_stats *st)
 {
@@ -955,8 +967,11 @@ process_file(const char *path)
 			close(in_fd);
 			return;
 		}
-		if (process_stream(in_fd, STDOUT_FILENO, path, &st) == 0 && opt.verbose)
-			report_ratio(path, &st, "", NULL);
+		if (process_stream(in_fd, STDOUT_FILENO, path, &st) == 0) {
+			check_size(path, &sb, &st);
+			if (opt.verbose)
+				report_ratio(path, &st, "", NULL);
+		}
 		close(in_fd);
 		return;
 	}
@@ -1023,6 +1038,7 @@ process_file(const char *path)
 	tmp_active = 1;
 	if (process_stream(in_fd, out_fd, path, &st) < 0)
 		goto fail;
+	check_size(path, &sb, &st);
 	/* Same mode, owner and times as the input, as gzip does. */
 	if (fchown(out_fd, sb.st_uid, sb.st_gid) < 0)
 		(void)fchown(out_fd, (uid_t)-1, sb.st_gid);

@@ -685,6 +685,48 @@ test_file_rules(void **state)
 }
 
 /*
+ * A regular file whose length changes while it is read (a /proc file says
+ * 0 bytes and has more): gzip's note, exit 0, and the output holds all
+ * that was read.
+ */
+static void
+test_size_changed(void **state)
+{
+	struct apps_result r;
+	uint8_t *back;
+	size_t len;
+
+	(void)state;
+	if (access("/proc/version", R_OK) != 0) {
+		print_message("skipped: no /proc/version\n");
+		skip();
+		return;
+	}
+	assert_int_equal(gz(&r, NULL, "-c", "/proc/version", NULL), 0);
+	assert_non_null(strstr(r.err, "/proc/version: file size changed while zipping"));
+	assert_int_equal(apps_write_file(path("pv.gz"), r.out, r.out_len), 0);
+	apps_result_free(&r);
+	if (have_gzip) {
+		assert_int_equal(sys_cmd(path("pv"), NULL, gzip_bin(), "-dc", path("pv.gz"), NULL),
+				 0);
+		back = apps_read_file(path("pv"), &len);
+		assert_non_null(back);
+		assert_true(len > 5);
+		assert_memory_equal(back, "Linux", 5);
+		free(back);
+	}
+	/* an ordinary file has no note */
+	assert_int_equal(apps_write_file(path("same"), "same size", 9), 0);
+	assert_int_equal(gz(&r, NULL, "-k", "same", NULL), 0);
+	assert_null(strstr(r.err, "size changed"));
+	apps_result_free(&r);
+	unlink(path("pv"));
+	unlink(path("pv.gz"));
+	unlink(path("same"));
+	unlink(path("same.gz"));
+}
+
+/*
  * An input that cannot be removed after its output is complete: a warning
  * (exit 2) and the output kept, as gzip 1.12 does, not an error.
  */
@@ -1064,6 +1106,7 @@ main(void)
 		cmocka_unit_test(test_truncation_scan_and_trailing),
 		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_input_not_removed),
+		cmocka_unit_test(test_size_changed),
 		cmocka_unit_test(test_sw_device),
 		cmocka_unit_test(test_stream_across_reset),
 		cmocka_unit_test(test_closed_pipe),
