@@ -751,9 +751,15 @@ fast_decompress(struct wd_comp_sw_qp *sq, const struct wd_comp_xf *xf, uint8_t *
 		/*
 		 * Out of room: the output is full and the data goes on. Once the
 		 * final block has ended (only a trailer awaited), the input is
-		 * cut short whatever the room: that is ERR_DATA below.
+		 * cut short whatever the room: that is ERR_DATA below. Out of
+		 * room, ISA-L holds back the literals of a multi-symbol lookup
+		 * and decodes the match after them: a distance reaching into
+		 * them is "invalid" though the data is good (a run of one byte
+		 * into a room of 0). With the output full that is out of room
+		 * too, as zlib says (it checks no distance without room).
 		 */
 		if (ret == ISAL_OUT_OVERFLOW ||
+		    (ret == ISAL_INVALID_LOOKBACK && inf->avail_out == 0) ||
 		    (ret == ISAL_END_INPUT && inf->avail_out == 0 &&
 		     inf->block_state < ISAL_BLOCK_INPUT_DONE)) {
 			res->status = WD_COMP_OP_OUT_OF_SPACE_TERMINATED;

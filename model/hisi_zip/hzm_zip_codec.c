@@ -277,6 +277,16 @@ inflate_isal(struct hzm_worker *w, const uint8_t *in, uint64_t in_len, uint8_t *
 		return HZM_INF_TRUNC;
 	case ISAL_OUT_OVERFLOW:
 		return HZM_INF_OUT_FULL;
+	case ISAL_INVALID_LOOKBACK:
+		/*
+		 * Out of room ISA-L holds back the literals of a multi-symbol
+		 * lookup and decodes the match after them: a distance into them
+		 * is "invalid" though the data is good. Good data that does
+		 * not fit is DSTLEN_OUT on the device, as in zlib.
+		 */
+		if (st->avail_out == 0)
+			return HZM_INF_OUT_FULL;
+		return HZM_INF_DATA_ERR;
 	default:
 		return HZM_INF_DATA_ERR;
 	}

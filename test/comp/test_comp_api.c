@@ -595,6 +595,98 @@ test_out_of_space(void **state)
 	}
 }
 
+/* zlib's deflate with a memory level and strategy of our choice. */
+static size_t
+zlib_comp_ml(enum wd_comp_alg alg, int level, int mem_level, int strategy, const void *in,
+	     size_t len, void *out, size_t room)
+{
+	int wbits = alg == WD_COMP_ALG_DEFLATE ? -15 : alg == WD_COMP_ALG_ZLIB ? 15 : 31;
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, wbits, mem_level, strategy), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)room;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&z);
+	return z.total_out;
+}
+
+static uint32_t
+xorshift32(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/*
+ * Decompress @p plain, compressed by zlib (memory level 1), on the device
+ * into every room from @p lo to @p hi (all too small: TERMINATED, nothing
+ * consumed or produced), the input in one segment and, with @p seg, in
+ * pieces of @p seg bytes; then into room enough.
+ */
+static void
+small_rooms(const uint8_t *plain, size_t len, int level, int strategy, uint32_t lo, uint32_t hi,
+	    uint32_t seg)
+{
+	static uint8_t comp[8192], out[512], back[60000];
+	struct wd_comp_xform x;
+	struct wd_comp_op r;
+
+	for (size_t a = 0; a < RTE_DIM(algs); a++) {
+		size_t clen =
+			zlib_comp_ml(algs[a], level, 1, strategy, plain, len, comp, sizeof(comp));
+
+		xform_set(&x, WD_OP_DECOMPRESS, algs[a], 0);
+		for (uint32_t room = lo; room <= hi; room++) {
+			for (uint32_t sg = 0; sg <= seg; sg += seg > 0 ? seg : 1) {
+				uint8_t st =
+					eng_stateless(&x, comp, clen, out, room, sg, 0, 0, 0, &r);
+
+				if (st != WD_COMP_OP_OUT_OF_SPACE_TERMINATED)
+					fail_msg("%s room %u seg %u: %s", wd_comp_alg_str(algs[a]),
+						 room, sg,
+						 wd_comp_op_status_str((enum wd_comp_op_status)st));
+				assert_int_equal(r.consumed, 0);
+				assert_int_equal(r.produced, 0);
+			}
+		}
+		assert_int_equal(eng_stateless(&x, comp, clen, back, len, 0, 0, 0, 0, &r),
+				 WD_COMP_OP_SUCCESS);
+		assert_int_equal(r.produced, len);
+		assert_memory_equal(back, plain, len);
+	}
+}
+
+/*
+ * Stateless decompression of good data into too little room is
+ * OUT_OF_SPACE_TERMINATED, whatever the data: ISA-L (the software engine,
+ * the model), out of room, holds back the literals of a multi-symbol
+ * lookup and decodes the match after them, and it called a distance into
+ * them invalid (ERR_DATA). Small dynamic blocks (memory level 1) give
+ * such lookups: a run of one byte into a room of 0, and data of a period
+ * of 285 bytes into a room of 223 (no bounce buffer on hisi_zip).
+ */
+static void
+test_out_of_space_small_room(void **state)
+{
+	static uint8_t plain[60000];
+	uint32_t s = 1152, period = 201 + xorshift32(&s) % 140;
+
+	(void)state;
+	memset(plain, 2, sizeof(plain));
+	small_rooms(plain, sizeof(plain), 7, Z_RLE, 0, 8, 16);
+	for (size_t i = 0; i < period; i++)
+		plain[i] = (uint8_t)('a' + xorshift32(&s) % 6);
+	for (size_t i = period; i < (size_t)period * 8; i++)
+		plain[i] = plain[i - period];
+	small_rooms(plain, (size_t)period * 8, 6, Z_DEFAULT_STRATEGY, 200, period, 0);
+}
+
 /* Stateful compression: input in pieces, output in small pieces (RECOVERABLE). */
 static size_t
 stream_compress(const struct wd_comp_xform *x, const uint8_t *data, size_t len, size_t in_step,
@@ -2368,6 +2460,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sgl),
 		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_out_of_space),
+		cmocka_unit_test(test_out_of_space_small_room),
 		cmocka_unit_test(test_stateful_comp),
 		cmocka_unit_test(test_stateful_decomp_tiny),
 		cmocka_unit_test(test_stateful_decomp_final),
