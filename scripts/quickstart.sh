@@ -31,6 +31,16 @@ case "$cmd" in demo|test) ;; *) usage ;; esac
 
 say() { printf '== %s\n' "$*"; }
 
+# "test" always ends with a summary line, also when the set-up fails
+summary_done=0
+# shellcheck disable=SC2317  # called by the EXIT trap
+on_exit() {
+    local st=$?
+    [ "$summary_done" = 1 ] || [ "$st" -eq 0 ] ||
+        echo "0 passed, 1 failed (set-up failed, exit $st)"
+}
+if [ "$cmd" = test ]; then trap on_exit EXIT; fi
+
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
@@ -51,7 +61,8 @@ if [ ${#missing[@]} -gt 0 ] && [ "${WD_SKIP_APT:-0}" != 1 ]; then
     say "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -q >/dev/null ||
-        { echo "error: apt-get update failed (need root or sudo)" >&2; exit 1; }
+        { echo "error: apt-get update failed (needs root or sudo, and a package" \
+               "mirror; WD_SKIP_APT=1 skips the packages)" >&2; exit 1; }
     as_root apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
         { echo "error: apt-get install ${missing[*]} failed" >&2; exit 1; }
 fi
@@ -59,8 +70,13 @@ fi
 # ---- build -------------------------------------------------------------------
 if [ ! -f "$build/build.ninja" ]; then
     say "configuring $build"
+    # meson writes its errors to stdout: show them when it fails
     # shellcheck disable=SC2086
-    meson setup "$build" -Dwerror=true ${WD_MESON_OPTS:-} >/dev/null
+    if ! setup_out=$(meson setup "$build" -Dwerror=true ${WD_MESON_OPTS:-} 2>&1); then
+        printf '%s\n' "$setup_out" | tail -n 20 >&2
+        echo "error: meson setup $build failed" >&2
+        exit 1
+    fi
 fi
 say "building"
 ninja -C "$build" >/dev/null || { ninja -C "$build"; exit 1; }
@@ -117,13 +133,17 @@ fi
 
 say "running the test suite"
 export WD_TEST_EAL_ARGS="${WD_TEST_EAL_ARGS:-}"
+# a log left by an earlier run must not be counted as this one's
+rm -f "$build/meson-logs/testlog.json"
 set +e
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@"
 rc=$?
 set -e
-# A plain summary line, for people and for CI.
-python3 - "$build/meson-logs/testlog.json" <<'EOF'
+summary_done=1
+# A plain summary line, for people and for CI; the exit status follows it.
+python3 - "$build/meson-logs/testlog.json" "$rc" <<'EOF' || [ "$rc" -ne 0 ] || rc=1
 import json, sys
+rc = int(sys.argv[2])
 passed = failed = skipped = 0
 try:
     with open(sys.argv[1]) as f:
@@ -139,8 +159,12 @@ try:
             else:
                 failed += 1
 except OSError:
-    failed += 1
+    failed += 1     # no test ran
+# meson test failed without a failed test (bad option, rebuild failed...)
+if rc != 0 and failed == 0:
+    failed = 1
 extra = f" ({skipped} skipped)" if skipped else ""
 print(f"{passed} passed, {failed} failed{extra}")
+sys.exit(1 if failed else 0)
 EOF
 exit $rc
