@@ -212,8 +212,8 @@ test_header_fields(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < RTE_DIM(sets); i++) {
-		assert_int_equal(sh("cd %s && rm -f h.gz && python3 %s %s h.gz %s && gzip -t h.gz",
-				    g_dir, g_script, fnames[F_TEXT], sets[i]), 0);
+		assert_int_equal(sh("cd %s && rm -f h.gz && python3 '%s' %s h.gz %s && "
+				    "gzip -t h.gz", g_dir, g_script, fnames[F_TEXT], sets[i]), 0);
 		check_decompress("h.gz", fdata[F_TEXT], flen[F_TEXT]);
 	}
 	/* members with and without fields, one after the other */
@@ -225,8 +225,9 @@ test_header_fields(void **state)
 		memcpy(want, fdata[F_TEXT], flen[F_TEXT]);
 		memcpy(want + flen[F_TEXT], fdata[F_MIXED], flen[F_MIXED]);
 		memcpy(want + flen[F_TEXT] + flen[F_MIXED], fdata[F_TEXT], flen[F_TEXT]);
-		assert_int_equal(sh("cd %s && rm -f hm.gz && python3 %s %s hm.gz xnch && "
-				    "gzip -c %s >> hm.gz && python3 %s %s hm.gz h && gzip -t hm.gz",
+		assert_int_equal(sh("cd %s && rm -f hm.gz && python3 '%s' %s hm.gz xnch && "
+				    "gzip -c %s >> hm.gz && python3 '%s' %s hm.gz h && "
+				    "gzip -t hm.gz",
 				    g_dir, g_script, fnames[F_TEXT], fnames[F_MIXED], g_script,
 				    fnames[F_TEXT]), 0);
 		check_decompress("hm.gz", want, total);

@@ -37,7 +37,9 @@ run_checker(const char *trace, const char *extra)
 	int st;
 
 	assert_non_null(root);
-	snprintf(cmd, sizeof(cmd), "python3 %s/model/hisi_zip/hzm_trace_check.py %s --strict %s",
+	/* quoted: the source tree's path may contain spaces */
+	snprintf(cmd, sizeof(cmd),
+		 "python3 '%s/model/hisi_zip/hzm_trace_check.py' '%s' --strict %s",
 		 root, trace, extra);
 	fflush(stdout);
 	st = system(cmd);

@@ -282,7 +282,8 @@ run_checker(const char *trace, const char *extra)
 
 	if (root == NULL || system("python3 -c 1 >/dev/null 2>&1") != 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "python3 %s/model/hisi_zip/hzm_trace_check.py %s %s --quiet",
+	snprintf(cmd, sizeof(cmd),
+		 "python3 '%s/model/hisi_zip/hzm_trace_check.py' '%s' %s --quiet",
 		 root, trace, extra);
 	st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
