@@ -47,6 +47,16 @@ while getopts "b:f:s:m:r:i:l:d:o:h" opt; do
     esac
 done
 
+for v in "$reps" "$maxsegs" "$lcore" ${iters:+"$iters"} $segs; do
+    case $v in ''|*[!0-9]*)
+        echo "compare_isal: -r, -m, -l, -i and -s take numbers, not '$v'" >&2; exit 2 ;;
+    esac
+done
+if [ -z "$segs" ] || [ "$reps" -lt 1 ] || [ "$maxsegs" -lt 1 ]; then
+    echo "compare_isal: -s needs a size, -r and -m at least 1" >&2
+    exit 2
+fi
+
 bench=$build/test/comp/comp_bench
 perf=$(command -v dpdk-test-compress-perf || true)
 if [ ! -x "$bench" ]; then
@@ -79,12 +89,13 @@ size=$(stat -c %s "$file")
 
 # hugepages if there are enough free, else plain memory (both tools run either way)
 free_hp=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-mem="-m 256"
+mem="-m 256 --in-memory"
 if [ "$free_hp" -lt 160 ]; then
-    mem="-m 256 --no-huge"
+    # EAL 22.11 refuses --in-memory with --no-huge: no shared config instead
+    mem="-m 256 --no-huge --no-shconf"
     echo "notice: few free hugepages ($free_hp): running with --no-huge" >&2
 fi
-eal_common="--no-pci --in-memory --no-telemetry --log-level=lib.eal:error $mem"
+eal_common="--no-pci --no-telemetry --log-level=lib.eal:error $mem"
 
 # "Comp [Gbps]" and "Decomp [Gbps]" of the result line: level, size, ratio, comp, decomp
 result() { awk 'f && NF == 6 { print $3, $4, $5, $6; exit } /Comp \[Gbps\]/ { f = 1 }' "$1"; }
