@@ -113,15 +113,21 @@ wd_model_attach(const char *args, struct wd_dev **devp)
 		       rest, strerror(-ret));
 		return ret;
 	}
+	/*
+	 * The IOMMU learns every mapping before the driver runs. The device
+	 * enters the registry under the memory lock too: EAL's memory events
+	 * (their callback runs under the write lock and maps into every model
+	 * of the registry) see it complete and mapped, or not at all, never
+	 * mapping a segment that the walk below maps again (-EEXIST).
+	 */
+	rte_mcfg_mem_read_lock();
 	dev = wd_dev_new(WD_BUS_MODEL, &desc, rest);
+	ret = dev == NULL ? -ENOSPC : wd_model_map_memory(dev);
+	rte_mcfg_mem_read_unlock();
 	if (dev == NULL) {
 		desc.ops->destroy(desc.ctx);
-		return -ENOSPC;
+		return ret;
 	}
-	/* The IOMMU learns every mapping before the driver runs. */
-	rte_mcfg_mem_read_lock();
-	ret = wd_model_map_memory(dev);
-	rte_mcfg_mem_read_unlock();
 	if (ret < 0) {
 		WD_LOG(ERR, "%s: cannot map EAL memory into the model's IOMMU", dev->name);
 		wd_dev_free(dev);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <rte_lcore.h>
+#include <rte_eal_memconfig.h>
 #include <rte_malloc.h>
 
 #include "wd_config.h"
@@ -105,6 +106,12 @@ wd_dev_free(struct wd_dev *dev)
 {
 	if (dev == NULL)
 		return;
+	if (dev->bus == WD_BUS_MODEL) {
+		/* memory events (wd_mem.c, under the write lock) stop calling it first */
+		rte_mcfg_mem_read_lock();
+		wd_devs[dev->id] = NULL;
+		rte_mcfg_mem_read_unlock();
+	}
 	if (dev->bops != NULL && dev->irq_nvec > 0 && dev->bops->irq_disable != NULL)
 		dev->bops->irq_disable(dev->bctx);
 	if (dev->bops != NULL && dev->bops->destroy != NULL)

@@ -366,7 +366,12 @@ wd_mem_apply_user_maps(struct wd_dev *dev)
 	return 0;
 }
 
-/* EAL grew or shrank its memory: keep the models' IOMMUs in step. */
+/*
+ * EAL grew or shrank its memory: keep the models' IOMMUs in step. Runs
+ * under EAL's memory write lock, without wd_core_lock (the control path
+ * takes the memory lock under wd_core_lock): a model enters and leaves
+ * the registry under the read lock (wd_model_attach(), wd_dev_free()).
+ */
 static void
 mem_event_cb(enum rte_mem_event ev, const void *addr, size_t len, void *arg)
 {
