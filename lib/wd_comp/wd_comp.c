@@ -470,6 +470,24 @@ wd_comp_dev_info_get(uint8_t dev_id, struct wd_comp_dev_info *info)
 	return ret;
 }
 
+/*
+ * The counters of @p qp since its last reset. Only the queue pair's thread
+ * writes them (no atomics on the data path): a reset records them as a
+ * base instead of clearing them under that thread, whose next `+=` would
+ * write back the value it read before the clearing.
+ */
+static void
+qp_stats_read(const struct wd_comp_qp *qp, struct wd_comp_stats *out)
+{
+	const uint64_t *c = (const uint64_t *)(const void *)&qp->stats;
+	const uint64_t *b = (const uint64_t *)(const void *)&qp->stats_base;
+	uint64_t *o = (uint64_t *)(void *)out;
+
+	RTE_BUILD_BUG_ON(sizeof(*out) % sizeof(uint64_t) != 0);
+	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		o[i] = __atomic_load_n(&c[i], __ATOMIC_RELAXED) - b[i];
+}
+
 static void
 qp_free(struct wd_comp_qp *qp)
 {
@@ -495,7 +513,12 @@ qp_release(struct wd_comp_dev *d, uint16_t id)
 			    qp->inflight);
 		return -EBUSY;
 	}
-	wd_comp_qp_stats_add(&d->closed_stats, &qp->stats);
+	{
+		struct wd_comp_stats s;
+
+		qp_stats_read(qp, &s);
+		wd_comp_qp_stats_add(&d->closed_stats, &s);
+	}
 	d->qps[id] = NULL;
 	qp_free(qp);
 	return 0;
@@ -1819,9 +1842,14 @@ wd_comp_stats_get_locked(uint8_t dev_id, struct wd_comp_stats *stats)
 	if (stats == NULL)
 		return -EINVAL;
 	*stats = d->closed_stats;
-	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++)
-		if (d->qps[i] != NULL)
-			wd_comp_qp_stats_add(stats, &d->qps[i]->stats);
+	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++) {
+		struct wd_comp_stats s;
+
+		if (d->qps[i] == NULL)
+			continue;
+		qp_stats_read(d->qps[i], &s);
+		wd_comp_qp_stats_add(stats, &s);
+	}
 	return 0;
 }
 
@@ -1847,7 +1875,7 @@ wd_comp_qp_stats_get_locked(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats
 		return -ENODEV;
 	if (stats == NULL || qp_id >= WD_COMP_MAX_QPS || d->qps[qp_id] == NULL)
 		return -EINVAL;
-	*stats = d->qps[qp_id]->stats;
+	qp_stats_read(d->qps[qp_id], stats);
 	return 0;
 }
 
@@ -1873,8 +1901,12 @@ wd_comp_stats_reset_locked(uint8_t dev_id)
 		return;
 	memset(&d->closed_stats, 0, sizeof(d->closed_stats));
 	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++)
-		if (d->qps[i] != NULL)
-			memset(&d->qps[i]->stats, 0, sizeof(d->qps[i]->stats));
+		if (d->qps[i] != NULL) {
+			struct wd_comp_stats s;
+
+			qp_stats_read(d->qps[i], &s);
+			wd_comp_qp_stats_add(&d->qps[i]->stats_base, &s);
+		}
 }
 
 WD_EXPORT void

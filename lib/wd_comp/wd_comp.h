@@ -504,7 +504,7 @@ struct wd_comp_stats {
 WD_EXPORT int wd_comp_stats_get(uint8_t dev_id, struct wd_comp_stats *stats);
 /** One queue pair. @return 0, -ENODEV, -EINVAL, -EPERM (fork). */
 WD_EXPORT int wd_comp_qp_stats_get(uint8_t dev_id, uint16_t qp_id, struct wd_comp_stats *stats);
-/** Reset the device's statistics. */
+/** Reset the device's statistics (also while its queue pairs are in use). */
 WD_EXPORT void wd_comp_stats_reset(uint8_t dev_id);
 
 /**

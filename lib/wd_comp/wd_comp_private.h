@@ -156,7 +156,8 @@ struct wd_comp_qp {
 	struct wd_comp_sw_qp *sw;  /**< software engine state (NULL: no software use) */
 	struct wd_comp_hw_qp *hw;  /**< hardware engine state (NULL: none) */
 	uint64_t ns_mult;        /**< ns = cycles * ns_mult >> 32 */
-	struct wd_comp_stats stats;
+	struct wd_comp_stats stats;      /**< written by the queue pair's thread only */
+	struct wd_comp_stats stats_base; /**< stats at the last reset (wd_comp_lock) */
 };
 
 /** A device. */
