@@ -425,9 +425,14 @@ post_run(struct pctx *c, bool checked_all)
 				free(copy);
 				continue;
 			}
-			job->cout->len[pb->src] = pb->produced;
-			if (!__atomic_compare_exchange_n(&job->cout->data[pb->src], &expected, copy,
-							 false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			/*
+			 * Another lcore may keep the same request's output at the
+			 * same time: only the one whose copy is kept sets its length
+			 */
+			if (__atomic_compare_exchange_n(&job->cout->data[pb->src], &expected, copy,
+							false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+				job->cout->len[pb->src] = pb->produced;
+			else
 				free(copy);
 		}
 	}
