@@ -130,9 +130,26 @@ static struct {
 	uint8_t dev;
 	void *xf_comp;
 	struct wd_comp_xform dxf;
-	volatile bool rx_done, comp_done, tx_done;
+	/*
+	 * Stage ends, set after a stage's last ring enqueue and read before
+	 * the ring is found empty: stage_end() / stage_ended() order them.
+	 */
+	bool rx_done, comp_done, tx_done;
 	uint64_t hz;
 } pl;
+
+/* A stage has ended: after its last enqueue, seen by whoever sees the flag. */
+static inline void
+stage_end(bool *flag)
+{
+	__atomic_store_n(flag, true, __ATOMIC_RELEASE);
+}
+
+static inline bool
+stage_ended(const bool *flag)
+{
+	return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
 
 static volatile sig_atomic_t interrupted;
 
@@ -538,7 +555,7 @@ rx_step(struct rx_state *st)
 	unsigned int k;
 	uint64_t now = rte_get_timer_cycles();
 
-	if (pl.rx_done)
+	if (stage_ended(&pl.rx_done))
 		return 0;
 	if (pl.in_is_ring && !st->feed_done && rte_ring_free_count(pl.in_feed) >= opt.burst) {
 		/* the "wire": packets of the file into the input port's ring */
@@ -569,7 +586,7 @@ rx_step(struct rx_state *st)
 	/* the file is read once: a quiet port means the input has ended */
 	if ((!pl.in_is_ring || st->feed_done) &&
 	    now - st->last_pkt > pl.hz * IDLE_END_MS / 1000)
-		pl.rx_done = true;
+		stage_end(&pl.rx_done);
 	return 0;
 }
 
@@ -605,9 +622,9 @@ tx_step(void)
 		txs.sunk += m;
 		done += m;
 	}
-	if (pl.comp_done && n == 0 && rte_ring_empty(pl.ring_tx) &&
+	if (stage_ended(&pl.comp_done) && n == 0 && rte_ring_empty(pl.ring_tx) &&
 	    (!pl.out_is_ring || rte_ring_empty(pl.out_drain)))
-		pl.tx_done = true;
+		stage_end(&pl.tx_done);
 	return done;
 }
 
@@ -921,8 +938,8 @@ comp_step(void)
 	unsigned int work = poll_completions();
 
 	work += submit_batch();
-	if (pl.rx_done && b_count == 0 && rte_ring_empty(pl.ring_rx))
-		pl.comp_done = true;
+	if (stage_ended(&pl.rx_done) && b_count == 0 && rte_ring_empty(pl.ring_rx))
+		stage_end(&pl.comp_done);
 	return work;
 }
 
@@ -934,7 +951,7 @@ comp_lcore(void *arg)
 	uint64_t last = rte_get_timer_cycles();
 
 	(void)arg;
-	while (!pl.comp_done && !force_quit) {
+	while (!stage_ended(&pl.comp_done) && !force_quit) {
 		if (comp_step() > 0) {
 			last = rte_get_timer_cycles();
 			continue;
@@ -1200,7 +1217,7 @@ main(int argc, char **argv)
 	if (opt.duration > 0)
 		end = start + (uint64_t)(opt.duration * (double)pl.hz);
 	last_work = start;
-	while (!pl.tx_done && !force_quit) {
+	while (!stage_ended(&pl.tx_done) && !force_quit) {
 		unsigned int work = rx_step(&rst);
 
 		if (worker == RTE_MAX_LCORE)
@@ -1211,7 +1228,7 @@ main(int argc, char **argv)
 		else
 			sched_yield();
 		if (end != 0 && rte_get_timer_cycles() > end)
-			pl.rx_done = true;
+			stage_end(&pl.rx_done);
 		if (worker == RTE_MAX_LCORE && b_count > 0 &&
 		    rte_get_timer_cycles() - last_work > STALL_SEC * pl.hz) {
 			snprintf(cs.first_error, sizeof(cs.first_error),
