@@ -44,6 +44,13 @@
 /** Longest mbuf chain (segments after the offset) one buffer may have. */
 #define HZIP_MAX_SEGS            1024u
 #define HZIP_SGL_MAX_PER_BUF     ((HZIP_MAX_SEGS + HZIP_SGL_ENTRIES - 1) / HZIP_SGL_ENTRIES)
+/**
+ * Most segments one walk over a caller's chain visits, empty ones included
+ * (a chain has at most UINT16_MAX: nb_segs's range). Past it the chain is
+ * taken as too short: a cyclic chain of empty segments ends a walk instead
+ * of hanging it (non-empty ones hit HZIP_MAX_SEGS first).
+ */
+#define HZIP_WALK_MAX            UINT16_MAX
 #define HZIP_SGL_NONE            0xffffu
 
 /** Per-slot bounce buffer of a queue (stateless requests with small outputs). */

@@ -242,14 +242,15 @@ parse_src(struct wd_comp_hdr_parser *p, const struct wd_comp_buf *b, uint32_t *u
 	/* mbuf: feed the segments one by one */
 	{
 		const struct rte_mbuf *s = b->m;
-		uint32_t off = b->offset, left = b->len, total = 0;
+		uint32_t off = b->offset, left = b->len, total = 0, walked = 0;
 
-		while (s != NULL && off >= s->data_len) {
+		/* a cyclic chain of empty segments: a chain too short (HZIP_WALK_MAX) */
+		while (s != NULL && off >= s->data_len && ++walked <= HZIP_WALK_MAX) {
 			off -= s->data_len;
 			s = s->next;
 		}
 		ret = WD_HDR_MORE;
-		for (; s != NULL && left > 0; s = s->next, off = 0) {
+		for (; s != NULL && left > 0 && ++walked <= HZIP_WALK_MAX; s = s->next, off = 0) {
 			uint32_t n = RTE_MIN((uint32_t)s->data_len - off, left);
 
 			if (n == 0)

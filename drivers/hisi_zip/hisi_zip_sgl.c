@@ -120,7 +120,11 @@ sgl_pair_store(struct hzip_sgl_entry *e, uint64_t a0, uint32_t l0, uint64_t a1, 
 static const struct rte_mbuf *
 mbuf_seek(const struct rte_mbuf *m, uint32_t off, uint32_t *in_seg)
 {
+	uint32_t walked = 0;
+
 	while (m != NULL && off >= m->data_len) {
+		if (unlikely(++walked > HZIP_WALK_MAX))
+			return NULL;
 		off -= m->data_len;
 		m = m->next;
 	}
@@ -153,7 +157,7 @@ sgl_build_chained(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, u
 		  uint32_t len, int *err)
 {
 	const struct rte_mbuf *s = m;
-	uint32_t in_seg = off, left = len, used = 0, nseg = 0, nblk = 1;
+	uint32_t in_seg = off, left = len, used = 0, nseg = 0, nblk = 1, walked = 0;
 	struct hzip_sgl_hdr *h = sgl_block(p, first);
 	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
 	uint16_t cur = first;
@@ -166,7 +170,7 @@ sgl_build_chained(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, u
 		uint32_t avail, take;
 		uint64_t addr;
 
-		if (unlikely(s == NULL)) {
+		if (unlikely(s == NULL || ++walked > HZIP_WALK_MAX)) {
 			*err = -EINVAL;
 			goto fail;
 		}
@@ -225,7 +229,7 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 	const struct rte_mbuf *s = m;
 	struct hzip_sgl_hdr *h = sgl_block(p, first);
 	struct hzip_sgl_entry *e = (struct hzip_sgl_entry *)(h + 1);
-	uint32_t in_seg = off, left = len, used = 0, l0 = 0;
+	uint32_t in_seg = off, left = len, used = 0, l0 = 0, empty = 0;
 	uint64_t a0 = 0;
 
 	p->streamed = true;
@@ -239,6 +243,11 @@ hzip_sgl_build(struct hzip_sgl_pool *p, uint16_t first, struct rte_mbuf *m, uint
 			return HZIP_SGL_NONE;
 		}
 		avail = s->data_len - in_seg;
+		/* counted apart: more than HZIP_SGL_ENTRIES with data go to the chained build */
+		if (unlikely(avail == 0) && unlikely(++empty > HZIP_WALK_MAX)) {
+			*err = -EINVAL;
+			return HZIP_SGL_NONE;
+		}
 		if (likely(avail > 0)) {
 			uint64_t a;
 
@@ -344,10 +353,11 @@ uint32_t
 hzip_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src, uint32_t len)
 {
 	const uint8_t *s = src;
-	uint32_t in_seg, done = 0;
+	uint32_t in_seg, done = 0, walked = 0;
 	struct rte_mbuf *seg = (struct rte_mbuf *)(uintptr_t)mbuf_seek(m, off, &in_seg);
 
-	for (; seg != NULL && done < len; seg = seg->next, in_seg = 0) {
+	for (; seg != NULL && done < len && ++walked <= HZIP_WALK_MAX;
+	     seg = seg->next, in_seg = 0) {
 		uint32_t n = RTE_MIN((uint32_t)seg->data_len - in_seg, len - done);
 
 		memcpy(rte_pktmbuf_mtod_offset(seg, uint8_t *, in_seg), s + done, n);
@@ -360,10 +370,11 @@ uint32_t
 hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint32_t len)
 {
 	uint8_t *d = dst;
-	uint32_t in_seg, done = 0;
+	uint32_t in_seg, done = 0, walked = 0;
 	const struct rte_mbuf *seg = mbuf_seek(m, off, &in_seg);
 
-	for (; seg != NULL && done < len; seg = seg->next, in_seg = 0) {
+	for (; seg != NULL && done < len && ++walked <= HZIP_WALK_MAX;
+	     seg = seg->next, in_seg = 0) {
 		uint32_t n = RTE_MIN((uint32_t)seg->data_len - in_seg, len - done);
 
 		memcpy(d + done, rte_pktmbuf_mtod_offset(seg, const uint8_t *, in_seg), n);

@@ -11,13 +11,14 @@
  * model with the exactly-once property, PF and VF, queue release and
  * re-request (a released queue's late error event is not its
  * successor's), bad message fields (unknown buffer types, an all-zero
- * message head), interrupt-mode wd_recv_sync.
+ * message head), cyclic mbuf chains, interrupt-mode wd_recv_sync.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <time.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1468,6 +1469,94 @@ test_bad_fields(void **state)
 	munmap(pages, (size_t)pg * 2);
 }
 
+/* A send that never returns (a walk round a cyclic chain) fails the suite. */
+static void
+hang_alarm(int sig)
+{
+	static const char msg[] = "a send or receive did not return in 30 s (cyclic chain)\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+/*
+ * Cyclic mbuf chains (not something rte_mbuf makes, but a message the raw
+ * API can be given): a cycle of non-empty segments ends ERR_TOO_BIG at
+ * 1024 segments; one of empty segments (skipped, so never counted) made
+ * the chain walks spin for ever, in wd_send. Every walk now stops after
+ * UINT16_MAX segments: the chain is too short (ERR_INVALID), or, for a
+ * header that cannot be read, ERR_DATA.
+ */
+static void
+test_cyclic_chain(void **state)
+{
+	struct wd_queue *qc = queue_on(pf, "zlib", WD_OP_COMPRESS, 8, 0);
+	struct wd_queue *qd = queue_on(pf, "zlib", WD_OP_DECOMPRESS, 8, 0);
+	const struct wd_comp_drv_ops *ops = comp_ops(pf);
+	struct wd_comp_stream_params sp = { .alg = WD_COMP_ALG_ZLIB, .op = WD_OP_DECOMPRESS,
+					    .socket_id = WD_SOCKET_ANY };
+	struct hzip_model_stats before, after;
+	struct rte_mbuf *empty = rte_pktmbuf_alloc(mp), *head = rte_pktmbuf_alloc(mp);
+	void (*old)(int) = signal(SIGALRM, hang_alarm);
+	struct wd_comp_msg m;
+	void *st = NULL;
+
+	(void)state;
+	assert_non_null(empty);
+	assert_non_null(head);
+	model_stats(pf, &before);
+	/* one empty segment pointing at itself; a 1000-byte segment in front of it */
+	empty->next = empty;
+	empty->pkt_len = 100000;
+	wd_test_gen(ibuf, 4096, WD_TEST_DATA_TEXT, 21);
+	memcpy(rte_pktmbuf_append(head, 1000), "\x78\x9c", 2);
+	head->next = empty;
+	head->pkt_len = 100000;
+	alarm(30);
+	/* compression input, output */
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, NULL, 500, obuf, 65536);
+	m.src = (struct wd_comp_buf){ .type = WD_COMP_BUF_MBUF, .m = empty, .len = 500 };
+	run1(qc, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_COMPRESS, ibuf, 4096, NULL, 0);
+	m.dst = (struct wd_comp_buf){ .type = WD_COMP_BUF_MBUF, .m = head, .len = 8192 };
+	run1(qc, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	/* stateless decompression: no header to read; a header, then the cycle */
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_DECOMPRESS, NULL, 500, rbuf, 65536);
+	m.src = (struct wd_comp_buf){ .type = WD_COMP_BUF_MBUF, .m = empty, .len = 500 };
+	run1(qd, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_DATA);
+	m.src.m = head;
+	m.src.len = 5000;
+	run1(qd, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	/* stream decompression, the same */
+	assert_int_equal(ops->stream_create(pf, &sp, &st), 0);
+	msg_init(&m, WD_COMP_ALG_ZLIB, WD_OP_DECOMPRESS, NULL, 5000, rbuf, 65536);
+	m.src = (struct wd_comp_buf){ .type = WD_COMP_BUF_MBUF, .m = head, .len = 5000 };
+	m.flush = WD_COMP_FLUSH_SYNC;
+	m.stream = st;
+	run1(qd, &m);
+	assert_status(&m, WD_COMP_MSG_ERR_INVALID);
+	alarm(0);
+	signal(SIGALRM, old);
+	ops->stream_free(st);
+	head->next = NULL;
+	empty->next = NULL;
+	rte_pktmbuf_free(head);
+	rte_pktmbuf_free(empty);
+	/* the queues are fine */
+	roundtrip(qc, qd, WD_COMP_ALG_ZLIB, 4096);
+	model_stats(pf, &after);
+	assert_int_equal(after.driver_errors, before.driver_errors);
+	assert_int_equal(after.iommu_faults, before.iommu_faults);
+	assert_int_equal(wd_release_queue(qc), 0);
+	assert_int_equal(wd_release_queue(qd), 0);
+}
+
 /*
  * A queue error the device reported for a request of a queue released
  * since (a DMA fault: the model posts a "CQE error" event) is not the
@@ -1762,6 +1851,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fault_found_by_other_queue),
 		cmocka_unit_test(test_iommu_fault),
 		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_cyclic_chain),
 		cmocka_unit_test(test_stale_queue_event),
 		cmocka_unit_test(test_vf),
 		cmocka_unit_test(test_queue_cycle),
