@@ -291,9 +291,11 @@ WD_EXPORT int wd_send(struct wd_queue *q, void *req);
 /**
  * Submit up to @p n requests, with one doorbell for the burst.
  * Requests rejected as malformed are completed with an error status and
- * returned by wd_recv() like any other.
+ * returned by wd_recv() like any other. A NULL request ends the burst:
+ * the requests before it are submitted.
  * @return the number of requests accepted (0..n); fewer than n when the
- *         queue is full. 0 with rte_errno = EPERM after fork().
+ *         queue is full or at a NULL request (rte_errno = EINVAL). 0 with
+ *         rte_errno = EPERM after fork().
  */
 WD_EXPORT uint16_t wd_send_burst(struct wd_queue *q, void **reqs, uint16_t n);
 

@@ -277,6 +277,14 @@ wd_send_burst(struct wd_queue *q, void **reqs, uint16_t n)
 		rte_errno = EPERM;
 		return 0;
 	}
+	/* a NULL request ends the burst: the driver would read through it */
+	for (uint16_t i = 0; i < n; i++) {
+		if (unlikely(reqs[i] == NULL)) {
+			rte_errno = EINVAL;
+			n = i;
+			break;
+		}
+	}
 	if (unlikely(n == 0))
 		return 0;
 	return q->send(q->priv, reqs, n, true);

@@ -857,6 +857,17 @@ test_queue_fifo(void **state)
 	for (int i = 0; i < 7; i++)
 		assert_ptr_equal(out[i], ptrs[i]);
 	assert_int_equal(wd_send_burst(q, ptrs, 0), 0);
+	/* a NULL request ends a burst (the driver would read through it) */
+	{
+		void *withnull[3] = { ptrs[0], NULL, ptrs[2] };
+
+		rte_errno = 0;
+		assert_int_equal(wd_send_burst(q, withnull, 3), 1);
+		assert_int_equal(rte_errno, EINVAL);
+		assert_int_equal(wd_send_burst(q, withnull + 1, 2), 0);
+		assert_int_equal(wd_recv_burst(q, out, 16), 1);
+		assert_ptr_equal(out[0], ptrs[0]);
+	}
 	/* nothing completes: wd_recv_sync gives up after its timeout */
 	qpriv(q)->hold = true;
 	assert_int_equal(wd_send(q, ptrs[0]), 0);
