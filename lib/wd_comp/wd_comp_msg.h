@@ -107,7 +107,12 @@ struct wd_comp_buf {
  */
 #define WD_COMP_MSG_H_CHAINS_WALKED (1u << 0)
 
-/** One compression request. */
+/**
+ * One compression request. Its input and output must not share bytes:
+ * the driver does not check it (lib/wd_comp does for its ops), and the
+ * device would read output it has written. Reserved fields and unknown
+ * hint bits are ignored; set them to 0.
+ */
 struct wd_comp_msg {
 	/* ---- set by the submitter ---- */
 	uint8_t alg;             /**< enum wd_comp_alg */
