@@ -23,6 +23,7 @@ struct hzm_iommu {
 	struct hzm_map *maps;  /* sorted by iova, non-overlapping */
 	unsigned int n;
 	unsigned int cap;
+	uint64_t bytes;		/* sum of the mappings' lengths */
 	_Atomic uint64_t faults;
 	_Atomic uint64_t last_fault;
 };
@@ -155,6 +156,7 @@ hzm_iommu_map(struct hzm_iommu *mmu, uint64_t va, uint64_t iova, uint64_t len)
 	memmove(&mmu->maps[i + 1], &mmu->maps[i], (mmu->n - i) * sizeof(mmu->maps[0]));
 	mmu->maps[i] = (struct hzm_map){ .iova = iova, .len = len, .va = (uint8_t *)(uintptr_t)va };
 	mmu->n++;
+	mmu->bytes += len;
 out:
 	pthread_rwlock_unlock(&mmu->lock);
 	return rc;
@@ -225,9 +227,25 @@ hzm_iommu_unmap(struct hzm_iommu *mmu, uint64_t iova, uint64_t len)
 			mmu->n--;
 		}
 	}
+	mmu->bytes = 0;
+	for (i = 0; i < mmu->n; i++)
+		mmu->bytes += mmu->maps[i].len;
 out:
 	pthread_rwlock_unlock(&mmu->lock);
 	return rc;
+}
+
+uint64_t
+hzm_iommu_mapped_bytes(struct hzm_iommu *mmu)
+{
+	uint64_t n;
+
+	if (mmu == NULL)
+		return 0;
+	hzm_iommu_begin(mmu);
+	n = mmu->bytes;
+	hzm_iommu_end(mmu);
+	return n;
 }
 
 unsigned int
@@ -331,10 +349,12 @@ access_locked(struct hzm_iommu *m, uint64_t iova, void *buf, uint64_t len, enum 
 		uint64_t off = cur - mp->iova;
 		uint64_t n = mp->len - off < len ? mp->len - off : len;
 
+		/* the device may copy between two mapped areas that overlap (a ring
+		 * over its own output): memmove */
 		if (d == DIR_READ)
-			memcpy(p, mp->va + off, n);
+			memmove(p, mp->va + off, n);
 		else
-			memcpy(mp->va + off, p, n);
+			memmove(mp->va + off, p, n);
 		p += n;
 		cur += n;
 		len -= n;

@@ -101,6 +101,9 @@ uint64_t hzm_iommu_fault_count(const struct hzm_iommu *mmu);
  */
 uint64_t hzm_iommu_last_fault(const struct hzm_iommu *mmu);
 
+/** @return the bytes mapped (the sum of the mappings' lengths). */
+uint64_t hzm_iommu_mapped_bytes(struct hzm_iommu *mmu);
+
 /** @return the number of mappings (split/trimmed pieces count separately). */
 unsigned int hzm_iommu_map_count(struct hzm_iommu *mmu);
 

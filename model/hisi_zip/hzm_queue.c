@@ -752,14 +752,32 @@ hzm_sq_run(struct hzm_thread *t, struct hzm_sq *sq, uint64_t now, uint64_t *next
 	work += post_due(t, sq, now, next_due);
 	if (likely(__atomic_load_n(&m->gate, __ATOMIC_ACQUIRE) == 0)) {
 		tail = __atomic_load_n(&sq->db_tail, __ATOMIC_ACQUIRE) & 0xffff;
-		if ((sq->exec & 0xffff) != tail && cores_enabled(m, sq)) {
+		if (unlikely(tail >= sq->depth)) {
+			/*
+			 * The doorbell path checked the tail against the depth it
+			 * read, and an SQC write (from another driver thread)
+			 * changed the depth meanwhile: the SQ would be gone round
+			 * for ever. Stopped, as for a ring fault.
+			 */
+			sq->broken = true;
+			HZM_DRV_ERR(m, "queue %u: SQ tail %u beyond the depth %u (a doorbell raced "
+				    "with an SQC write): queue stopped until its SQC is written "
+				    "again", sq->qn, tail, sq->depth);
+		} else if ((sq->exec & 0xffff) != tail && cores_enabled(m, sq)) {
 			while ((sq->exec & 0xffff) != tail && budget-- > 0) {
 				if (!execute_one(t, sq, now))
 					break;
 				work++;
 				if (!m->timing)
 					post_due(t, sq, now, next_due);
-				if (unlikely(__atomic_load_n(&m->gate, __ATOMIC_RELAXED) != 0))
+				/*
+				 * A gate closed, or the control path waits for the
+				 * engines (FLR, context writes, destroy): it waits one
+				 * request, not the queue's batch.
+				 */
+				if (unlikely(__atomic_load_n(&m->gate, __ATOMIC_RELAXED) != 0 ||
+					     __atomic_load_n(&m->paused, __ATOMIC_RELAXED) != 0 ||
+					     __atomic_load_n(&m->stop, __ATOMIC_RELAXED) != 0))
 					break;
 			}
 			if (m->timing)

@@ -397,6 +397,11 @@ engine_main(void *arg)
 		for (unsigned int i = 0; i < t->n_active;) {
 			struct hzm_sq *sq = t->active[i];
 
+			/* the control path waits, or destroy: end the pass (queues stay active) */
+			if (unlikely(__atomic_load_n(&m->paused, __ATOMIC_RELAXED) != 0 ||
+				     __atomic_load_n(&m->stop, __ATOMIC_RELAXED) != 0))
+				break;
+
 			work += hzm_sq_run(t, sq, now, &next_due);
 			/* a queue held by a full CQ: look again within a millisecond */
 			if (unlikely(sq->cq_wait) && next_due > now + HZM_CQ_RECHECK_NS)

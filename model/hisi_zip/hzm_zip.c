@@ -373,9 +373,15 @@ buffers_src(struct hzm_iommu *mmu, struct hzm_worker *w, struct hzm_req *r, cons
 	return hzm_in_get(mmu, w, &w->src, r->in_len, in, &r->fault);
 }
 
+/*
+ * The destination; @p in (r->in_len bytes) is the source as buffers_src()
+ * gave it. A destination that overlaps the source in place (a driver bug:
+ * silicon would produce garbage) goes through the bounce buffer: the codecs
+ * and memcpy must never see overlapping buffers.
+ */
 static unsigned int
-buffers_dst(struct hzm_iommu *mmu, struct hzm_worker *w, struct hzm_req *r, uint8_t **out,
-	    bool *direct)
+buffers_dst(struct hzm_iommu *mmu, struct hzm_worker *w, struct hzm_req *r, const uint8_t *in,
+	    uint8_t **out, bool *direct)
 {
 	unsigned int st;
 
@@ -387,6 +393,10 @@ buffers_dst(struct hzm_iommu *mmu, struct hzm_worker *w, struct hzm_req *r, uint
 	if (st != HZM_ST_OK)
 		return st;
 	*out = hzm_out_get(mmu, w, &w->dst, direct);
+	if (*out != NULL && *direct && r->in_len > 0 && w->dst.total > 0 &&
+	    (uintptr_t)*out < (uintptr_t)in + r->in_len &&
+	    (uintptr_t)in < (uintptr_t)*out + w->dst.total)
+		*out = hzm_out_get_bounce(w, &w->dst, direct);
 	return *out != NULL ? HZM_ST_OK : HZM_ST_INTERNAL;
 }
 
@@ -453,7 +463,7 @@ do_compress(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu, stru
 
 	st = buffers_src(mmu, w, r, &in);
 	if (st == HZM_ST_OK)
-		st = buffers_dst(mmu, w, r, &out, &direct);
+		st = buffers_dst(mmu, w, r, in, &out, &direct);
 	if (st != HZM_ST_OK) {
 		r->status = st;
 		return;
@@ -570,7 +580,7 @@ decompress_stateless(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *
 	chk_encode(r, &chk);
 	st = buffers_src(mmu, w, r, &in);
 	if (st == HZM_ST_OK)
-		st = buffers_dst(mmu, w, r, &out, &direct);
+		st = buffers_dst(mmu, w, r, in, &out, &direct);
 	if (st != HZM_ST_OK) {
 		r->status = st;
 		return;
@@ -678,7 +688,7 @@ decompress_stream(struct hzm_zip *z, struct hzm_worker *w, struct hzm_iommu *mmu
 
 	st = buffers_src(mmu, w, r, &in);
 	if (st == HZM_ST_OK)
-		st = buffers_dst(mmu, w, r, &out, &direct);
+		st = buffers_dst(mmu, w, r, in, &out, &direct);
 	if (st != HZM_ST_OK) {
 		/*
 		 * Nothing consumed, nothing written: a continuing stream is as it

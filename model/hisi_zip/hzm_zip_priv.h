@@ -100,6 +100,8 @@ unsigned int hzm_in_get(struct hzm_iommu *mmu, struct hzm_worker *w, const struc
  */
 uint8_t *hzm_out_get(struct hzm_iommu *mmu, struct hzm_worker *w, const struct hzm_segv *sv,
 		     bool *direct);
+/** The worker's output buffer for @p sv (*direct = false), or NULL (no memory). */
+uint8_t *hzm_out_get_bounce(struct hzm_worker *w, const struct hzm_segv *sv, bool *direct);
 
 /**
  * Write the first @p n bytes of @p buf into the ranges of @p sv; every

@@ -85,11 +85,26 @@ unsigned int
 hzm_sgl_walk(struct hzm_iommu *mmu, uint64_t sgl, uint64_t skip, uint64_t want, bool exact,
 	     struct hzm_segv *sv, struct hzm_fault *f)
 {
-	uint64_t hdr_iova = sgl;
+	uint64_t hdr_iova = sgl, mapped = hzm_iommu_mapped_bytes(mmu);
 	unsigned int walked = 0, st;
 
 	sv->n = 0;
 	sv->total = 0;
+	/*
+	 * A list of more bytes than the IOMMU maps describes some memory twice
+	 * (a cycle, or entries over one buffer) or unmapped memory: no driver
+	 * builds one, and the engine, which gathers a buffer before it runs,
+	 * would need that much scratch (4 GiB from one 64 KiB buffer). Such a
+	 * source is malformed; a destination's capacity ends there.
+	 */
+	if (want > mapped) {
+		if (exact) {
+			HZM_LOG(DEBUG, "SGL of %" PRIu64 " bytes, %" PRIu64 " mapped", want,
+				mapped);
+			return HZM_ST_SGL_ERR;
+		}
+		want = mapped;
+	}
 	while (sv->total < want) {
 		struct hzm_sgl_hdr hdr;
 		unsigned int nent;
@@ -220,6 +235,13 @@ hzm_out_get(struct hzm_iommu *mmu, struct hzm_worker *w, const struct hzm_segv *
 			return d;
 		}
 	}
+	return hzm_out_get_bounce(w, sv, direct);
+}
+
+uint8_t *
+hzm_out_get_bounce(struct hzm_worker *w, const struct hzm_segv *sv, bool *direct)
+{
+	*direct = false;
 	if (grow(&w->out_buf, &w->out_cap, sv->total > 0 ? sv->total : 1) != 0)
 		return NULL;
 	return w->out_buf;
