@@ -31,35 +31,10 @@
 #include "comp_test.h"
 #include "wd_comp.h"
 #include "wd_test.h"
+#include "wd_test_rng.h"
 
 #define MAXSEG 60000u
 #define MAXLEN (400u * 1024)
-
-/* ------------------------------------------------------------------ */
-static uint64_t rs;
-static uint64_t
-rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-static uint32_t
-ru(uint32_t n) /* [0, n) */
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-static uint32_t
-rr(uint32_t lo, uint32_t hi) /* [lo, hi] */
-{
-	return lo + ru(hi - lo + 1);
-}
-static bool
-rp(unsigned pct)
-{
-	return ru(100) < pct;
-}
 
 /* ------------------------------------------------------------------ */
 struct fdev {

@@ -57,36 +57,9 @@
 
 #include "refdrv.h"
 #include "wd_test.h"
+#include "wd_test_rng.h"
 
 /* ------------------------------------------------------------------ */
-static uint64_t rs;
-
-static uint64_t
-rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
-static uint32_t
-ru(uint32_t n) /* [0, n) */
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-
-static uint32_t
-rr(uint32_t lo, uint32_t hi) /* [lo, hi] */
-{
-	return lo + ru(hi - lo + 1);
-}
-
-static bool
-rp(unsigned int pct)
-{
-	return ru(100) < pct;
-}
 
 static bool verbose;
 static bool no_overlap;	/* -O: no overlapping source/destination buffers */
