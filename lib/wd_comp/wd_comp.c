@@ -488,6 +488,16 @@ qp_stats_read(const struct wd_comp_qp *qp, struct wd_comp_stats *out)
 		o[i] = __atomic_load_n(&c[i], __ATOMIC_RELAXED) - b[i];
 }
 
+/* Add the counters of @p qp since its last reset to @p sum. */
+static void
+qp_stats_add_to(struct wd_comp_stats *sum, const struct wd_comp_qp *qp)
+{
+	struct wd_comp_stats s;
+
+	qp_stats_read(qp, &s);
+	wd_comp_qp_stats_add(sum, &s);
+}
+
 static void
 qp_free(struct wd_comp_qp *qp)
 {
@@ -513,12 +523,7 @@ qp_release(struct wd_comp_dev *d, uint16_t id)
 			    qp->inflight);
 		return -EBUSY;
 	}
-	{
-		struct wd_comp_stats s;
-
-		qp_stats_read(qp, &s);
-		wd_comp_qp_stats_add(&d->closed_stats, &s);
-	}
+	qp_stats_add_to(&d->closed_stats, qp);
 	d->qps[id] = NULL;
 	qp_free(qp);
 	return 0;
@@ -1842,14 +1847,9 @@ wd_comp_stats_get_locked(uint8_t dev_id, struct wd_comp_stats *stats)
 	if (stats == NULL)
 		return -EINVAL;
 	*stats = d->closed_stats;
-	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++) {
-		struct wd_comp_stats s;
-
-		if (d->qps[i] == NULL)
-			continue;
-		qp_stats_read(d->qps[i], &s);
-		wd_comp_qp_stats_add(stats, &s);
-	}
+	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++)
+		if (d->qps[i] != NULL)
+			qp_stats_add_to(stats, d->qps[i]);
 	return 0;
 }
 
@@ -1901,12 +1901,8 @@ wd_comp_stats_reset_locked(uint8_t dev_id)
 		return;
 	memset(&d->closed_stats, 0, sizeof(d->closed_stats));
 	for (unsigned int i = 0; i < WD_COMP_MAX_QPS; i++)
-		if (d->qps[i] != NULL) {
-			struct wd_comp_stats s;
-
-			qp_stats_read(d->qps[i], &s);
-			wd_comp_qp_stats_add(&d->qps[i]->stats_base, &s);
-		}
+		if (d->qps[i] != NULL)
+			qp_stats_add_to(&d->qps[i]->stats_base, d->qps[i]);
 }
 
 WD_EXPORT void
