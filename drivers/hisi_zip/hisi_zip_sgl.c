@@ -349,36 +349,38 @@ hzip_sgl_read(const struct hzip_sgl_pool *p, uint16_t first, uint32_t off, void 
 	return len == 0;
 }
 
-uint32_t
-hzip_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src, uint32_t len)
+/*
+ * Copy @p len bytes between byte @p off of a chain and @p buf (into the
+ * chain with @p to_chain). @return the bytes copied (fewer: the chain ended).
+ */
+static uint32_t
+mbuf_copy(const struct rte_mbuf *m, uint32_t off, uint8_t *buf, uint32_t len, bool to_chain)
 {
-	const uint8_t *s = src;
-	uint32_t in_seg, done = 0, walked = 0;
-	struct rte_mbuf *seg = (struct rte_mbuf *)(uintptr_t)mbuf_seek(m, off, &in_seg);
-
-	for (; seg != NULL && done < len && ++walked <= HZIP_WALK_MAX;
-	     seg = seg->next, in_seg = 0) {
-		uint32_t n = RTE_MIN((uint32_t)seg->data_len - in_seg, len - done);
-
-		memcpy(rte_pktmbuf_mtod_offset(seg, uint8_t *, in_seg), s + done, n);
-		done += n;
-	}
-	return done;
-}
-
-uint32_t
-hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint32_t len)
-{
-	uint8_t *d = dst;
 	uint32_t in_seg, done = 0, walked = 0;
 	const struct rte_mbuf *seg = mbuf_seek(m, off, &in_seg);
 
 	for (; seg != NULL && done < len && ++walked <= HZIP_WALK_MAX;
 	     seg = seg->next, in_seg = 0) {
 		uint32_t n = RTE_MIN((uint32_t)seg->data_len - in_seg, len - done);
+		uint8_t *p = rte_pktmbuf_mtod_offset(seg, uint8_t *, in_seg);
 
-		memcpy(d + done, rte_pktmbuf_mtod_offset(seg, const uint8_t *, in_seg), n);
+		if (to_chain)
+			memcpy(p, buf + done, n);
+		else
+			memcpy(buf + done, p, n);
 		done += n;
 	}
 	return done;
+}
+
+uint32_t
+hzip_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src, uint32_t len)
+{
+	return mbuf_copy(m, off, (uint8_t *)(uintptr_t)src, len, true);
+}
+
+uint32_t
+hzip_mbuf_read(const struct rte_mbuf *m, uint32_t off, void *dst, uint32_t len)
+{
+	return mbuf_copy(m, off, dst, len, false);
 }
