@@ -324,6 +324,20 @@ apps_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+int
+apps_file_has(const char *path, const char *needle)
+{
+	size_t len = 0;
+	char *text = apps_read_file(path, &len);
+	int ret;
+
+	if (text == NULL)
+		return -1;
+	ret = strstr(text, needle) != NULL;
+	free(text);
+	return ret;
+}
+
 bool
 apps_exists(const char *path)
 {

@@ -74,6 +74,8 @@ void apps_rmtree(const char *path);
 int apps_write_file(const char *path, const void *data, size_t len);
 /** Read a whole file (malloc'ed) or NULL. */
 void *apps_read_file(const char *path, size_t *len);
+/** @return 1 if the file @p path holds the text @p needle, 0 if not, -1 if unreadable. */
+int apps_file_has(const char *path, const char *needle);
 /** @return true if @p path exists. */
 bool apps_exists(const char *path);
 /** @return the number of entries in a directory whose name contains @p part. */

@@ -857,14 +857,7 @@ test_closed_pipe(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGPIPE);
-	{
-		size_t n = 0;
-		char *text = apps_read_file(err, &n);
-
-		assert_non_null(text);
-		assert_null(strstr(text, "write error"));
-		free(text);
-	}
+	assert_int_equal(apps_file_has(err, "write error"), 0);
 	unlink(path("r"));
 	unlink(err);
 	free(data);
@@ -931,14 +924,7 @@ test_ignored_signals(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 1);
-	{
-		size_t n = 0;
-		char *text = apps_read_file(err, &n);
-
-		assert_non_null(text);
-		assert_non_null(strstr(text, "Broken pipe"));
-		free(text);
-	}
+	assert_int_equal(apps_file_has(err, "Broken pipe"), 1);
 	unlink(path("big"));
 	unlink(err);
 	free(data);
